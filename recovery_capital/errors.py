@@ -1,0 +1,60 @@
+"""Errors the library raises, each naming what went wrong in words a user understands."""
+
+from __future__ import annotations
+
+__all__ = ["RecoveryCapitalError", "InvalidResponse", "DefinitionError", "UnknownInstrument"]
+
+
+class RecoveryCapitalError(Exception):
+    """Base class for every error this package raises on purpose."""
+
+
+class InvalidResponse(RecoveryCapitalError, ValueError):
+    """An answer that the instrument does not allow.
+
+    Carries ``item``, ``value`` and ``allowed`` so callers can point at the exact cell.
+
+    >>> err = InvalidResponse("q3", 9, "1-6 or one of the option labels")
+    >>> str(err)
+    "q3: 9 is not allowed (allowed: 1-6 or one of the option labels)"
+    """
+
+    def __init__(self, item: str, value: object, allowed: str, *, row: object = None) -> None:
+        self.item = item
+        self.value = value
+        self.allowed = allowed
+        self.row = row
+        where = f"row {row}, " if row is not None else ""
+        super().__init__(f"{where}{item}: {value!r} is not allowed (allowed: {allowed})")
+
+
+class DefinitionError(RecoveryCapitalError, ValueError):
+    """A YAML definition or content file that does not follow its schema.
+
+    ``problems`` lists every problem found as ``(path inside the file, message)``.
+
+    >>> err = DefinitionError("barc10.yaml", [("items.0.id", "must look like q1, q2, ...")])
+    >>> print(err)
+    barc10.yaml: 1 problem
+      - items.0.id: must look like q1, q2, ...
+    """
+
+    def __init__(self, source: str, problems: list[tuple[str, str]]) -> None:
+        self.source = source
+        self.problems = list(problems)
+        count = len(self.problems)
+        lines = [f"{source}: {count} problem{'s' if count != 1 else ''}"]
+        lines += [f"  - {path or '(top level)'}: {message}" for path, message in self.problems]
+        super().__init__("\n".join(lines))
+
+
+class UnknownInstrument(RecoveryCapitalError, KeyError):
+    """An instrument id that no bundled or course definition provides."""
+
+    def __init__(self, instrument_id: str, known: list[str]) -> None:
+        self.instrument_id = instrument_id
+        self.known = known
+        super().__init__(instrument_id)
+
+    def __str__(self) -> str:
+        return f"unknown instrument {self.instrument_id!r}; known: {', '.join(self.known)}"
