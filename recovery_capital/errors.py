@@ -19,13 +19,26 @@ class InvalidResponse(RecoveryCapitalError, ValueError):
     "q3: 9 is not allowed (allowed: 1-6 or one of the option labels)"
     """
 
-    def __init__(self, item: str, value: object, allowed: str, *, row: object = None) -> None:
+    def __init__(
+        self,
+        item: str,
+        value: object,
+        allowed: str,
+        *,
+        row: object = None,
+        problems: list[tuple[object, str, object]] | None = None,
+    ) -> None:
         self.item = item
         self.value = value
         self.allowed = allowed
         self.row = row
+        #: every bad cell found, as ``(row, item, value)``; the first is the one named above
+        self.problems = list(problems) if problems else [(row, item, value)]
         where = f"row {row}, " if row is not None else ""
-        super().__init__(f"{where}{item}: {value!r} is not allowed (allowed: {allowed})")
+        message = f"{where}{item}: {value!r} is not allowed (allowed: {allowed})"
+        if len(self.problems) > 1:
+            message = f"{len(self.problems)} answers are not allowed; the first is {message}"
+        super().__init__(message)
 
 
 class DefinitionError(RecoveryCapitalError, ValueError):
