@@ -450,7 +450,9 @@ def load_instrument_file(path: str | os.PathLike[str], *, wording: str | os.Path
     if not isinstance(data, dict):
         raise DefinitionError(str(path), [("", "expected a mapping at the top of the file")])
     try:
-        inst = Instrument.model_validate({**data, "source_path": str(path)})
+        # keys starting "x_" hold YAML anchors shared between items (AUDIT's option lists)
+        fields = {key: value for key, value in data.items() if not str(key).startswith("x_")}
+        inst = Instrument.model_validate({**fields, "source_path": str(path)})
     except ValidationError as exc:
         raise DefinitionError(str(path), _pydantic_problems(exc)) from None
     problems = _cross_check(inst)
