@@ -1,0 +1,308 @@
+"""Course content files: every kind loads, and every kind of mistake is reported with its path."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+import yaml
+
+from recovery_capital.content import (
+    COURSE_DIR_ENV,
+    load_content,
+    load_course_content,
+    parse_content,
+    resolve_content_path,
+)
+from recovery_capital.errors import DefinitionError
+
+QUIZ = {
+    "kind": "quiz",
+    "id": "m1-language-check",
+    "title": "Words that help",
+    "questions": [
+        {
+            "id": "person-first",
+            "prompt": "Which phrase is person-first?",
+            "options": [
+                {"text": "a person who uses heroin", "correct": True, "feedback": "Yes."},
+                {"text": "a heroin user", "correct": False, "feedback": "Drug first."},
+            ],
+        },
+        {
+            "id": "helpful",
+            "prompt": "Which help?",
+            "type": "multiple",
+            "options": [
+                {"text": "curiosity", "correct": True, "feedback": "Yes."},
+                {"text": "warmth", "correct": True, "feedback": "Yes."},
+                {"text": "labels", "feedback": "No."},
+            ],
+        },
+    ],
+}
+
+SCENARIO = {
+    "kind": "scenario",
+    "id": "m4-scenario-jo",
+    "title": "Jo",
+    "client": {"name": "Jo", "summary": "Jo is 40."},
+    "start": "opening",
+    "nodes": {
+        "opening": {
+            "client": "I was told to come.",
+            "choices": [
+                {"text": "What brings you?", "tag": "open_question", "next": "opens-up"},
+                {"text": "You must stop.", "tag": "confronting", "next": "closes-down"},
+            ],
+        },
+        "opens-up": {"client": "Thanks.", "ending": True, "outcome": "good"},
+        "closes-down": {"client": "Bye.", "ending": True, "outcome": "poor"},
+    },
+}
+
+VIGNETTE = {
+    "kind": "vignette",
+    "id": "m2-vignette-amira",
+    "title": "Amira, 34",
+    "person": {"name": "Amira", "age": 34, "housing": "rents a flat", "stage": "contemplation"},
+    "story": "Amira is a fictional mother of two.",
+    "rate": {"instrument": "barc10", "stage": True},
+    "reference": {
+        "items": {f"q{i}": {"value": 3, "reasoning": "From the story."} for i in range(1, 11)},
+        "stage": {"value": "contemplation", "reasoning": "She weighs it up."},
+    },
+}
+
+
+def problems_of(data: dict, **kwargs) -> list[tuple[str, str]]:
+    with pytest.raises(DefinitionError) as caught:
+        parse_content(data, "test.yaml", **kwargs)
+    return caught.value.problems
+
+
+def paths_of(data: dict) -> list[str]:
+    return [path for path, _ in problems_of(data)]
+
+
+def test_a_valid_quiz_loads_as_an_immutable_object():
+    quiz = parse_content(QUIZ)
+    assert quiz.questions[1].correct_indexes == (0, 1)
+    with pytest.raises(Exception, match="frozen"):
+        quiz.title = "changed"
+    assert isinstance(quiz.questions, tuple)
+
+
+def test_a_single_answer_question_needs_exactly_one_correct_option():
+    data = copy.deepcopy(QUIZ)
+    data["questions"][0]["options"][1]["correct"] = True
+    assert problems_of(data) == [
+        ("questions.0", "a single-answer question needs exactly one correct option (found 2)")
+    ]
+
+
+def test_every_quiz_option_needs_feedback_and_every_problem_is_listed_at_once():
+    data = copy.deepcopy(QUIZ)
+    del data["questions"][0]["options"][0]["feedback"]
+    del data["questions"][1]["options"][2]["feedback"]
+    data["questions"][1]["typo"] = 1
+    assert sorted(paths_of(data)) == [
+        "questions.0.options.0.feedback",
+        "questions.1.options.2.feedback",
+        "questions.1.typo",
+    ]
+
+
+def test_quiz_question_ids_must_be_unique():
+    data = copy.deepcopy(QUIZ)
+    data["questions"][1]["id"] = "person-first"
+    assert problems_of(data) == [("questions", "question id 'person-first' is used more than once")]
+
+
+def test_activity_ids_follow_the_module_pattern():
+    data = copy.deepcopy(QUIZ)
+    data["id"] = "language check"
+    assert paths_of(data) == ["id"]
+
+
+def test_kind_must_be_known_and_match_what_the_caller_expects():
+    assert paths_of({**QUIZ, "kind": "survey"}) == ["kind"]
+    ((path, message),) = problems_of(QUIZ, kind="poll")
+    assert path == "kind" and "expected 'poll'" in message
+
+
+def test_a_scenario_with_a_good_graph_loads():
+    scenario = parse_content(SCENARIO)
+    assert scenario.nodes["opening"].choices[1].tag == "confronting"
+    with pytest.raises(TypeError):
+        scenario.nodes["extra"] = scenario.nodes["opening"]
+
+
+def test_scenario_unknown_next_and_dead_ends_and_endings_are_reported():
+    data = copy.deepcopy(SCENARIO)
+    data["nodes"]["opening"]["choices"][0]["next"] = "nowhere"
+    data["nodes"]["stuck"] = {"client": "..."}
+    data["nodes"]["closes-down"]["choices"] = [
+        {"text": "Wait", "tag": "affirmation", "next": "opening"}
+    ]
+    del data["nodes"]["opens-up"]["outcome"]
+    assert sorted(paths_of(data)) == [
+        "nodes.closes-down.choices",
+        "nodes.opening.choices.0.next",
+        "nodes.opens-up.outcome",
+        "nodes.stuck",
+    ]
+
+
+def test_scenario_unreachable_nodes_and_loops_without_an_ending_are_reported():
+    data = copy.deepcopy(SCENARIO)
+    data["nodes"]["island"] = {"client": "Alone.", "ending": True, "outcome": "mixed"}
+    data["nodes"]["opening"]["choices"].append(
+        {"text": "Hmm", "tag": "simple_reflection", "next": "loop"}
+    )
+    data["nodes"]["loop"] = {
+        "client": "Round again.",
+        "choices": [{"text": "Again", "tag": "closed_question", "next": "loop"}],
+    }
+    problems = dict(problems_of(data))
+    assert set(problems) == {"nodes.island", "nodes.loop"}
+    assert "cannot be reached" in problems["nodes.island"]
+    assert "no ending can be reached" in problems["nodes.loop"]
+
+
+def test_scenario_start_must_exist_and_choice_tags_must_be_miti_codes():
+    data = copy.deepcopy(SCENARIO)
+    data["start"] = "hello"
+    assert paths_of(data) == ["start"]
+    data = copy.deepcopy(SCENARIO)
+    data["nodes"]["opening"]["choices"][0]["tag"] = "lecture"
+    assert paths_of(data) == ["nodes.opening.choices.0.tag"]
+
+
+def test_a_vignette_rated_on_barc10_loads():
+    vignette = parse_content(VIGNETTE)
+    assert vignette.reference.items["q10"].value == 3
+    assert vignette.person.model_extra == {"housing": "rents a flat"}
+
+
+def test_vignette_reference_must_cover_every_item_in_range_and_the_stage():
+    data = copy.deepcopy(VIGNETTE)
+    del data["reference"]["items"]["q4"]
+    data["reference"]["items"]["q2"]["value"] = 9
+    data["reference"]["items"]["q11"] = {"value": 3, "reasoning": "x"}
+    del data["reference"]["stage"]
+    problems = dict(problems_of(data))
+    assert set(problems) == {
+        "reference.stage",
+        "reference.items.q4",
+        "reference.items.q2.value",
+        "reference.items.q11",
+    }
+    assert problems["reference.items.q2.value"] == "9 is outside this item's answers (1-6)"
+
+
+def test_vignette_names_an_unknown_instrument():
+    data = copy.deepcopy(VIGNETTE)
+    data["rate"]["instrument"] = "nope"
+    ((path, message),) = problems_of(data)
+    assert path == "rate.instrument" and "unknown instrument 'nope'" in message
+
+
+def test_ruler_reflection_poll_and_talk_sort_load():
+    ruler = parse_content(
+        {
+            "kind": "ruler",
+            "id": "m3-ruler",
+            "title": "R",
+            "low": 1,
+            "rulers": [{"id": "importance", "question": "How important?", "follow_up": ["Why?"]}],
+        }
+    )
+    assert (ruler.low, ruler.high) == (1, 10)
+    reflection = parse_content(
+        {"kind": "reflection", "id": "m1-r", "title": "R", "prompt": "Think.", "min_words": 20}
+    )
+    assert reflection.hints == ()
+    poll = parse_content(
+        {"kind": "poll", "id": "m1-p", "title": "P", "question": "Q?", "options": ["a", "b"]}
+    )
+    assert poll.type == "single"
+    sort = parse_content(
+        {
+            "kind": "talk_sort",
+            "id": "m4-t",
+            "title": "T",
+            "statements": [
+                {
+                    "id": "s1",
+                    "text": "I want to stop.",
+                    "talk": "change",
+                    "category": "desire",
+                    "explanation": "Wanting.",
+                }
+            ],
+        }
+    )
+    assert sort.statements[0].category == "desire"
+
+
+def test_poll_options_must_differ():
+    data = {"kind": "poll", "id": "m1-p", "title": "P", "question": "Q?", "options": ["a", "a"]}
+    assert paths_of(data) == ["options"]
+
+
+def test_yaml_syntax_errors_name_the_line(tmp_path: Path):
+    path = tmp_path / "broken.yaml"
+    path.write_text("kind: poll\nid: m1-p\noptions: [a, b\ntitle: x\n")
+    with pytest.raises(DefinitionError) as caught:
+        load_content(path)
+    ((where, message),) = caught.value.problems
+    assert where.startswith("line 4") and message.startswith("YAML syntax")
+
+
+def test_a_key_written_twice_is_an_error_not_a_silent_overwrite(tmp_path: Path):
+    path = tmp_path / "twice.yaml"
+    path.write_text("kind: poll\nid: m1-p\nid: m1-q\n")
+    with pytest.raises(DefinitionError) as caught:
+        load_content(path)
+    assert caught.value.problems == [("line 3", "key 'id' appears twice")]
+
+
+def write_course(root: Path) -> None:
+    (root / "assets" / "content" / "quizzes").mkdir(parents=True)
+    (root / "assets" / "content" / "quizzes" / "words.yaml").write_text(yaml.safe_dump(QUIZ))
+    (root / "modules").mkdir()
+
+
+def test_relative_paths_resolve_from_a_notebook_folder_below_the_course(tmp_path, monkeypatch):
+    write_course(tmp_path)
+    monkeypatch.delenv(COURSE_DIR_ENV, raising=False)
+    monkeypatch.chdir(tmp_path / "modules")
+    assert load_content("assets/content/quizzes/words.yaml").id == "m1-language-check"
+
+
+def test_the_course_dir_setting_wins(tmp_path, monkeypatch):
+    write_course(tmp_path)
+    monkeypatch.setenv(COURSE_DIR_ENV, str(tmp_path))
+    monkeypatch.chdir("/")
+    found = resolve_content_path("assets/content/quizzes/words.yaml")
+    assert found == tmp_path / "assets/content/quizzes/words.yaml"
+
+
+def test_a_missing_file_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(DefinitionError, match="file not found"):
+        load_content("assets/content/polls/none.yaml")
+
+
+def test_the_whole_course_loads_and_repeated_activity_ids_are_named(tmp_path):
+    write_course(tmp_path)
+    assert list(load_course_content(tmp_path)) == ["m1-language-check"]
+    copy_path = tmp_path / "assets/content/quizzes/words-copy.yaml"
+    copy_path.write_text(yaml.safe_dump(QUIZ))
+    with pytest.raises(DefinitionError) as caught:
+        load_course_content(tmp_path)
+    assert caught.value.problems == [
+        ("words.yaml: id", "'m1-language-check' is already used by words-copy.yaml")
+    ]
