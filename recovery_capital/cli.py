@@ -63,8 +63,13 @@ def main(argv: list[str] | None = None) -> int:
     if func is None:
         parser.print_help()
         return 2
+    from .errors import RecoveryCapitalError
+
     try:
         return int(func(args) or 0)
+    except RecoveryCapitalError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -248,6 +248,23 @@ class Instrument(_Frozen):
     def scale_ids(self) -> tuple[str, ...]:
         return tuple(scale.id for scale in self.scales)
 
+    @cached_property
+    def answer_lookup(self) -> dict[str, dict[str, float]]:
+        """Per item, every accepted spelling of an answer (label or number, case-folded) -> value.
+
+        >>> load_instrument("dast10").answer_lookup["q1"]["yes"]
+        1.0
+        """
+        lookup: dict[str, dict[str, float]] = {}
+        for item in self.items:
+            spellings: dict[str, float] = {}
+            for option in item.options or ():
+                spellings[option.label.strip().casefold()] = option.value
+                spellings[_number(option.value)] = option.value
+                spellings[str(float(option.value))] = option.value
+            lookup[item.id] = spellings
+        return lookup
+
     def item(self, item_id: str) -> Item:
         """The item with this id (``KeyError`` if there is none)."""
         for item in self.items:

@@ -1,0 +1,608 @@
+"""Score one respondent (:func:`score`) or a whole DataFrame (:func:`score_frame`).
+
+Both run the same rules from the instrument's YAML definition: published skip logic, reverse
+keying ``(lowest + highest) - x``, sum / mean / formula scales, the missing-data rule, bands
+(ranges, nearest mean, deciles, highest scale) and flags. The frame path is vectorised with
+numpy: it loops over items and rules, never over rows.
+
+>>> import recovery_capital as rc
+>>> res = rc.score("urica", [3] * 32)
+>>> res.scales["readiness"], res.band
+(6.0, 'Precontemplation')
+>>> df = rc.read_dataset("barc10_example")
+>>> rc.score_frame("barc10", df)[["person", "total", "band"]].head(3)
+  person  total                                               band
+0   P001   47.0    At or above the remission-associated score (47+)
+1   P002   28.0  Below the remission-associated score (under 47)
+2   P003   55.0    At or above the remission-associated score (47+)
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import operator
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+
+from .definitions import (
+    DecileBand,
+    HighestBand,
+    Instrument,
+    NearestBand,
+    RangeBand,
+    load_instrument,
+)
+from .errors import InvalidResponse
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = ["ScoreResult", "score", "score_frame"]
+
+_OPS = {">=": operator.ge, ">": operator.gt, "==": operator.eq, "<=": operator.le,
+        "<": operator.lt}
+_DIGITS = 9  # rounding before comparisons, so 11.8 is exactly between 11.0 and 12.6
+_MAX_LISTED_PROBLEMS = 50
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    """The scores of one respondent.
+
+    ``scales`` maps scale id to its value (``None`` when it cannot be computed); ``band`` is the
+    primary interpretation label; ``bands`` holds every label (keyed like :func:`score_frame`'s
+    columns), ``deciles`` any decile norms, ``flags`` any raised flags; ``missing`` the
+    unanswered items; ``warnings`` everything a reader should know (provisional rules,
+    missing answers, context needed).
+    """
+
+    instrument: str
+    version: str
+    status: str
+    scales: dict[str, float | None]
+    band: str | None
+    band_description: str | None
+    bands: dict[str, str | None] = field(default_factory=dict)
+    deciles: dict[str, int | None] = field(default_factory=dict)
+    flags: dict[str, bool] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    answers: dict[str, float | None] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready copy (what the store keeps).
+
+        >>> import recovery_capital as rc
+        >>> rc.score("dast10", ["no"] * 10).to_dict()["scales"]
+        {'total': 1.0}
+        """
+        return asdict(self)
+
+
+# --------------------------------------------------------------------------- shared engine
+
+
+@dataclass
+class _Computed:
+    scales: dict[str, np.ndarray]
+    labels: dict[str, np.ndarray]          # column -> object array of label or None
+    descriptions: np.ndarray | None        # primary band description per row
+    deciles: dict[str, np.ndarray]         # scale -> float array (NaN = none)
+    flags: dict[str, np.ndarray]
+    undecided_context: dict[str, np.ndarray]  # band id -> rows that needed context
+    skipped: np.ndarray                    # rows x items filled by a skip rule
+
+
+def _eval_formula(formula: str, values: Mapping[str, np.ndarray]) -> np.ndarray:
+    def walk(node: ast.AST) -> Any:
+        if isinstance(node, ast.Expression):
+            return walk(node.body)
+        if isinstance(node, ast.BinOp):
+            left, right = walk(node.left), walk(node.right)
+            return {ast.Add: np.add, ast.Sub: np.subtract, ast.Mult: np.multiply,
+                    ast.Div: np.divide}[type(node.op)](left, right)
+        if isinstance(node, ast.UnaryOp):
+            operand = walk(node.operand)
+            return -operand if isinstance(node.op, ast.USub) else operand
+        if isinstance(node, ast.Name):
+            return values[node.id]
+        if isinstance(node, ast.Constant):
+            return float(node.value)
+        raise ValueError(f"unsupported formula {formula!r}")  # the loader already refused it
+
+    return np.asarray(walk(ast.parse(formula, mode="eval")), dtype=float)
+
+
+def _range_labels(ranges: Sequence[Any], values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Index into ``ranges`` (sorted by ``min``) for each value, and whether it is in range."""
+    ordered = sorted(range(len(ranges)), key=lambda i: ranges[i].min)
+    mins = np.array([ranges[i].min for i in ordered])
+    top = max(r.max for r in ranges)
+    with np.errstate(invalid="ignore"):
+        position = np.searchsorted(mins, values, side="right") - 1
+        inside = (~np.isnan(values)) & (position >= 0) & (values <= top)
+    index = np.array(ordered)[np.clip(position, 0, len(ordered) - 1)]
+    return index, inside
+
+
+def _pick(scores: np.ndarray, tie: Literal["earlier", "later"], *, lowest: bool) -> np.ndarray:
+    """Column of the best score per row; ties resolved towards ``tie``."""
+    rounded = np.round(scores, _DIGITS)
+    if tie == "later":
+        rounded = rounded[:, ::-1]
+    best = np.argmin(rounded, axis=1) if lowest else np.argmax(rounded, axis=1)
+    return scores.shape[1] - 1 - best if tie == "later" else best
+
+
+def _compute(inst: Instrument, raw: np.ndarray,
+             context: Mapping[str, np.ndarray]) -> _Computed:
+    """Score a (rows x items) array of answer values, NaN meaning unanswered."""
+    n_rows = raw.shape[0]
+    column = {item_id: index for index, item_id in enumerate(inst.item_ids)}
+    answered = raw.copy()
+    skipped = np.zeros(raw.shape, dtype=bool)
+    for rule in inst.missing.skip:
+        applies = answered[:, column[rule.when_item]] == rule.equals
+        for item_id in rule.items:
+            col = column[item_id]
+            fill = applies & np.isnan(answered[:, col])
+            answered[fill, col] = rule.value
+            skipped[:, col] |= fill
+    keyed = answered.copy()
+    for item in inst.items:
+        if item.reverse:
+            values = item.allowed_values
+            keyed[:, column[item.id]] = min(values) + max(values) - keyed[:, column[item.id]]
+
+    scales: dict[str, np.ndarray] = {}
+    allowed_missing = inst.missing.max_missing if inst.missing.rule == "prorate" else 0
+    for scale in inst.scales:
+        if scale.method == "formula":
+            value = _eval_formula(scale.formula or "", scales)
+        else:
+            block = keyed[:, [column[item_id] for item_id in scale.items]]
+            count = np.count_nonzero(~np.isnan(block), axis=1)
+            size = block.shape[1]
+            total = np.nansum(block, axis=1)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                mean = total / count
+            usable = (count > 0) & (size - count <= allowed_missing)
+            if scale.method == "sum":
+                value = np.where(count == size, total, mean * size)
+            else:
+                value = mean
+            value = np.where(usable, value, np.nan)
+        scales[scale.id] = np.round(value, 10)
+
+    labels: dict[str, np.ndarray] = {}
+    deciles: dict[str, np.ndarray] = {}
+    undecided: dict[str, np.ndarray] = {}
+    descriptions: np.ndarray | None = None
+    for band in inst.bands:
+        key = "band" if band.primary else band.id
+        described = np.full(n_rows, None, dtype=object)
+        if isinstance(band, RangeBand):
+            values = scales[band.scale]
+            if band.context and band.by_context:
+                per_value = {}
+                for name, ranges in band.by_context.items():
+                    index, inside = _range_labels(ranges, values)
+                    per_value[name] = (
+                        np.where(inside, np.array([r.label for r in ranges], dtype=object)[index],
+                                 None),
+                        np.where(inside, np.array([r.description for r in ranges],
+                                                  dtype=object)[index], None),
+                    )
+                given = context.get(band.context, np.full(n_rows, None, dtype=object))
+                first_label, first_description = next(iter(per_value.values()))
+                # without the attribute, a label stands only where every value gives the same one
+                agree = np.logical_and.reduce([lab == first_label for lab, _ in per_value.values()])
+                agree_description = np.logical_and.reduce(
+                    [desc == first_description for _, desc in per_value.values()])
+                no_context = np.equal(given, None)
+                chosen = np.where(no_context & agree, first_label, None)
+                described = np.where(no_context & agree & agree_description, first_description,
+                                     None)
+                for name, (label, description) in per_value.items():
+                    rows = given == name
+                    chosen = np.where(rows, label, chosen)
+                    described = np.where(rows, description, described)
+                undecided[band.id] = no_context & ~agree & ~np.isnan(values)
+                labels[key] = chosen
+            else:
+                index, inside = _range_labels(band.ranges, values)
+                label_array = np.array([r.label for r in band.ranges], dtype=object)
+                desc_array = np.array([r.description for r in band.ranges], dtype=object)
+                labels[key] = np.where(inside, label_array[index], None)
+                described = np.where(inside, desc_array[index], None)
+        elif isinstance(band, NearestBand):
+            values = scales[band.scale]
+            targets = np.array([t.value for t in band.targets])
+            distance = np.abs(values[:, None] - targets[None, :])
+            best = _pick(np.nan_to_num(distance, nan=np.inf), band.tie, lowest=True)
+            ok = ~np.isnan(values)
+            label_array = np.array([t.label for t in band.targets], dtype=object)
+            desc_array = np.array([t.description for t in band.targets], dtype=object)
+            labels[key] = np.where(ok, label_array[best], None)
+            described = np.where(ok, desc_array[best], None)
+        elif isinstance(band, HighestBand):
+            block = np.column_stack([scales[s] for s in band.scales])
+            ok = ~np.isnan(block).any(axis=1)
+            best = _pick(np.nan_to_num(block, nan=-np.inf), band.tie, lowest=False)
+            names = [(band.labels or {}).get(s, s) for s in band.scales]
+            labels[key] = np.where(ok, np.array(names, dtype=object)[best], None)
+            described = labels[key].copy()
+        elif isinstance(band, DecileBand):
+            for scale_id, table in band.deciles.items():
+                values = scales[scale_id]
+                found = np.full(n_rows, np.nan)
+                for decile, (low, high) in table.items():
+                    found[(values >= low) & (values <= high)] = decile
+                deciles[scale_id] = found
+                names = np.full(n_rows, None, dtype=object)
+                for decile, label in band.labels.items():
+                    names[found == decile] = label
+                labels[f"{scale_id}_band"] = names
+        if band.primary:
+            descriptions = described
+
+    flags: dict[str, np.ndarray] = {}
+    for flag in inst.flags:
+        raised = np.zeros(n_rows, dtype=bool)
+        for condition in flag.any:
+            block = answered[:, [column[item_id] for item_id in condition.items]]
+            with np.errstate(invalid="ignore"):
+                raised |= _OPS[condition.op](block, condition.value).any(axis=1)
+        flags[flag.id] = raised
+    return _Computed(scales, labels, descriptions, deciles, flags, undecided, skipped)
+
+
+def _context_message(inst: Instrument, band_id: str) -> str:
+    band = next(b for b in inst.bands if b.id == band_id)
+    assert isinstance(band, RangeBand) and band.context
+    field_ = inst.context[band.context]
+    return (f"The {band.id} result for this score depends on {band.context} "
+            f"({field_.description.rstrip('.')}): give it as context, e.g. "
+            f"context={{'{band.context}': '{next(iter(field_.values))}'}}.")
+
+
+def _normalise_context(inst: Instrument, name: str, value: object) -> str | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    spelled = str(value).strip().casefold()
+    if spelled == "":
+        return None
+    for canonical, spellings in inst.context[name].values.items():
+        if spelled == canonical or spelled in spellings:
+            return canonical
+    choices = ", ".join(inst.context[name].values)
+    raise InvalidResponse(name, value, f"{choices} (or leave it out)")
+
+
+# --------------------------------------------------------------------------- one respondent
+
+
+def _parse_answer(inst: Instrument, item_id: str, value: object) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise InvalidResponse(item_id, value, inst.describe_allowed(item_id))
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        number = float(value)
+        if math.isnan(number):
+            return None
+        if number in inst.item(item_id).allowed_values:
+            return number
+        raise InvalidResponse(item_id, value, inst.describe_allowed(item_id))
+    if isinstance(value, str):
+        spelled = value.strip().casefold()
+        if spelled == "":
+            return None
+        found = inst.answer_lookup[item_id].get(spelled)
+        if found is None:
+            try:
+                number = float(spelled)
+            except ValueError:
+                number = None
+            if number is not None and number in inst.item(item_id).allowed_values:
+                found = number
+        if found is not None:
+            return found
+    raise InvalidResponse(item_id, value, inst.describe_allowed(item_id))
+
+
+def _answers_dict(inst: Instrument, answers: Mapping[str, object] | Sequence[object]
+                  ) -> dict[str, object]:
+    if isinstance(answers, Mapping):
+        for key, value in answers.items():
+            if key not in inst.item_ids:
+                raise InvalidResponse(str(key), value,
+                                      f"item ids {inst.item_ids[0]}..{inst.item_ids[-1]}")
+        return dict(answers)
+    if isinstance(answers, (str, bytes)) or not isinstance(answers, Sequence):
+        raise TypeError("answers must be a mapping of item id to answer, or a list in item order")
+    if len(answers) != len(inst.items):
+        raise InvalidResponse("answers", f"{len(answers)} answers",
+                              f"exactly {len(inst.items)}, one per item in published order")
+    return dict(zip(inst.item_ids, answers))
+
+
+def score(
+    instrument: str | Instrument,
+    answers: Mapping[str, object] | Sequence[object],
+    *,
+    context: Mapping[str, object] | None = None,
+) -> ScoreResult:
+    """Score one respondent.
+
+    Parameters
+    ----------
+    instrument
+        An instrument id (see :func:`recovery_capital.list_instruments`) or a loaded definition.
+    answers
+        ``{"q1": 5, "q2": "Agree", ...}`` (numbers or option labels; ``None`` or ``""`` for
+        unanswered), or a list in published item order.
+    context
+        Respondent attributes some rules need, e.g. ``{"sex": "female"}`` for AUDIT-C.
+
+    Returns
+    -------
+    ScoreResult
+        Scales, band, flags, missing items and warnings.
+
+    Raises
+    ------
+    InvalidResponse
+        For an answer the item does not allow, naming the item, the value and what is allowed.
+
+    Examples
+    --------
+    >>> import recovery_capital as rc
+    >>> rc.score("barc10", [6] * 10).scales
+    {'total': 60.0}
+    >>> res = rc.score("audit_c", {"q1": 2, "q2": 1, "q3": 0})
+    >>> res.scales["total"], res.band
+    (3.0, None)
+    >>> rc.score("audit_c", {"q1": 2, "q2": 1, "q3": 0}, context={"sex": "female"}).band
+    'Positive screen'
+    >>> rc.score("barc10", {"q1": 7})
+    Traceback (most recent call last):
+    ...
+    recovery_capital.errors.InvalidResponse: q1: 7 is not allowed (allowed: 1 ('Strongly disagree'), ...
+    """
+    inst = load_instrument(instrument)
+    given = _answers_dict(inst, answers)
+    parsed = {item_id: _parse_answer(inst, item_id, given.get(item_id))
+              for item_id in inst.item_ids}
+    raw = np.array([[np.nan if v is None else v for v in parsed.values()]], dtype=float)
+    context_values = {
+        name: np.array([_normalise_context(inst, name, (context or {}).get(name))], dtype=object)
+        for name in inst.context
+    }
+    computed = _compute(inst, raw, context_values)
+
+    skipped = {inst.item_ids[i] for i in np.flatnonzero(computed.skipped[0])}
+    missing = [item_id for item_id, v in parsed.items() if v is None and item_id not in skipped]
+    warnings: list[str] = []
+    if inst.provisional_warning:
+        warnings.append(inst.provisional_warning)
+    if skipped:
+        rule = next(r for r in inst.missing.skip if skipped & set(r.items))
+        warnings.append(rule.note or f"{', '.join(sorted(skipped))} counted as {rule.value:g}.")
+    if missing:
+        warnings.append(f"Not answered: {', '.join(missing)}.")
+    scales = {key: (None if np.isnan(v[0]) else float(v[0])) for key, v in computed.scales.items()}
+    for scale in inst.scales:
+        if scales[scale.id] is None and missing:
+            warnings.append(f"{scale.label} not computed: {_missing_reason(inst)}")
+    for band_id, rows in computed.undecided_context.items():
+        if rows[0]:
+            warnings.append(_context_message(inst, band_id))
+    labels = {key: value[0] for key, value in computed.labels.items()}
+    return ScoreResult(
+        instrument=inst.id,
+        version=inst.version,
+        status=inst.status,
+        scales=scales,
+        band=labels.get("band"),
+        band_description=None if computed.descriptions is None else computed.descriptions[0],
+        bands=labels,
+        deciles={k: (None if np.isnan(v[0]) else int(v[0])) for k, v in computed.deciles.items()},
+        flags={k: bool(v[0]) for k, v in computed.flags.items()},
+        missing=missing,
+        warnings=warnings,
+        answers=parsed,
+    )
+
+
+def _missing_reason(inst: Instrument) -> str:
+    if inst.missing.rule == "prorate":
+        return (f"more than {inst.missing.max_missing} of its items are unanswered "
+                "(up to that many are prorated).")
+    return "some of its items are unanswered and no rule for missing answers is published."
+
+
+# --------------------------------------------------------------------------- many respondents
+
+
+def _parse_column(inst: Instrument, item_id: str, column: pd.Series
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Values, missing mask and invalid mask for one item column, vectorised."""
+    import pandas as pd
+
+    allowed = np.array(inst.item(item_id).allowed_values)
+    if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+        values = column.to_numpy(dtype=float, na_value=np.nan)
+        missing = np.isnan(values)
+    else:
+        spelled = column.astype("string").str.strip().str.casefold()
+        missing = column.isna().to_numpy() | (spelled == "").fillna(False).to_numpy(dtype=bool)
+        mapped = spelled.map(inst.answer_lookup[item_id])
+        numeric = pd.to_numeric(spelled, errors="coerce")
+        values = mapped.where(mapped.notna(), numeric).to_numpy(dtype=float, na_value=np.nan)
+        if pd.api.types.is_bool_dtype(column):
+            values = np.full(len(column), np.nan)
+    invalid = ~missing & ~np.isin(values, allowed)
+    values = np.where(invalid | missing, np.nan, values)
+    return values, missing, invalid
+
+
+def _row_notes(ids: np.ndarray, mask: np.ndarray, prefix: str) -> np.ndarray:
+    """One note per row listing the flagged item ids (built once per distinct pattern)."""
+    notes = np.full(mask.shape[0], "", dtype=object)
+    rows = np.flatnonzero(mask.any(axis=1))
+    if rows.size:
+        patterns, inverse = np.unique(mask[rows], axis=0, return_inverse=True)
+        texts = np.array([f"{prefix}{', '.join(ids[p])}." for p in patterns], dtype=object)
+        notes[rows] = texts[inverse.ravel()]
+    return notes
+
+
+def score_frame(
+    instrument: str | Instrument,
+    frame: pd.DataFrame,
+    *,
+    errors: Literal["raise", "coerce"] = "raise",
+    context: Mapping[str, object] | None = None,
+) -> pd.DataFrame:
+    """Score every row of ``frame`` (one respondent per row, item columns ``q1..qN``).
+
+    Parameters
+    ----------
+    instrument
+        An instrument id or a loaded definition.
+    frame
+        One row per respondent. Item columns hold numbers or option labels; blank or NaN is
+        unanswered. Other columns are kept in the result, in front of the scores.
+    errors
+        ``"raise"`` (default): any answer the item does not allow raises
+        :class:`~recovery_capital.InvalidResponse` naming the row, item and value (``problems``
+        lists every bad cell). ``"coerce"``: bad answers become unanswered and the row's
+        ``warnings`` says so.
+    context
+        For instruments whose bands need a respondent attribute (AUDIT-C: ``sex``): maps the
+        attribute to a column name or to one value for every row. By default a column named
+        like the attribute is used when present.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The non-item columns, one float column per scale, ``band`` (primary label), any other
+        labels (``<band>`` or ``<scale>_band`` and ``<scale>_decile``), one bool column per flag,
+        ``missing`` (count of unanswered items) and ``warnings`` (text, ``""`` when none).
+        Instrument-wide warnings (provisional rules) are in ``result.attrs["warnings"]``.
+
+    Notes
+    -----
+    Vectorised with numpy: the work grows with the number of items and rules, not with a Python
+    loop over rows. Results equal :func:`score` row by row.
+
+    Examples
+    --------
+    >>> import recovery_capital as rc
+    >>> df = rc.read_dataset("urica_example")
+    >>> out = rc.score_frame("urica", df)
+    >>> out[["person", "readiness", "band"]].round(2).head(2)
+      person  readiness          band
+    0   U001       6.00  Precontemplation
+    1   U002      10.29  Contemplation
+    """
+    import pandas as pd
+
+    inst = load_instrument(instrument)
+    if errors not in ("raise", "coerce"):
+        raise ValueError(f"errors must be 'raise' or 'coerce', not {errors!r}")
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"expected a pandas DataFrame, got {type(frame).__name__}")
+    absent = [item_id for item_id in inst.item_ids if item_id not in frame.columns]
+    if absent:
+        raise InvalidResponse(absent[0], "(no such column)",
+                              f"one column per item, {inst.item_ids[0]}..{inst.item_ids[-1]}; "
+                              f"missing: {', '.join(absent)}")
+    n_rows = len(frame)
+    raw = np.empty((n_rows, len(inst.items)))
+    missing = np.zeros(raw.shape, dtype=bool)
+    invalid = np.zeros(raw.shape, dtype=bool)
+    for index, item_id in enumerate(inst.item_ids):
+        raw[:, index], missing[:, index], invalid[:, index] = _parse_column(
+            inst, item_id, frame[item_id])
+    ids = np.array(inst.item_ids)
+    if invalid.any() and errors == "raise":
+        rows, cols = np.nonzero(invalid)
+        problems = [(frame.index[r], ids[c], frame.iat[r, frame.columns.get_loc(ids[c])])
+                    for r, c in zip(rows[:_MAX_LISTED_PROBLEMS], cols[:_MAX_LISTED_PROBLEMS])]
+        row, item_id, value = problems[0]
+        raise InvalidResponse(item_id, value, inst.describe_allowed(item_id), row=row,
+                              problems=problems)
+
+    context_values: dict[str, np.ndarray] = {}
+    for name in inst.context:
+        source = (context or {}).get(name, name)
+        if isinstance(source, str) and source in frame.columns:
+            column = frame[source].astype("string").str.strip().str.casefold()
+            canonical = pd.Series(None, index=frame.index, dtype=object)
+            for value, spellings in inst.context[name].values.items():
+                canonical[column.isin([value, *spellings]).fillna(False)] = value
+            unknown = column.notna() & (column != "") & canonical.isna()
+            if unknown.any():
+                first = unknown.to_numpy().nonzero()[0][0]
+                bad = InvalidResponse(name, frame[source].iloc[first],
+                                      f"{', '.join(inst.context[name].values)} or blank",
+                                      row=frame.index[first])
+                if errors == "raise":
+                    raise bad
+            context_values[name] = canonical.to_numpy(dtype=object)
+        elif (context or {}).get(name) is not None:
+            context_values[name] = np.full(n_rows, _normalise_context(inst, name, source),
+                                           dtype=object)
+        else:
+            context_values[name] = np.full(n_rows, None, dtype=object)
+
+    computed = _compute(inst, raw, context_values)
+
+    unanswered = missing & ~computed.skipped
+    notes = _row_notes(ids, unanswered, "Not answered: ")
+    if invalid.any():
+        rows, cols = np.nonzero(invalid)
+        for r, c in zip(rows, cols):  # only the bad cells, which coerce turned into blanks
+            value = frame.iat[r, frame.columns.get_loc(ids[c])]
+            notes[r] = f"{notes[r]} {ids[c]}: {value!r} is not allowed; treated as unanswered.".strip()
+    for band_id, rows in computed.undecided_context.items():
+        if rows.any():
+            message = _context_message(inst, band_id)
+            notes[rows] = np.array([f"{n} {message}".strip() for n in notes[rows]], dtype=object)
+
+    out: dict[str, Any] = {key: values for key, values in computed.scales.items()}
+    for key, labels in computed.labels.items():
+        out[key] = pd.Categorical(labels, categories=_categories(inst, key))
+    for key, values in computed.deciles.items():
+        out[f"{key}_decile"] = pd.array(np.where(np.isnan(values), None, values), dtype="Int64")
+    out.update(computed.flags)
+    out["missing"] = ((missing | invalid) & ~computed.skipped).sum(axis=1)
+    out["warnings"] = notes
+    scores = pd.DataFrame(out, index=frame.index)
+    kept = frame.drop(columns=list(inst.item_ids))
+    result = pd.concat([kept, scores], axis=1) if len(kept.columns) else scores
+    result.attrs["warnings"] = [w for w in (inst.provisional_warning,) if w]
+    result.attrs["instrument"] = inst.id
+    return result
+
+
+def _categories(inst: Instrument, key: str) -> list[str]:
+    for band in inst.bands:
+        if isinstance(band, DecileBand) and key.endswith("_band"):
+            return list(dict.fromkeys(band.labels[d] for d in sorted(band.labels)))
+        if ("band" if band.primary else band.id) != key:
+            continue
+        if isinstance(band, RangeBand):
+            ranges = band.ranges or [r for rs in (band.by_context or {}).values() for r in rs]
+            return list(dict.fromkeys(r.label for r in sorted(ranges, key=lambda r: r.min)))
+        if isinstance(band, NearestBand):
+            return [t.label for t in band.targets]
+        if isinstance(band, HighestBand):
+            return [(band.labels or {}).get(s, s) for s in band.scales]
+    return []
