@@ -15,8 +15,8 @@ class InvalidResponse(RecoveryCapitalError, ValueError):
     Carries ``item``, ``value`` and ``allowed`` so callers can point at the exact cell.
 
     >>> err = InvalidResponse("q3", 9, "1-6 or one of the option labels")
-    >>> str(err)
-    "q3: 9 is not allowed (allowed: 1-6 or one of the option labels)"
+    >>> print(err)
+    q3: 9 is not allowed (allowed: 1-6 or one of the option labels)
     """
 
     def __init__(

@@ -171,10 +171,7 @@ def _compute(inst: Instrument, raw: np.ndarray,
             with np.errstate(invalid="ignore", divide="ignore"):
                 mean = total / count
             usable = (count > 0) & (size - count <= allowed_missing)
-            if scale.method == "sum":
-                value = np.where(count == size, total, mean * size)
-            else:
-                value = mean
+            value = np.where(count == size, total, mean * size) if scale.method == "sum" else mean
             value = np.where(usable, value, np.nan)
         scales[scale.id] = np.round(value, 10)
 
@@ -372,7 +369,7 @@ def score(
     >>> rc.score("barc10", {"q1": 7})
     Traceback (most recent call last):
     ...
-    recovery_capital.errors.InvalidResponse: q1: 7 is not allowed (allowed: 1 ('Strongly disagree'), ...
+    recovery_capital.errors.InvalidResponse: q1: 7 is not allowed (allowed: 1 ('Strongly ...
     """
     inst = load_instrument(instrument)
     given = _answers_dict(inst, answers)
@@ -506,10 +503,11 @@ def score_frame(
     >>> import recovery_capital as rc
     >>> df = rc.read_dataset("urica_example")
     >>> out = rc.score_frame("urica", df)
-    >>> out[["person", "readiness", "band"]].round(2).head(2)
-      person  readiness          band
-    0   U001       6.00  Precontemplation
-    1   U002      10.29  Contemplation
+    >>> out[["person", "readiness", "band"]].round(2).iloc[[0, 4, 6]]
+      person  readiness                    band
+    0   U001       6.00        Precontemplation
+    4   U005      10.57           Contemplation
+    6   U007      12.29  Action (participation)
     """
     import pandas as pd
 
@@ -544,18 +542,19 @@ def score_frame(
         source = (context or {}).get(name, name)
         if isinstance(source, str) and source in frame.columns:
             column = frame[source].astype("string").str.strip().str.casefold()
-            canonical = pd.Series(None, index=frame.index, dtype=object)
+            canonical = np.full(n_rows, None, dtype=object)
             for value, spellings in inst.context[name].values.items():
-                canonical[column.isin([value, *spellings]).fillna(False)] = value
-            unknown = column.notna() & (column != "") & canonical.isna()
+                canonical[column.isin([value, *spellings]).fillna(False).to_numpy(bool)] = value
+            unknown = (column.notna() & (column != "")).fillna(False).to_numpy(bool) & np.equal(
+                canonical, None)
             if unknown.any():
-                first = unknown.to_numpy().nonzero()[0][0]
+                first = unknown.nonzero()[0][0]
                 bad = InvalidResponse(name, frame[source].iloc[first],
                                       f"{', '.join(inst.context[name].values)} or blank",
                                       row=frame.index[first])
                 if errors == "raise":
                     raise bad
-            context_values[name] = canonical.to_numpy(dtype=object)
+            context_values[name] = canonical
         elif (context or {}).get(name) is not None:
             context_values[name] = np.full(n_rows, _normalise_context(inst, name, source),
                                            dtype=object)
@@ -570,7 +569,8 @@ def score_frame(
         rows, cols = np.nonzero(invalid)
         for r, c in zip(rows, cols):  # only the bad cells, which coerce turned into blanks
             value = frame.iat[r, frame.columns.get_loc(ids[c])]
-            notes[r] = f"{notes[r]} {ids[c]}: {value!r} is not allowed; treated as unanswered.".strip()
+            note = f"{ids[c]}: {value!r} is not allowed; treated as unanswered."
+            notes[r] = f"{notes[r]} {note}".strip()
     for band_id, rows in computed.undecided_context.items():
         if rows.any():
             message = _context_message(inst, band_id)
