@@ -1,0 +1,214 @@
+"""The Voila application the course runs in: Voila, serving only what the course needs.
+
+``recovery-capital serve`` starts this module as a child process
+(``python -m recovery_capital.voila_app COURSE_DIR``) with a generated ``voila.json`` (see
+:mod:`recovery_capital.voila_config`). :class:`CourseVoila` is Voila with its URL table narrowed:
+
+- ``/voila/render/modules/**.ipynb`` renders a module; anything else under ``/voila/render/`` is
+  a friendly 404, except images and styles under ``modules/`` and ``assets/``, which go on to
+  Voila's allow-listed file handler (``/voila/files/``);
+- the course home (``/``) lists the modules instead of Voila's file browser; ``/voila/tree``
+  redirects there and the contents API (``/voila/api/contents``) is gone;
+- a page that would go over the kernel cap gets "The course is full right now" (HTTP 503);
+- not-found and error pages use the course theme; a trainer key never reaches the access log.
+
+>>> classify_path("modules/02-recovery-capital.ipynb"), classify_path("assets/img/map.png")
+('notebook', 'file')
+>>> classify_path("tests/secret.ipynb") is None, classify_path("modules/../x.ipynb") is None
+(True, True)
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from jupyter_server.base.handlers import JupyterHandler
+from tornado import web
+from traitlets import default
+from voila.app import Voila
+from voila.tornado.contentshandler import VoilaContentsHandler
+from voila.tornado.handler import TornadoVoilaHandler
+from voila.tornado.treehandler import TornadoVoilaTreeHandler
+
+from .voila_kernels import CourseFull
+from .voila_pages import CoursePages, carried_query, list_modules
+
+__all__ = ["CourseVoila", "classify_path", "redact_query", "main", "CONFIG_DIR_ENV"]
+
+#: The folder holding the generated ``voila.json``; set by the launcher for the child process.
+CONFIG_DIR_ENV = "RECOVERY_CAPITAL_VOILA_CONFIG_DIR"
+#: Query parameters whose values never appear in the access log.
+SECRET_PARAMETERS = ("key", "trainer_key", "token")
+
+_SAFE_SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+_STATIC_FILE = re.compile(r".*\.(png|jpe?g|gif|svg|webp|css|woff2?)", re.IGNORECASE)
+
+
+def classify_path(path: str) -> str | None:
+    """What a path under ``/voila/render/`` may be: ``"notebook"``, ``"file"`` or refused (None).
+
+    Only plain segments (no ``..``, no hidden files) under ``modules/`` or ``assets/`` pass;
+    notebooks only under ``modules/``.
+
+    >>> classify_path("modules/trainer/dashboard.ipynb"), classify_path("assets/content/q.yaml")
+    ('notebook', None)
+    >>> classify_path("modules/.ipynb_checkpoints/x.ipynb") is None
+    True
+    """
+    segments = path.split("/")
+    if len(segments) < 2 or not all(_SAFE_SEGMENT.fullmatch(part) for part in segments):
+        return None
+    top = segments[0]
+    if top == "modules" and path.endswith(".ipynb"):
+        return "notebook"
+    if top in {"modules", "assets"} and _STATIC_FILE.fullmatch(path):
+        return "file"
+    return None
+
+
+def redact_query(uri: str) -> str:
+    """A request URI with secret query values hidden, for logs.
+
+    >>> redact_query("/voila/render/modules/trainer/dashboard.ipynb?cohort=K7P2Q&key=abc123")
+    '/voila/render/modules/trainer/dashboard.ipynb?cohort=K7P2Q&key=[hidden]'
+    """
+    names = "|".join(SECRET_PARAMETERS)
+    return re.sub(rf"([?&](?:{names})=)[^&#]*", r"\1[hidden]", uri)
+
+
+def log_request(handler: web.RequestHandler) -> None:
+    """Tornado's access log line, minus secrets; errors get a louder level."""
+    status = handler.get_status()
+    level = logging.INFO if status < 400 else logging.WARNING if status < 500 else logging.ERROR
+    request = handler.request
+    took = 1000.0 * request.request_time()
+    summary = f"{request.method} {redact_query(request.uri or '')} ({request.remote_ip})"
+    logging.getLogger("tornado.access").log(level, "%d %s %.2fms", status, summary, took)
+
+
+class CoursePageMixin:
+    """Friendly, themed error pages for the handlers the course adds or narrows."""
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        handler: JupyterHandler = self  # type: ignore[assignment]
+        pages: CoursePages = handler.settings["course_pages"]
+        if status_code == 503:
+            handler.set_header("Retry-After", "60")
+            body = pages.render("full.html", retry_url=handler.request.uri)
+        elif status_code == 404:
+            body = pages.render("not-found.html")
+        else:
+            body = pages.render("error.html")
+        handler.set_header("Content-Type", "text/html; charset=UTF-8")
+        handler.set_header("Cache-Control", "no-store")
+        handler.finish(body)
+
+
+class CourseNotebookHandler(CoursePageMixin, TornadoVoilaHandler):
+    """Voila's notebook handler, for course modules only and within the kernel cap."""
+
+    async def get(self, path: str | None = None) -> None:
+        path = path or ""
+        kind = classify_path(path)
+        if kind is None:
+            raise web.HTTPError(404, f"not a course page: {path}")
+        if kind == "file":
+            self.redirect_to_file(path)
+            return
+        root = Path(self.settings["voila"].root_dir)
+        if not (root / path).is_file():
+            raise web.HTTPError(404, f"no such module: {path}")
+        if self._course_full(path):
+            raise CourseFull()
+        await super().get(path)
+
+    def _course_full(self, path: str) -> bool:
+        """Full when every kernel slot is taken and no preheated kernel is ready for ``path``."""
+        manager = self.kernel_manager
+        at_capacity = getattr(manager, "at_capacity", None)
+        if at_capacity is None or not at_capacity():
+            return False
+        pool = getattr(manager, "_pools", {}).get(path) or []
+        head = pool[0] if pool else None
+        ready = head is not None and head.done() and not head.cancelled() and not head.exception()
+        return not ready
+
+
+class CourseHomeHandler(CoursePageMixin, JupyterHandler):
+    """The course home: the list of modules, with the visitor's cohort carried into each link."""
+
+    @web.authenticated
+    def get(self) -> None:
+        query = carried_query(self.request.query_arguments)
+        root = Path(self.settings["voila"].root_dir)
+        modules = list_modules(root, self.base_url, query)
+        self.set_header("Cache-Control", "no-store")
+        self.finish(self.settings["course_pages"].render("home.html", modules=modules))
+
+
+class TreeRedirectHandler(JupyterHandler):
+    """Voila's file browser is not part of the course: send visitors to the course home."""
+
+    @web.authenticated
+    def get(self, path: str = "") -> None:
+        query = carried_query(self.request.query_arguments)
+        self.redirect(self.base_url + (f"?{query}" if query else ""))
+
+
+class NotFoundHandler(CoursePageMixin, JupyterHandler):
+    """Every address the course does not serve."""
+
+    def prepare(self) -> None:
+        raise web.HTTPError(404)
+
+
+class CourseVoila(Voila):
+    """Voila narrowed to the course; configured entirely by the generated ``voila.json``."""
+
+    name = "voila"  # Voila's own handlers look themselves up in the settings under this name
+
+    @default("config_file_paths")
+    def _course_config_file_paths(self) -> list[str]:
+        config_dir = os.environ.get(CONFIG_DIR_ENV)
+        return [config_dir] if config_dir else super()._config_file_paths_default()
+
+    def init_settings(self) -> dict[str, Any]:
+        settings = super().init_settings()
+        resources = self.voila_configuration.resources or {}
+        course = resources.get("course", {}) if isinstance(resources, dict) else {}
+        theme_dir = course.get("theme_dir")
+        settings["course_pages"] = CoursePages(
+            theme_dir=Path(theme_dir) if theme_dir else None,
+            base_url=self.base_url,
+            course_title=course.get("title", "Course"),
+        )
+        settings["log_function"] = log_request
+        settings["default_handler_class"] = NotFoundHandler
+        return settings
+
+    def init_handlers(self) -> list[Any]:
+        handlers = []
+        for spec in super().init_handlers():
+            pattern, handler = spec[0], spec[1]
+            if handler is TornadoVoilaHandler:
+                spec = (pattern, CourseNotebookHandler, *spec[2:])
+            elif handler is TornadoVoilaTreeHandler:
+                home = pattern == self.server_url
+                spec = (pattern, CourseHomeHandler if home else TreeRedirectHandler)
+            elif handler is VoilaContentsHandler:
+                continue
+            handlers.append(spec)
+        return handlers
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the course's Voila (the child process ``recovery-capital serve`` starts)."""
+    CourseVoila.launch_instance(argv)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
