@@ -1,0 +1,1062 @@
+"""The response store: the one thing trainees' kernels and the trainer's dashboard share.
+
+Voila gives every browser tab its own kernel, so every answer a trainer should see, and every
+answer a trainee should find again after a reload, goes through one :class:`Store`. It is a
+small class over SQLAlchemy: a SQLite file on one machine, PostgreSQL for a hub of machines.
+No SQL lives outside this package.
+
+>>> from recovery_capital.store import Store
+>>> store = Store("sqlite://")                     # in memory, for this example
+>>> cohort = store.create_cohort("Spring 2027")
+>>> handle = store.join(cohort.code, "fox-12")
+>>> draft_id = store.save_draft(cohort.code, handle, "m1-reflection", {"note": "I notice"})
+>>> store.latest(cohort.code, handle, "m1-reflection").submitted
+False
+>>> submission_id = store.submit(cohort.code, handle, "m1-reflection", {"note": "I noticed"},
+...                              request_id="click-1")
+>>> store.submit(cohort.code, handle, "m1-reflection", {"note": "I noticed"},
+...              request_id="click-1") == submission_id      # a double click stores once
+True
+>>> store.latest(cohort.code, handle, "m1-reflection").answers
+{'note': 'I noticed'}
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+from sqlalchemy import delete, func, inspect, select, update
+from sqlalchemy import text as sql_text
+from sqlalchemy.engine import URL, Connection
+
+from . import keys
+from .engine import (
+    WRITE,
+    describe_url,
+    is_sqlite_file,
+    make_engine,
+    resolve_url,
+    run_with_retries,
+)
+from .errors import (
+    InvalidInput,
+    StoreUnavailable,
+    UnknownCohort,
+    UnknownParticipant,
+    UnknownSubmission,
+)
+from .handles import generate_handle, handle_key, validate_handle
+from .migrations import HEAD_REVISION, REVISIONS, VERSION_TABLE, upgrade
+from .models import (
+    MODERATION_STATES,
+    ActivityStateRow,
+    Cohort,
+    Participant,
+    Submission,
+    utcnow,
+)
+from .records import ActivityState, CohortInfo, CreatedCohort, FreeText, Latest
+from .validation import (
+    check_activity_id,
+    check_answers,
+    check_cohort_name,
+    check_label,
+    check_request_id,
+    check_scores,
+    check_text,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = ["Store"]
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")
+PRACTICE_NAME = "Practice (on your own)"
+_MIGRATION_LOCK = 0x52435354  # any fixed number: PostgreSQL advisory lock for migrations
+_SCORE_KEYS_STORED_ELSEWHERE = {"answers", "instrument", "version"}
+_RESPONSE_COLUMNS = [
+    "submission_id", "handle", "activity_id", "kind", "time", "instrument",
+    "instrument_version", "answers", "scores", "text", "shareable", "moderation",
+]  # fmt: skip
+_SUMMARY_COLUMNS = [
+    "activity_id", "participants", "submissions", "drafting", "last_submission",
+    "opened", "revealed",
+]  # fmt: skip
+
+
+def _aware(moment: datetime) -> datetime:
+    """The same UTC datetime whichever back-end read it (SQLite hands back naive ones)."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
+def _check_flag(value: object, what: str) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    raise InvalidInput(f"{what} must be True or False (got {value!r}).")
+
+
+def _schema_revision(conn: Connection) -> str | None:
+    if not inspect(conn).has_table(VERSION_TABLE):
+        return None
+    return conn.execute(sql_text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
+
+
+class Store:
+    """Cohorts, pseudonymous participants, their drafts and submissions, and live poll state.
+
+    Parameters
+    ----------
+    url
+        A SQLAlchemy URL (``sqlite:///path``, ``postgresql+psycopg://user@host/db``) or a file
+        path. Default: ``$RECOVERY_CAPITAL_STORE``, else
+        ``$XDG_DATA_HOME/recovery-capital/store.sqlite3`` (``~/.local/share/...``).
+    busy_timeout
+        Seconds one SQLite statement waits for another writer before the store retries.
+    retry_for
+        Seconds the store keeps retrying a write that lost a race before giving up with a
+        :class:`~recovery_capital.store.errors.StoreUnavailable` saying it stayed busy.
+
+    Notes
+    -----
+    * The schema is created or upgraded (Alembic) when the store opens.
+    * Submissions are append-only. Drafts are scratch copies: saving a draft or a submission
+      removes the participant's older drafts of the same activity, so at most one draft per
+      person and activity remains, and only while it is newer than their last submission.
+    * A ``request_id`` is unique per cohort and participant: sending the same one again (a
+      double click, a retry after a dropped connection) returns the first row's id.
+    * Errors are :mod:`recovery_capital.store.errors` classes with messages fit to show.
+
+    Examples
+    --------
+    >>> store = Store("sqlite://")
+    >>> cohort = store.create_cohort("Tuesday group")
+    >>> store.verify_trainer_key(cohort.code, cohort.trainer_key)
+    True
+    >>> store.join(cohort.code, "Sam")
+    'Sam'
+    """
+
+    PRACTICE_CODE: ClassVar[str] = keys.PRACTICE_CODE
+
+    def __init__(
+        self, url: str | URL | None = None, *, busy_timeout: float = 10.0, retry_for: float = 30.0
+    ) -> None:
+        self.url = resolve_url(url)
+        backend = self.url.get_backend_name()
+        if backend not in SUPPORTED_BACKENDS:
+            raise StoreUnavailable(
+                f"The response store works with SQLite and PostgreSQL, not {backend!r} "
+                f"({describe_url(self.url)})."
+            )
+        self._engine, self.read_only = make_engine(self.url, busy_timeout=busy_timeout)
+        self._writer = self._engine.execution_options(**WRITE)
+        self._retry_for = retry_for
+        self._cohort_ids: dict[str, int] = {}
+        try:
+            self._ensure_schema()
+        except BaseException:
+            self._engine.dispose()
+            raise
+
+    # ------------------------------------------------------------------ plumbing
+
+    def __repr__(self) -> str:
+        return f"Store({describe_url(self.url)!r})"
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close every pooled connection (the store can still be used; it reconnects)."""
+        self._engine.dispose()
+
+    @property
+    def location(self) -> str:
+        """Where the answers are kept, fit to show (a file path, or a URL without password).
+
+        >>> Store("sqlite://").location
+        'sqlite://'
+        """
+        return describe_url(self.url)
+
+    def _read(self, work: Callable[[Connection], T]) -> T:
+        def attempt() -> T:
+            with self._engine.begin() as conn:
+                return work(conn)
+
+        return run_with_retries(attempt, url=self.url, retry_for=self._retry_for)
+
+    def _write(self, work: Callable[[Connection], T]) -> T:
+        if self.read_only:
+            raise StoreUnavailable(
+                f"The response store {self.location} is read-only, so answers can't be saved. "
+                "Ask whoever runs the course to make the file writable."
+            )
+
+        def attempt() -> T:
+            with self._writer.begin() as conn:
+                return work(conn)
+
+        return run_with_retries(attempt, url=self.url, retry_for=self._retry_for)
+
+    def _insert(self, model: type) -> Any:
+        """An INSERT that understands ON CONFLICT on both supported back-ends."""
+        if self._engine.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        return insert(model)
+
+    def _ensure_schema(self) -> None:
+        current = self._read(_schema_revision)
+        if current == HEAD_REVISION:
+            return
+        if current is not None and current not in REVISIONS:
+            raise StoreUnavailable(
+                f"The response store {self.location} was written by a newer version of "
+                f"recovery-capital (schema {current}). Upgrade this installation to use it."
+            )
+        if self.read_only:
+            raise StoreUnavailable(
+                f"The response store {self.location} is read-only and needs its tables "
+                "created or upgraded first. Open it once with write access."
+            )
+
+        def migrate(conn: Connection) -> None:
+            if conn.dialect.name == "postgresql":
+                conn.execute(
+                    sql_text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK}
+                )
+            if _schema_revision(conn) != HEAD_REVISION:  # another process may have done it
+                log.info("upgrading the response store at %s", self.location)
+                upgrade(conn)
+
+        self._write(migrate)
+
+    def _cohort_id(self, code: object) -> int:
+        normalised = keys.normalise_code(code)
+        cached = self._cohort_ids.get(normalised)
+        if cached is not None:
+            return cached
+        found = self._read(
+            lambda conn: conn.execute(select(Cohort.id).where(Cohort.code == normalised)).scalar()
+        )
+        if found is None and normalised == self.PRACTICE_CODE:
+            self.ensure_practice_cohort()
+            return self._cohort_id(normalised)
+        if found is None:
+            raise UnknownCohort(
+                f"No cohort here has the join code {normalised}. Check the code with your trainer."
+            )
+        self._cohort_ids[normalised] = found
+        return found
+
+    def _participant(
+        self, conn: Connection, cohort_id: int, handle: str, *, create: bool
+    ) -> tuple[int, str] | None:
+        key = handle_key(handle)
+        query = select(Participant.id, Participant.handle).where(
+            Participant.cohort_id == cohort_id, Participant.handle_key == key
+        )
+        row = conn.execute(query).first()
+        if row is not None or not create:
+            return None if row is None else (row.id, row.handle)
+        insert = (
+            self._insert(Participant)
+            .values(cohort_id=cohort_id, handle=handle, handle_key=key, created_at=utcnow())
+            .on_conflict_do_nothing(index_elements=["cohort_id", "handle_key"])
+            .returning(Participant.id)
+        )
+        new_id = conn.execute(insert).scalar()
+        if new_id is not None:
+            return new_id, handle
+        row = conn.execute(query).one()  # created by someone else a moment ago
+        return row.id, row.handle
+
+    # ------------------------------------------------------------------ cohorts
+
+    def create_cohort(self, name: str) -> CreatedCohort:
+        """Create a cohort; returns its join code and its trainer key (shown only this once).
+
+        >>> created = Store("sqlite://").create_cohort("Spring 2027")
+        >>> len(created.code), created.name
+        (5, 'Spring 2027')
+        """
+        cleaned = check_cohort_name(name)
+        trainer_key = keys.new_trainer_key()
+        return CreatedCohort(
+            code=self._add_cohort(cleaned, keys.hash_key(trainer_key)),
+            name=cleaned,
+            trainer_key=trainer_key,
+        )
+
+    def _add_cohort(self, name: str, key_hash: str, code: str | None = None) -> str:
+        def work(conn: Connection) -> str:
+            for _ in range(100):
+                candidate = code or keys.new_join_code()
+                insert = (
+                    self._insert(Cohort)
+                    .values(
+                        code=candidate, name=name, trainer_key_hash=key_hash, created_at=utcnow()
+                    )
+                    .on_conflict_do_nothing(index_elements=["code"])
+                    .returning(Cohort.id)
+                )
+                if conn.execute(insert).scalar() is not None or code is not None:
+                    return candidate
+            raise StoreUnavailable("Couldn't find an unused join code; please try again.")
+
+        return self._write(work)
+
+    def ensure_practice_cohort(self) -> str:
+        """Create the local practice cohort if it is missing; returns its code.
+
+        The practice cohort is where a trainee lands outside a workshop. Its trainer key is
+        random and never shown, so no trainer view opens on it.
+
+        >>> Store("sqlite://").ensure_practice_cohort()
+        'PRACTICE'
+        """
+        self._add_cohort(PRACTICE_NAME, keys.hash_key(keys.new_trainer_key()), self.PRACTICE_CODE)
+        return self.PRACTICE_CODE
+
+    def verify_trainer_key(self, code: object, key: object) -> bool:
+        """Whether ``key`` is the trainer key of cohort ``code`` (slow hash, constant time).
+
+        An unknown or malformed code answers False, after the same amount of work.
+
+        >>> store = Store("sqlite://")
+        >>> cohort = store.create_cohort("Spring 2027")
+        >>> store.verify_trainer_key(cohort.code, "WRONG-KEY0")
+        False
+        >>> store.verify_trainer_key("ZZZZZ", cohort.trainer_key)   # no such cohort
+        False
+        """
+        try:
+            normalised = keys.normalise_code(code)
+        except UnknownCohort:
+            return keys.verify_key(key, None)
+        stored = self._read(
+            lambda conn: conn.execute(
+                select(Cohort.trainer_key_hash).where(Cohort.code == normalised)
+            ).scalar()
+        )
+        return keys.verify_key(key, stored)
+
+    def cohorts(self) -> list[CohortInfo]:
+        """Every cohort, oldest first, with how many participants and submissions it has.
+
+        >>> store = Store("sqlite://")
+        >>> _ = store.create_cohort("Spring 2027")
+        >>> [(c.name, c.participants) for c in store.cohorts()]
+        [('Spring 2027', 0)]
+        """
+        return self._read(lambda conn: self._cohort_infos(conn, None))
+
+    def cohort(self, code: object) -> CohortInfo:
+        """One cohort's name, creation time and counts.
+
+        >>> store = Store("sqlite://")
+        >>> store.cohort(store.create_cohort("Spring 2027").code).name
+        'Spring 2027'
+        """
+        cohort_id = self._cohort_id(code)
+        return self._read(lambda conn: self._cohort_infos(conn, cohort_id))[0]
+
+    def _cohort_infos(self, conn: Connection, cohort_id: int | None) -> list[CohortInfo]:
+        people = select(func.count()).where(Participant.cohort_id == Cohort.id).scalar_subquery()
+        answered = (
+            select(func.count())
+            .where(Submission.cohort_id == Cohort.id, Submission.kind == "submission")
+            .scalar_subquery()
+        )
+        query = select(Cohort.code, Cohort.name, Cohort.created_at, people, answered)
+        if cohort_id is not None:
+            query = query.where(Cohort.id == cohort_id)
+        rows = conn.execute(query.order_by(Cohort.id)).all()
+        return [
+            CohortInfo(
+                code=r[0], name=r[1], created=_aware(r[2]), participants=r[3], submissions=r[4]
+            )
+            for r in rows
+        ]
+
+    # ------------------------------------------------------------------ participants
+
+    def join(self, code: object, handle: str | None = None) -> str:
+        """Join cohort ``code`` as ``handle`` (or a generated one); returns the handle to use.
+
+        Joining again with the same handle, in any letter case, is the same participant, so a
+        trainee who comes back finds their answers.
+
+        >>> store = Store("sqlite://")
+        >>> code = store.create_cohort("Spring 2027").code
+        >>> store.join(code, "Sam") == store.join(code, "sam")
+        True
+        >>> store.join(code).count("-")        # generated, e.g. "otter-37"
+        1
+        """
+        cohort_id = self._cohort_id(code)
+        if handle is not None:
+            chosen = validate_handle(handle)
+            result = self._write(
+                lambda conn: self._participant(conn, cohort_id, chosen, create=True)
+            )
+            assert result is not None  # create=True always yields a participant
+            return result[1]
+        return self._write(lambda conn: self._join_generated(conn, cohort_id))
+
+    def _join_generated(self, conn: Connection, cohort_id: int) -> str:
+        taken = set(
+            conn.execute(
+                select(Participant.handle_key).where(Participant.cohort_id == cohort_id)
+            ).scalars()
+        )
+        for attempt in range(200):
+            candidate = generate_handle()
+            if attempt >= 50:  # a very large cohort: widen the numbers
+                candidate = f"{candidate.split('-')[0]}-{100 + attempt * 37 % 9900}"
+            if handle_key(candidate) in taken:
+                continue
+            insert = (
+                self._insert(Participant)
+                .values(
+                    cohort_id=cohort_id,
+                    handle=candidate,
+                    handle_key=handle_key(candidate),
+                    created_at=utcnow(),
+                )
+                .on_conflict_do_nothing(index_elements=["cohort_id", "handle_key"])
+                .returning(Participant.id)
+            )
+            if conn.execute(insert).scalar() is not None:
+                return candidate
+            taken.add(handle_key(candidate))
+        raise StoreUnavailable("Couldn't find a free handle; please choose one yourself.")
+
+    def participants(self, code: object) -> list[str]:
+        """The handles in cohort ``code``, in the order they joined.
+
+        >>> store = Store("sqlite://")
+        >>> code = store.create_cohort("Spring 2027").code
+        >>> _ = store.join(code, "wren-3"), store.join(code, "Sam")
+        >>> store.participants(code)
+        ['wren-3', 'Sam']
+        """
+        cohort_id = self._cohort_id(code)
+        return self._read(
+            lambda conn: list(
+                conn.execute(
+                    select(Participant.handle)
+                    .where(Participant.cohort_id == cohort_id)
+                    .order_by(Participant.id)
+                ).scalars()
+            )
+        )
+
+    def erase_participant(self, code: object, handle: str) -> int:
+        """Erase a participant: every draft and submission, and the participant record.
+
+        Returns how many answer rows (drafts and submissions) were removed. SQLite overwrites
+        the freed space and clears its write-ahead log; PostgreSQL vacuums the tables.
+
+        >>> store = Store("sqlite://")
+        >>> code = store.create_cohort("Spring 2027").code
+        >>> _ = store.submit(code, "fox-12", "m1-quiz", {"q1": "a"})
+        >>> store.erase_participant(code, "fox-12"), store.participants(code)
+        (1, [])
+        """
+        cohort_id = self._cohort_id(code)
+        chosen = validate_handle(handle)
+
+        def work(conn: Connection) -> int:
+            found = self._participant(conn, cohort_id, chosen, create=False)
+            if found is None:
+                raise UnknownParticipant(
+                    f"Nobody with the handle {chosen!r} has joined cohort "
+                    f"{keys.normalise_code(code)}."
+                )
+            removed = conn.execute(delete(Submission).where(Submission.participant_id == found[0]))
+            conn.execute(delete(Participant).where(Participant.id == found[0]))
+            return removed.rowcount
+
+        removed = self._write(work)
+        self._scrub()
+        return removed
+
+    def _scrub(self) -> None:
+        """Push erased data out of places it lingers after a DELETE (best effort)."""
+        try:
+            if self._engine.dialect.name == "sqlite":
+                if is_sqlite_file(self.url):
+                    with self._engine.connect() as conn:
+                        raw = conn.connection.driver_connection
+                        raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            else:
+                autocommit = self._engine.execution_options(isolation_level="AUTOCOMMIT")
+                with autocommit.connect() as conn:
+                    conn.exec_driver_sql("VACUUM submissions, participants")
+        except Exception:  # the erase itself is committed; this only tidies up
+            log.warning("could not compact the store after an erase", exc_info=True)
+
+    # ------------------------------------------------------------------ answers
+
+    def save_draft(
+        self,
+        code: object,
+        handle: str,
+        activity_id: str,
+        answers: Mapping[str, Any],
+        request_id: str | None = None,
+        *,
+        text: str | None = None,
+        shareable: bool | None = None,
+    ) -> int:
+        """Save work in progress (called on every change); returns the draft's id.
+
+        Older drafts of the same activity by the same person are removed in the same step.
+
+        >>> store = Store("sqlite://")
+        >>> code = store.create_cohort("Spring 2027").code
+        >>> first = store.save_draft(code, "fox-12", "m3-ruler", {"importance": 6})
+        >>> second = store.save_draft(code, "fox-12", "m3-ruler", {"importance": 7})
+        >>> store.latest(code, "fox-12", "m3-ruler").answers
+        {'importance': 7}
+        """
+        return self._save(
+            code,
+            handle,
+            activity_id,
+            answers,
+            kind="draft",
+            request_id=request_id,
+            text=text,
+            shareable=shareable,
+        )
+
+    def submit(
+        self,
+        code: object,
+        handle: str,
+        activity_id: str,
+        answers: Mapping[str, Any],
+        scores: Mapping[str, Any] | None = None,
+        instrument: str | None = None,
+        instrument_version: str | None = None,
+        request_id: str | None = None,
+        text: str | None = None,
+        *,
+        shareable: bool | None = None,
+        context: Mapping[str, object] | None = None,
+    ) -> int:
+        """Store a submission; returns its id (the first one's, for a repeated request id).
+
+        With ``instrument``, the answers are checked and scored by
+        :func:`recovery_capital.score` (``context`` is passed on, e.g. ``{"sex": "female"}``)
+        and the computed result is stored as the scores (``ScoreResult.to_dict()``: ``scales``,
+        ``band``, ``bands``, ``missing``, ``warnings``, ...; without the answers, instrument and
+        version, which have their own columns), replacing any ``scores`` given;
+        answers the instrument does not allow raise :class:`recovery_capital.InvalidResponse`
+        and nothing is stored. ``text`` is free text for the trainer's moderation list;
+        ``shareable`` (default: ``answers["shareable"]`` if it is True, else False) is the
+        trainee's own choice whether the trainer may show it to the group.
+
+        >>> store = Store("sqlite://")
+        >>> code = store.create_cohort("Spring 2027").code
+        >>> sid = store.submit(code, "fox-12", "m2-barc10", {f"q{i}": 5 for i in range(1, 11)},
+        ...                    instrument="barc10")
+        >>> store.latest(code, "fox-12", "m2-barc10").scores["scales"]
+        {'total': 50.0}
+        """
+        return self._save(
+            code,
+            handle,
+            activity_id,
+            answers,
+            kind="submission",
+            request_id=request_id,
+            text=text,
+            shareable=shareable,
+            scores=scores,
+            instrument=instrument,
+            instrument_version=instrument_version,
+            context=context,
+        )
+
+    def _save(
+        self,
+        code: object,
+        handle: str,
+        activity_id: str,
+        answers: Mapping[str, Any],
+        *,
+        kind: str,
+        request_id: str | None,
+        text: str | None,
+        shareable: bool | None,
+        scores: Mapping[str, Any] | None = None,
+        instrument: str | None = None,
+        instrument_version: str | None = None,
+        context: Mapping[str, object] | None = None,
+    ) -> int:
+        cohort_id = self._cohort_id(code)
+        chosen = validate_handle(handle)
+        values: dict[str, Any] = {
+            "cohort_id": cohort_id,
+            "activity_id": check_activity_id(activity_id),
+            "kind": kind,
+            "answers": check_answers(answers),
+            "request_id": check_request_id(request_id),
+            "instrument": check_label(instrument, "instrument id"),
+            "instrument_version": check_label(instrument_version, "instrument version"),
+        }
+        free_text = check_text(text)
+        shared = _check_flag(shareable, "shareable")
+        if shared is None:
+            shared = values["answers"].get("shareable") is True
+        values.update(text=free_text, shareable=shared)
+        values["moderation"] = "pending" if free_text is not None and kind == "submission" else None
+        if values["instrument"] is not None:
+            values["scores"], values["instrument_version"] = _score(
+                values["instrument"], values["answers"], values["instrument_version"], context
+            )
+        else:
+            values["scores"] = check_scores(scores)
+
+        def work(conn: Connection) -> int:
+            found = self._participant(conn, cohort_id, chosen, create=True)
+            assert found is not None  # create=True always yields a participant
+            row = {**values, "participant_id": found[0], "created_at": utcnow()}
+            insert = self._insert(Submission).values(**row)
+            if row["request_id"] is not None:
+                insert = insert.on_conflict_do_nothing(
+                    index_elements=["cohort_id", "participant_id", "request_id"]
+                )
+            new_id = conn.execute(insert.returning(Submission.id)).scalar()
+            if new_id is None:  # this request was stored before: hand back that row
+                return conn.execute(
+                    select(Submission.id).where(
+                        Submission.cohort_id == cohort_id,
+                        Submission.participant_id == found[0],
+                        Submission.request_id == row["request_id"],
+                    )
+                ).scalar_one()
+            conn.execute(
+                delete(Submission).where(
+                    Submission.participant_id == found[0],
+                    Submission.activity_id == row["activity_id"],
+                    Submission.kind == "draft",
+                    Submission.id < new_id,
+                )
+            )
+            return new_id
+
+        return self._write(work)
+
+    def latest(self, code: object, handle: str, activity_id: str) -> Latest | None:
+        """The newest draft or submission of ``handle`` for ``activity_id``, or None.
+
+        >>> store = Store("sqlite://")
+        >>> code = store.create_cohort("Spring 2027").code
+        >>> store.latest(code, "fox-12", "m1-quiz") is None
+        True
+        """
+        cohort_id = self._cohort_id(code)
+        key = handle_key(validate_handle(handle))
+        activity = check_activity_id(activity_id)
+        query = (
+            select(Submission)
+            .join(Participant, Participant.id == Submission.participant_id)
+            .where(
+                Participant.cohort_id == cohort_id,
+                Participant.handle_key == key,
+                Submission.activity_id == activity,
+            )
+            .order_by(Submission.id.desc())
+            .limit(1)
+        )
+        row = self._read(lambda conn: conn.execute(query).first())
+        if row is None:
+            return None
+        return Latest(
+            id=row.id,
+            answers=row.answers,
+            scores=row.scores,
+            submitted=row.kind == "submission",
+            time=_aware(row.created_at),
+            text=row.text,
+            shareable=row.shareable,
+            instrument=row.instrument,
+            instrument_version=row.instrument_version,
+        )
+
+    # ------------------------------------------------------------------ trainer views
+
+    def _rows(
+        self,
+        cohort_id: int,
+        activity_id: str | None,
+        *,
+        include_drafts: bool,
+        latest_only: bool,
+        extra: Any = None,
+    ) -> list[Any]:
+        conditions = [Submission.cohort_id == cohort_id]
+        if activity_id is not None:
+            conditions.append(Submission.activity_id == check_activity_id(activity_id))
+        if not include_drafts:
+            conditions.append(Submission.kind == "submission")
+        if extra is not None:
+            conditions.append(extra)
+        if latest_only:
+            newest = (
+                select(func.max(Submission.id))
+                .where(*conditions)
+                .group_by(Submission.participant_id, Submission.activity_id)
+            )
+            conditions.append(Submission.id.in_(newest))
+        query = (
+            select(Submission.__table__, Participant.handle)
+            .join(Participant, Participant.id == Submission.participant_id)
+            .where(*conditions)
+            .order_by(Submission.id)
+        )
+        return self._read(lambda conn: conn.execute(query).all())
+
+    def responses(
+        self,
+        code: object,
+        activity_id: str | None = None,
+        *,
+        include_drafts: bool = False,
+        latest_only: bool = False,
+        flat: bool = False,
+    ) -> pd.DataFrame:
+        """The cohort's submissions as a DataFrame, one row each, oldest first.
+
+        Columns: ``submission_id, handle, activity_id, kind, time, instrument,
+        instrument_version, answers, scores, text, shareable, moderation`` (``answers`` and
+        ``scores`` hold dicts). ``latest_only`` keeps each person's newest row per activity;
+        ``flat`` spreads answers and scores into ``answer.<id>`` / ``score.<...>`` columns.
+
+        >>> store = Store("sqlite://")
+        >>> code = store.create_cohort("Spring 2027").code
+        >>> _ = store.submit(code, "fox-12", "m5-poll", {"choice": "b"})
+        >>> _ = store.submit(code, "fox-12", "m5-poll", {"choice": "c"})
+        >>> store.responses(code, "m5-poll", latest_only=True, flat=True)["answer.choice"].tolist()
+        ['c']
+        """
+        import pandas as pd
+
+        cohort_id = self._cohort_id(code)
+        rows = self._rows(
+            cohort_id, activity_id, include_drafts=include_drafts, latest_only=latest_only
+        )
+        records = [
+            {
+                "submission_id": s.id, "handle": s.handle, "activity_id": s.activity_id,
+                "kind": s.kind, "time": _aware(s.created_at), "instrument": s.instrument,
+                "instrument_version": s.instrument_version, "answers": s.answers,
+                "scores": s.scores, "text": s.text, "shareable": s.shareable,
+                "moderation": s.moderation,
+            }
+            for s in rows
+        ]  # fmt: skip
+        frame = pd.DataFrame.from_records(records, columns=_RESPONSE_COLUMNS)
+        frame["time"] = pd.to_datetime(frame["time"], utc=True)
+        if not flat:
+            return frame
+        from .exporting import flatten
+
+        spread = pd.DataFrame.from_records(
+            [{**flatten(r["answers"], "answer"), **flatten(r["scores"], "score")} for r in records],
+            index=frame.index,
+        )
+        return pd.concat([frame.drop(columns=["answers", "scores"]), spread], axis=1)
+
+    def cohort_summary(self, code: object) -> pd.DataFrame:
+        """Per activity: how many people submitted, how many submissions, who is drafting.
+
+        Columns: ``activity_id, participants, submissions, drafting, last_submission, opened,
+        revealed``; ``frame.attrs["participants"]`` is the number who joined the cohort.
+
+        >>> store = Store("sqlite://")
+        >>> code = store.create_cohort("Spring 2027").code
+        >>> _ = store.submit(code, "fox-12", "m5-poll", {"choice": "b"})
+        >>> _ = store.save_draft(code, "wren-3", "m5-poll", {"choice": "a"})
+        >>> summary = store.cohort_summary(code)
+        >>> summary[["activity_id", "participants", "submissions", "drafting"]].values.tolist()
+        [['m5-poll', 1, 1, 1]]
+        >>> summary.attrs["participants"]
+        2
+        """
+        import pandas as pd
+
+        cohort_id = self._cohort_id(code)
+
+        def work(conn: Connection) -> tuple[list[Any], list[Any], int]:
+            counts = conn.execute(
+                select(
+                    Submission.activity_id,
+                    Submission.kind,
+                    func.count(),
+                    func.count(func.distinct(Submission.participant_id)),
+                    func.max(Submission.created_at),
+                )
+                .where(Submission.cohort_id == cohort_id)
+                .group_by(Submission.activity_id, Submission.kind)
+            ).all()
+            states = conn.execute(
+                select(
+                    ActivityStateRow.activity_id, ActivityStateRow.opened, ActivityStateRow.revealed
+                ).where(ActivityStateRow.cohort_id == cohort_id)
+            ).all()
+            people = conn.execute(
+                select(func.count()).where(Participant.cohort_id == cohort_id)
+            ).scalar_one()
+            return counts, states, people
+
+        counts, states, people = self._read(work)
+        table: dict[str, dict[str, Any]] = {}
+
+        def entry(activity: str) -> dict[str, Any]:
+            return table.setdefault(activity, {
+                "activity_id": activity, "participants": 0, "submissions": 0, "drafting": 0,
+                "last_submission": None, "opened": False, "revealed": False,
+            })  # fmt: skip
+
+        for activity, kind, rows, people_count, newest in counts:
+            if kind == "submission":
+                entry(activity).update(
+                    participants=people_count, submissions=rows, last_submission=_aware(newest)
+                )
+            else:
+                entry(activity)["drafting"] = people_count
+        for activity, opened, revealed in states:
+            entry(activity).update(opened=bool(opened), revealed=bool(revealed))
+        frame = pd.DataFrame.from_records(
+            [table[a] for a in sorted(table)], columns=_SUMMARY_COLUMNS
+        )
+        frame["last_submission"] = pd.to_datetime(frame["last_submission"], utc=True)
+        frame.attrs["participants"] = people
+        return frame
+
+    def free_text(
+        self,
+        code: object,
+        state: str | None = None,
+        *,
+        activity_id: str | None = None,
+        latest_only: bool = True,
+    ) -> list[FreeText]:
+        """Submitted free text for moderation, oldest first; filter by ``state`` if given.
+
+        ``latest_only`` (default) keeps each person's newest text per activity. The text is
+        exactly as typed: escape it (``html.escape``) before showing it.
+
+        >>> store = Store("sqlite://")
+        >>> code = store.create_cohort("Spring 2027").code
+        >>> _ = store.submit(code, "fox-12", "m6-reflection", {"shareable": True},
+        ...                  text="Listening first")
+        >>> [(t.handle, t.text, t.state) for t in store.free_text(code, "pending")]
+        [('fox-12', 'Listening first', 'pending')]
+        """
+        if state is not None and state not in MODERATION_STATES:
+            raise InvalidInput(
+                f"A moderation state is one of {', '.join(MODERATION_STATES)} (got {state!r})."
+            )
+        cohort_id = self._cohort_id(code)
+        condition = Submission.text.is_not(None)
+        rows = self._rows(
+            cohort_id, activity_id, include_drafts=False, latest_only=latest_only, extra=condition
+        )
+        return [
+            FreeText(
+                submission_id=s.id,
+                handle=s.handle,
+                activity_id=s.activity_id,
+                text=s.text,
+                shareable=s.shareable,
+                state=s.moderation,
+                time=_aware(s.created_at),
+            )
+            for s in rows
+            if state is None or s.moderation == state
+        ]
+
+    def moderate(self, submission_id: int, state: str, *, code: object = None) -> None:
+        """Set the moderation state of a submission's free text: hidden, approved or pending.
+
+        Text the trainee chose not to share can't be approved for the group. With ``code``,
+        the submission must belong to that cohort (a dashboard should always pass it).
+
+        >>> store = Store("sqlite://")
+        >>> code = store.create_cohort("Spring 2027").code
+        >>> sid = store.submit(code, "fox-12", "m6-reflection", {}, text="Mine", shareable=True)
+        >>> store.moderate(sid, "approved", code=code)
+        >>> store.free_text(code)[0].state
+        'approved'
+        """
+        if state not in MODERATION_STATES:
+            raise InvalidInput(
+                f"A moderation state is one of {', '.join(MODERATION_STATES)} (got {state!r})."
+            )
+        if isinstance(submission_id, bool) or not isinstance(submission_id, int):
+            raise InvalidInput(f"A submission id is a whole number (got {submission_id!r}).")
+        cohort_id = None if code is None else self._cohort_id(code)
+
+        def work(conn: Connection) -> None:
+            row = conn.execute(
+                select(
+                    Submission.cohort_id, Submission.text, Submission.shareable, Submission.kind
+                ).where(Submission.id == submission_id)
+            ).first()
+            if row is None or (cohort_id is not None and row.cohort_id != cohort_id):
+                raise UnknownSubmission(
+                    f"There is no submission {submission_id} in this cohort (it may have been "
+                    "erased)."
+                )
+            if row.text is None or row.kind != "submission":
+                raise InvalidInput(f"Submission {submission_id} has no free text to moderate.")
+            if state == "approved" and not row.shareable:
+                raise InvalidInput(
+                    "This person chose not to share this text with the group, so it can't be "
+                    "approved for display."
+                )
+            conn.execute(
+                update(Submission).where(Submission.id == submission_id).values(moderation=state)
+            )
+
+        self._write(work)
+
+    # ------------------------------------------------------------------ live activities
+
+    def set_activity_state(
+        self,
+        code: object,
+        activity_id: str,
+        opened: bool | None = None,
+        revealed: bool | None = None,
+    ) -> ActivityState:
+        """Open/close a live activity and reveal/hide its group results; returns the state.
+
+        Only the flags given change.
+
+        >>> store = Store("sqlite://")
+        >>> code = store.create_cohort("Spring 2027").code
+        >>> store.set_activity_state(code, "m5-poll", opened=True).opened
+        True
+        >>> state = store.set_activity_state(code, "m5-poll", revealed=True)
+        >>> state.opened, state.revealed
+        (True, True)
+        """
+        cohort_id = self._cohort_id(code)
+        activity = check_activity_id(activity_id)
+        changes = {
+            name: flag
+            for name, flag in (
+                ("opened", _check_flag(opened, "opened")),
+                ("revealed", _check_flag(revealed, "revealed")),
+            )
+            if flag is not None
+        }
+        if not changes:
+            return self.activity_state(code, activity)
+        now = utcnow()
+        upsert = (
+            self._insert(ActivityStateRow)
+            .values(
+                cohort_id=cohort_id,
+                activity_id=activity,
+                opened=False,
+                revealed=False,
+                updated_at=now,
+            )
+            .values(**changes)
+        )
+        upsert = upsert.on_conflict_do_update(
+            index_elements=["cohort_id", "activity_id"], set_={**changes, "updated_at": now}
+        ).returning(ActivityStateRow.opened, ActivityStateRow.revealed, ActivityStateRow.updated_at)
+        row = self._write(lambda conn: conn.execute(upsert).one())
+        return ActivityState(opened=bool(row[0]), revealed=bool(row[1]), updated=_aware(row[2]))
+
+    def activity_state(self, code: object, activity_id: str) -> ActivityState:
+        """Whether a live activity is open and its results revealed (both False at first).
+
+        >>> store = Store("sqlite://")
+        >>> code = store.create_cohort("Spring 2027").code
+        >>> store.activity_state(code, "m5-poll")
+        ActivityState(opened=False, revealed=False, updated=None)
+        """
+        cohort_id = self._cohort_id(code)
+        activity = check_activity_id(activity_id)
+        row = self._read(
+            lambda conn: conn.execute(
+                select(
+                    ActivityStateRow.opened, ActivityStateRow.revealed, ActivityStateRow.updated_at
+                ).where(
+                    ActivityStateRow.cohort_id == cohort_id,
+                    ActivityStateRow.activity_id == activity,
+                )
+            ).first()
+        )
+        if row is None:
+            return ActivityState(opened=False, revealed=False, updated=None)
+        return ActivityState(opened=bool(row[0]), revealed=bool(row[1]), updated=_aware(row[2]))
+
+    # ------------------------------------------------------------------ export
+
+    def export(self, code: object, path: str | Path, *, include_drafts: bool = False) -> int:
+        """Write the cohort's submissions to ``path`` (.csv or .xlsx); returns the row count.
+
+        Answers and scores become one column each (``answer.q1``, ``score.scales.total``);
+        text that a spreadsheet would run as a formula is written as plain text.
+
+        >>> import os, tempfile
+        >>> store = Store("sqlite://")
+        >>> code = store.create_cohort("Spring 2027").code
+        >>> _ = store.submit(code, "fox-12", "m5-poll", {"choice": "b"})
+        >>> store.export(code, os.path.join(tempfile.mkdtemp(), "session.csv"))
+        1
+        """
+        from .exporting import check_export_path, write_table
+
+        target = check_export_path(path)
+        normalised = keys.normalise_code(code)
+        frame = self.responses(normalised, include_drafts=include_drafts, flat=True)
+        frame.insert(0, "cohort", normalised)
+        write_table(frame, target)
+        return len(frame)
+
+
+def _score(
+    instrument: str,
+    answers: dict[str, Any],
+    version: str | None,
+    context: Mapping[str, object] | None,
+) -> tuple[dict[str, Any], str]:
+    """Check and score ``answers`` with the scoring engine; returns (scores, version)."""
+    import recovery_capital as rc
+
+    result = rc.score(instrument, answers, context=context)
+    if version is not None and version != result.version:
+        raise InvalidInput(
+            f"These answers are for {instrument} version {version}, but this installation "
+            f"scores version {result.version}."
+        )
+    # The answers, instrument and version already have their own columns.
+    kept = {k: v for k, v in result.to_dict().items() if k not in _SCORE_KEYS_STORED_ELSEWHERE}
+    return check_scores(kept) or {}, result.version
