@@ -89,8 +89,7 @@ class ScoreResult:
 @dataclass
 class _Computed:
     scales: dict[str, np.ndarray]
-    labels: dict[str, np.ndarray]          # column -> object array of label or None
-    descriptions: np.ndarray | None        # primary band description per row
+    labels: dict[str, tuple[np.ndarray, list[str]]]  # column -> (codes, categories); -1 = none
     deciles: dict[str, np.ndarray]         # scale -> float array (NaN = none)
     flags: dict[str, np.ndarray]
     undecided_context: dict[str, np.ndarray]  # band id -> rows that needed context
@@ -117,16 +116,22 @@ def _eval_formula(formula: str, values: Mapping[str, np.ndarray]) -> np.ndarray:
     return np.asarray(walk(ast.parse(formula, mode="eval")), dtype=float)
 
 
-def _range_labels(ranges: Sequence[Any], values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Index into ``ranges`` (sorted by ``min``) for each value, and whether it is in range."""
-    ordered = sorted(range(len(ranges)), key=lambda i: ranges[i].min)
-    mins = np.array([ranges[i].min for i in ordered])
-    top = max(r.max for r in ranges)
+def _range_codes(ranges: Sequence[Any], values: np.ndarray, categories: list[str]
+                 ) -> np.ndarray:
+    """Category code of the range each value falls in (lower bounds inclusive), else -1."""
+    ordered = sorted(ranges, key=lambda r: r.min)
+    mins = np.array([r.min for r in ordered])
+    codes = np.array([categories.index(r.label) for r in ordered])
+    top = max(r.max for r in ordered)
     with np.errstate(invalid="ignore"):
         position = np.searchsorted(mins, values, side="right") - 1
         inside = (~np.isnan(values)) & (position >= 0) & (values <= top)
-    index = np.array(ordered)[np.clip(position, 0, len(ordered) - 1)]
-    return index, inside
+    return np.where(inside, codes[np.clip(position, 0, len(ordered) - 1)], -1)
+
+
+def _range_categories(band: RangeBand) -> list[str]:
+    ranges = band.ranges or [r for rs in (band.by_context or {}).values() for r in rs]
+    return list(dict.fromkeys(r.label for r in sorted(ranges, key=lambda r: r.min)))
 
 
 def _pick(scores: np.ndarray, tie: Literal["earlier", "later"], *, lowest: bool) -> np.ndarray:
@@ -140,10 +145,13 @@ def _pick(scores: np.ndarray, tie: Literal["earlier", "later"], *, lowest: bool)
 
 def _compute(inst: Instrument, raw: np.ndarray,
              context: Mapping[str, np.ndarray]) -> _Computed:
-    """Score a (rows x items) array of answer values, NaN meaning unanswered."""
+    """Score a (rows x items) array of answer values, NaN meaning unanswered.
+
+    Labels come back as category codes, so a million rows never build a million strings.
+    """
     n_rows = raw.shape[0]
     column = {item_id: index for index, item_id in enumerate(inst.item_ids)}
-    answered = raw.copy()
+    answered = raw.copy(order="F") if inst.missing.skip else raw
     skipped = np.zeros(raw.shape, dtype=bool)
     for rule in inst.missing.skip:
         applies = answered[:, column[rule.when_item]] == rule.equals
@@ -152,7 +160,7 @@ def _compute(inst: Instrument, raw: np.ndarray,
             fill = applies & np.isnan(answered[:, col])
             answered[fill, col] = rule.value
             skipped[:, col] |= fill
-    keyed = answered.copy()
+    keyed = answered.copy(order="F") if any(i.reverse for i in inst.items) else answered
     for item in inst.items:
         if item.reverse:
             values = item.allowed_values
@@ -164,88 +172,72 @@ def _compute(inst: Instrument, raw: np.ndarray,
         if scale.method == "formula":
             value = _eval_formula(scale.formula or "", scales)
         else:
-            block = keyed[:, [column[item_id] for item_id in scale.items]]
-            count = np.count_nonzero(~np.isnan(block), axis=1)
-            size = block.shape[1]
-            total = np.nansum(block, axis=1)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                mean = total / count
-            usable = (count > 0) & (size - count <= allowed_missing)
-            value = np.where(count == size, total, mean * size) if scale.method == "sum" else mean
-            value = np.where(usable, value, np.nan)
+            columns = [column[item_id] for item_id in scale.items]
+            block = keyed[:, columns]
+            size = len(columns)
+            absent = np.isnan(block)
+            if absent.any():
+                count = size - np.count_nonzero(absent, axis=1)
+                total = np.nansum(block, axis=1)
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    mean = total / count
+                usable = (count > 0) & (size - count <= allowed_missing)
+                value = np.where(count == size, total, mean * size) if scale.method == "sum" \
+                    else mean
+                value = np.where(usable, value, np.nan)
+            else:
+                value = block.sum(axis=1)
+                if scale.method == "mean":
+                    value /= size
         scales[scale.id] = np.round(value, 10)
 
-    labels: dict[str, np.ndarray] = {}
+    labels: dict[str, tuple[np.ndarray, list[str]]] = {}
     deciles: dict[str, np.ndarray] = {}
     undecided: dict[str, np.ndarray] = {}
-    descriptions: np.ndarray | None = None
     for band in inst.bands:
         key = "band" if band.primary else band.id
-        described = np.full(n_rows, None, dtype=object)
         if isinstance(band, RangeBand):
             values = scales[band.scale]
+            categories = _range_categories(band)
             if band.context and band.by_context:
-                per_value = {}
-                for name, ranges in band.by_context.items():
-                    index, inside = _range_labels(ranges, values)
-                    per_value[name] = (
-                        np.where(inside, np.array([r.label for r in ranges], dtype=object)[index],
-                                 None),
-                        np.where(inside, np.array([r.description for r in ranges],
-                                                  dtype=object)[index], None),
-                    )
+                per_value = {name: _range_codes(ranges, values, categories)
+                             for name, ranges in band.by_context.items()}
                 given = context.get(band.context, np.full(n_rows, None, dtype=object))
-                first_label, first_description = next(iter(per_value.values()))
+                first = next(iter(per_value.values()))
                 # without the attribute, a label stands only where every value gives the same one
-                agree = np.logical_and.reduce([lab == first_label for lab, _ in per_value.values()])
-                agree_description = np.logical_and.reduce(
-                    [desc == first_description for _, desc in per_value.values()])
+                agree = np.logical_and.reduce([codes == first for codes in per_value.values()])
                 no_context = np.equal(given, None)
-                chosen = np.where(no_context & agree, first_label, None)
-                described = np.where(no_context & agree & agree_description, first_description,
-                                     None)
-                for name, (label, description) in per_value.items():
-                    rows = given == name
-                    chosen = np.where(rows, label, chosen)
-                    described = np.where(rows, description, described)
+                codes = np.where(no_context & agree, first, -1)
+                for name, value_codes in per_value.items():
+                    codes = np.where(given == name, value_codes, codes)
                 undecided[band.id] = no_context & ~agree & ~np.isnan(values)
-                labels[key] = chosen
             else:
-                index, inside = _range_labels(band.ranges, values)
-                label_array = np.array([r.label for r in band.ranges], dtype=object)
-                desc_array = np.array([r.description for r in band.ranges], dtype=object)
-                labels[key] = np.where(inside, label_array[index], None)
-                described = np.where(inside, desc_array[index], None)
+                codes = _range_codes(band.ranges, values, categories)
+            labels[key] = (codes, categories)
         elif isinstance(band, NearestBand):
             values = scales[band.scale]
             targets = np.array([t.value for t in band.targets])
             distance = np.abs(values[:, None] - targets[None, :])
             best = _pick(np.nan_to_num(distance, nan=np.inf), band.tie, lowest=True)
-            ok = ~np.isnan(values)
-            label_array = np.array([t.label for t in band.targets], dtype=object)
-            desc_array = np.array([t.description for t in band.targets], dtype=object)
-            labels[key] = np.where(ok, label_array[best], None)
-            described = np.where(ok, desc_array[best], None)
+            labels[key] = (np.where(np.isnan(values), -1, best), [t.label for t in band.targets])
         elif isinstance(band, HighestBand):
             block = np.column_stack([scales[s] for s in band.scales])
             ok = ~np.isnan(block).any(axis=1)
             best = _pick(np.nan_to_num(block, nan=-np.inf), band.tie, lowest=False)
             names = [(band.labels or {}).get(s, s) for s in band.scales]
-            labels[key] = np.where(ok, np.array(names, dtype=object)[best], None)
-            described = labels[key].copy()
+            labels[key] = (np.where(ok, best, -1), names)
         elif isinstance(band, DecileBand):
+            categories = list(dict.fromkeys(band.labels[d] for d in sorted(band.labels)))
             for scale_id, table in band.deciles.items():
                 values = scales[scale_id]
                 found = np.full(n_rows, np.nan)
+                codes = np.full(n_rows, -1)
                 for decile, (low, high) in table.items():
-                    found[(values >= low) & (values <= high)] = decile
+                    rows = (values >= low) & (values <= high)
+                    found[rows] = decile
+                    codes[rows] = categories.index(band.labels[decile])
                 deciles[scale_id] = found
-                names = np.full(n_rows, None, dtype=object)
-                for decile, label in band.labels.items():
-                    names[found == decile] = label
-                labels[f"{scale_id}_band"] = names
-        if band.primary:
-            descriptions = described
+                labels[f"{scale_id}_band"] = (codes, categories)
 
     flags: dict[str, np.ndarray] = {}
     for flag in inst.flags:
@@ -255,7 +247,29 @@ def _compute(inst: Instrument, raw: np.ndarray,
             with np.errstate(invalid="ignore"):
                 raised |= _OPS[condition.op](block, condition.value).any(axis=1)
         flags[flag.id] = raised
-    return _Computed(scales, labels, descriptions, deciles, flags, undecided, skipped)
+    return _Computed(scales, labels, deciles, flags, undecided, skipped)
+
+
+def _band_description(inst: Instrument, label: str | None,
+                      context: Mapping[str, str | None]) -> str | None:
+    """Plain-words meaning of the primary band label for one respondent."""
+    band = inst.primary_band
+    if label is None or band is None:
+        return None
+    if isinstance(band, RangeBand):
+        if band.context and band.by_context:
+            given = context.get(band.context)
+            choices = band.by_context[given] if given else None
+            if choices is None:  # the label holds for every value; so must the words
+                found = {r.description for rs in band.by_context.values() for r in rs
+                         if r.label == label}
+                return found.pop() if len(found) == 1 else None
+        else:
+            choices = band.ranges
+        return next((r.description for r in choices if r.label == label), None)
+    if isinstance(band, NearestBand):
+        return next((t.description for t in band.targets if t.label == label), None)
+    return None
 
 
 def _context_message(inst: Instrument, band_id: str) -> str:
@@ -399,14 +413,16 @@ def score(
     for band_id, rows in computed.undecided_context.items():
         if rows[0]:
             warnings.append(_context_message(inst, band_id))
-    labels = {key: value[0] for key, value in computed.labels.items()}
+    labels = {key: (categories[codes[0]] if codes[0] >= 0 else None)
+              for key, (codes, categories) in computed.labels.items()}
     return ScoreResult(
         instrument=inst.id,
         version=inst.version,
         status=inst.status,
         scales=scales,
         band=labels.get("band"),
-        band_description=None if computed.descriptions is None else computed.descriptions[0],
+        band_description=_band_description(inst, labels.get("band"),
+                                           {k: v[0] for k, v in context_values.items()}),
         bands=labels,
         deciles={k: (None if np.isnan(v[0]) else int(v[0])) for k, v in computed.deciles.items()},
         flags={k: bool(v[0]) for k, v in computed.flags.items()},
@@ -522,9 +538,9 @@ def score_frame(
                               f"one column per item, {inst.item_ids[0]}..{inst.item_ids[-1]}; "
                               f"missing: {', '.join(absent)}")
     n_rows = len(frame)
-    raw = np.empty((n_rows, len(inst.items)))
-    missing = np.zeros(raw.shape, dtype=bool)
-    invalid = np.zeros(raw.shape, dtype=bool)
+    raw = np.empty((n_rows, len(inst.items)), order="F")  # column-major: items are read whole
+    missing = np.zeros(raw.shape, dtype=bool, order="F")
+    invalid = np.zeros(raw.shape, dtype=bool, order="F")
     for index, item_id in enumerate(inst.item_ids):
         raw[:, index], missing[:, index], invalid[:, index] = _parse_column(
             inst, item_id, frame[item_id])
@@ -577,8 +593,8 @@ def score_frame(
             notes[rows] = np.array([f"{n} {message}".strip() for n in notes[rows]], dtype=object)
 
     out: dict[str, Any] = {key: values for key, values in computed.scales.items()}
-    for key, labels in computed.labels.items():
-        out[key] = pd.Categorical(labels, categories=_categories(inst, key))
+    for key, (codes, categories) in computed.labels.items():
+        out[key] = pd.Categorical.from_codes(codes, categories=categories)
     for key, values in computed.deciles.items():
         out[f"{key}_decile"] = pd.array(np.where(np.isnan(values), None, values), dtype="Int64")
     out.update(computed.flags)
@@ -590,19 +606,3 @@ def score_frame(
     result.attrs["warnings"] = [w for w in (inst.provisional_warning,) if w]
     result.attrs["instrument"] = inst.id
     return result
-
-
-def _categories(inst: Instrument, key: str) -> list[str]:
-    for band in inst.bands:
-        if isinstance(band, DecileBand) and key.endswith("_band"):
-            return list(dict.fromkeys(band.labels[d] for d in sorted(band.labels)))
-        if ("band" if band.primary else band.id) != key:
-            continue
-        if isinstance(band, RangeBand):
-            ranges = band.ranges or [r for rs in (band.by_context or {}).values() for r in rs]
-            return list(dict.fromkeys(r.label for r in sorted(ranges, key=lambda r: r.min)))
-        if isinstance(band, NearestBand):
-            return [t.label for t in band.targets]
-        if isinstance(band, HighestBand):
-            return [(band.labels or {}).get(s, s) for s in band.scales]
-    return []
