@@ -280,8 +280,10 @@ def bars(
     lines = _clean_reference_lines(reference_lines or {}, vmin, vmax)
     second: dict[str, float | None] | None = None
     if secondary is not None:
-        if secondary_range is None:
-            raise InvalidResponse("secondary_range", None, "(low, high) for the secondary bars")
+        if not isinstance(secondary_range, (tuple, list)) or len(secondary_range) != 2:
+            raise InvalidResponse(
+                "secondary_range", secondary_range, "(low, high) for the secondary bars"
+            )
         _check_range(*secondary_range)
         second = _clean_values(secondary, *secondary_range)
         second_names = _labels_for(list(second), None)
@@ -296,21 +298,7 @@ def bars(
         else:
             axes = figure.add_subplot()
         _draw_bars(axes, keys, names, main, vmin, vmax, PALETTE[0], value_label)
-        for index, (line_label, value) in enumerate(lines.items()):
-            axes.axhline(
-                value, color=_GREY, linewidth=1.2, linestyle=_LINESTYLES[1 + index % 3], zorder=1
-            )
-            axes.annotate(
-                f"{line_label} ({_fmt(value)})",
-                xy=(1, value),
-                xycoords=("axes fraction", "data"),
-                xytext=(-4, 3),
-                textcoords="offset points",
-                ha="right",
-                va="bottom",
-                color=_GREY,
-                fontsize=10,
-            )
+        _draw_reference_lines(axes, lines)
         if second:
             _draw_bars(
                 extra_axes,
@@ -679,6 +667,23 @@ def _draw_bars(
         )
 
 
+def _draw_reference_lines(axes: Axes, lines: Mapping[str, float]) -> None:
+    for index, (name, value) in enumerate(lines.items()):
+        style = _LINESTYLES[1 + index % 3]
+        axes.axhline(value, color=_GREY, linewidth=1.2, linestyle=style, zorder=1)
+        axes.annotate(
+            f"{name} ({_fmt(value)})",
+            xy=(1, value),
+            xycoords=("axes fraction", "data"),
+            xytext=(-4, 3),
+            textcoords="offset points",
+            ha="right",
+            va="bottom",
+            color=_GREY,
+            fontsize=10,
+        )
+
+
 def _nice_ticks(vmin: float, vmax: float) -> list[float]:
     """Every whole number on a short whole-number scale, else about six round steps."""
     if float(vmin).is_integer() and float(vmax).is_integer() and vmax - vmin <= 10:
@@ -754,7 +759,9 @@ def _clean_compare(
     return {key: cleaned.get(key) for key in keys}
 
 
-def _clean_reference_lines(lines: Mapping[str, object], vmin: float, vmax: float) -> dict:
+def _clean_reference_lines(
+    lines: Mapping[str, object], vmin: float, vmax: float
+) -> dict[str, float]:
     cleaned = {}
     for name, value in lines.items():
         number = _clean_value(str(name), value, vmin, vmax)

@@ -285,6 +285,12 @@ def test_bars_negative_values_hang_below_zero() -> None:
         (lambda: bars({"a": 1}, vmin=0, vmax=1, title="t", secondary={"b": 1}), "secondary_range"),
         (
             lambda: bars(
+                {"a": 1}, vmin=0, vmax=1, title="t", secondary={"b": 1}, secondary_range=(0,)
+            ),
+            "secondary_range",
+        ),
+        (
+            lambda: bars(
                 {"a": 1}, vmin=0, vmax=1, title="t", secondary={"b": 20}, secondary_range=(0, 14)
             ),
             "b",
