@@ -146,6 +146,12 @@ def register(subparsers: Any) -> None:
         help="how often to look for idle kernels (default 60)",
     )
     parser.add_argument(
+        "--cull-unconnected-timeout",
+        type=int,
+        metavar="SECONDS",
+        help="end a kernel no page has been connected to for this long (default 300)",
+    )
+    parser.add_argument(
         "--cell-timeout",
         type=int,
         metavar="SECONDS",
@@ -169,6 +175,7 @@ def _cli_values(args: argparse.Namespace) -> dict[str, Any]:
         "max_kernels",
         "cull_idle_timeout",
         "cull_interval",
+        "cull_unconnected_timeout",
         "cell_timeout",
     )
     return {name: getattr(args, name, None) for name in names}

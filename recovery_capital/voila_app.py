@@ -20,11 +20,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from jupyter_server.base.handlers import JupyterHandler
 from tornado import web
@@ -34,6 +36,7 @@ from voila.tornado.contentshandler import VoilaContentsHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
+from .store.errors import StoreError
 from .voila_kernels import CourseFull
 from .voila_pages import CoursePages, carried_query, list_modules
 
@@ -139,15 +142,50 @@ class CourseNotebookHandler(CoursePageMixin, TornadoVoilaHandler):
 
 
 class CourseHomeHandler(CoursePageMixin, JupyterHandler):
-    """The course home: the list of modules, with the visitor's cohort carried into each link."""
+    """The course home: the modules, with the visitor's cohort and handle carried into each link.
+
+    A cohort link without a handle (``/?cohort=K7P2Q``, the link a trainer hands out) gets one:
+    the page's script reuses the handle this browser had in that cohort, else asks for a new
+    one (``&join=1``), which the store makes up and the server redirects to. The trainee then
+    bookmarks one link that brings their answers back.
+    """
 
     @web.authenticated
-    def get(self) -> None:
+    async def get(self) -> None:
+        cohort = self.get_query_argument("cohort", "").strip()
+        handle = self.get_query_argument("handle", "").strip()
+        notice = ""
+        if cohort and not handle and self.get_query_argument("join", ""):
+            try:
+                handle = await asyncio.get_running_loop().run_in_executor(
+                    None, self._join, cohort
+                )
+            except StoreError as exc:
+                notice = str(exc)
+            else:
+                self.redirect(self.base_url + "?" + urlencode({"cohort": cohort, "handle": handle}))
+                return
         query = carried_query(self.request.query_arguments)
         root = Path(self.settings["voila"].root_dir)
-        modules = list_modules(root, self.base_url, query)
+        page = self.settings["course_pages"].render(
+            "home.html",
+            modules=list_modules(root, self.base_url, query),
+            cohort=cohort,
+            handle=handle,
+            notice=notice,
+            join_url=self.base_url + "?" + urlencode({"cohort": cohort, "join": "1"}),
+        )
         self.set_header("Cache-Control", "no-store")
-        self.finish(self.settings["course_pages"].render("home.html", modules=modules))
+        self.finish(page)
+
+    def _join(self, cohort: str) -> str:
+        """A new handle in ``cohort`` (runs in a worker thread: the store blocks)."""
+        store = self.settings.get("course_store")
+        if store is None:
+            from .store import Store
+
+            store = self.settings["course_store"] = Store()
+        return store.join(cohort)
 
 
 class TreeRedirectHandler(JupyterHandler):

@@ -95,7 +95,10 @@ def voila_config(settings: Settings) -> dict[str, Any]:
             # An abandoned tab would otherwise hold one of the capped kernel slots forever.
             "cull_connected": True,
         },
-        "CappedKernelManager": {"max_kernels": settings.max_kernels},
+        "CappedKernelManager": {
+            "max_kernels": settings.max_kernels,
+            "unconnected_timeout": settings.cull_unconnected_timeout,
+        },
     }
     if settings.preheat:
         config["VoilaKernelManager"] = {

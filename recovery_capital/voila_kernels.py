@@ -9,6 +9,9 @@ through ``VoilaConfiguration.multi_kernel_manager_class``; Voila's pooling wrapp
   course's page handler turns into a friendly "the course is full" page.
 - A kernel asked for by the preheated pool's refill never fails: it waits until a kernel ends
   (closed tab, culled after idling) and starts then, so the pool refills without going over.
+- A kernel that no page has been connected to for ``unconnected_timeout`` seconds (a page
+  fetched but never opened in a browser, a tab that vanished without saying goodbye) is ended
+  at the next cull, so it cannot hold a slot for the full idle timeout.
 
 It runs inside the Voila child process started by ``recovery-capital serve``.
 
@@ -19,6 +22,7 @@ It runs inside the Voila child process started by ``recovery-capital serve``.
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
@@ -53,6 +57,11 @@ class CappedKernelManager(AsyncMappingKernelManager):
     max_kernels = Integer(
         40, config=True, help="The most kernels (open pages plus preheated ones) at one time."
     )
+    unconnected_timeout = Integer(
+        300,
+        config=True,
+        help="End a kernel no page has been connected to for this many seconds (0: never).",
+    )
     pool_wait_interval = Float(
         0.5, config=True, help="Seconds between checks while a pool refill waits for a slot."
     )
@@ -60,6 +69,7 @@ class CappedKernelManager(AsyncMappingKernelManager):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._starting = 0
+        self._unconnected_since: dict[str, float] = {}
 
     @property
     def kernels_in_use(self) -> int:
@@ -87,3 +97,24 @@ class CappedKernelManager(AsyncMappingKernelManager):
             return await super().start_kernel(*args, **kwargs)
         finally:
             self._starting -= 1
+
+    def unconnected_for(self, kernel_id: str, now: float | None = None) -> float:
+        """Seconds since a page was last seen connected to ``kernel_id`` (0 while connected).
+
+        The clock starts at the first cull pass that finds the kernel without a connection.
+        """
+        now = time.monotonic() if now is None else now
+        if self._kernel_connections.get(kernel_id, 0):
+            self._unconnected_since.pop(kernel_id, None)
+            return 0.0
+        return now - self._unconnected_since.setdefault(kernel_id, now)
+
+    async def cull_kernel_if_idle(self, kernel_id: str) -> None:
+        """End kernels left without a page, then apply the usual idle rule."""
+        timeout = self.unconnected_timeout
+        if timeout > 0 and kernel_id in self and self.unconnected_for(kernel_id) >= timeout:
+            self.log.info("Ending kernel %s: no page connected for %d s", kernel_id, timeout)
+            self._unconnected_since.pop(kernel_id, None)
+            await self.shutdown_kernel(kernel_id)
+            return
+        await super().cull_kernel_if_idle(kernel_id)

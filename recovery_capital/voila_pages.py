@@ -166,6 +166,10 @@ class CoursePages:
             "static_url": f"{self.base_url}voila/templates/{TEMPLATE_NAME}/static/",
             "modules": [],
             "retry_url": self.base_url,
+            "cohort": "",
+            "handle": "",
+            "notice": "",
+            "join_url": self.base_url,
         }
         values.update(context)
         return self.environment.get_template(name).render(**values)

@@ -80,6 +80,7 @@ class Settings:
     max_kernels: int = 40
     cull_idle_timeout: int = 3600
     cull_interval: int = 60
+    cull_unconnected_timeout: int = 300
     cell_timeout: int = 120
     cohort: str | None = None
     cohort_name: str | None = None
@@ -126,6 +127,7 @@ _CONVERTERS: dict[str, type] = {
     "max_kernels": int,
     "cull_idle_timeout": int,
     "cull_interval": int,
+    "cull_unconnected_timeout": int,
     "cell_timeout": int,
     "cohort": str,
     "cohort_name": str,
@@ -279,7 +281,13 @@ def load_settings(
             values["base_url"] = normalise_base_url(values["base_url"])
         except ValueError as exc:
             raise fail("base_url", str(exc)) from None
-    for name in ("max_kernels", "cull_idle_timeout", "cull_interval", "cell_timeout"):
+    for name in (
+        "max_kernels",
+        "cull_idle_timeout",
+        "cull_interval",
+        "cull_unconnected_timeout",
+        "cell_timeout",
+    ):
         if values.get(name, 1) < 1:
             raise fail(name, "must be at least 1")
     for name in ("pool_size", "fill_delay"):

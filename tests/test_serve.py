@@ -1,0 +1,502 @@
+"""Tests for serving the course: settings, the generated Voila config, the narrowed URL table,
+the kernel cap, the launcher, and one real server answering HTTP requests."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from recovery_capital import serve
+from recovery_capital.store import Store
+from recovery_capital.store.errors import UnknownCohort
+from recovery_capital.voila_app import classify_path, redact_query
+from recovery_capital.voila_config import (
+    CELL_ERROR_MESSAGE,
+    FILE_ALLOWLIST,
+    FILE_DENYLIST,
+    child_environment,
+    stage_config,
+    voila_config,
+)
+from recovery_capital.voila_kernels import CappedKernelManager, CourseFull
+from recovery_capital.voila_pages import CoursePages, list_modules, notebook_title
+from recovery_capital.voila_settings import Settings, SettingsError, load_settings
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def write_notebook(path: Path, title: str, code: str = "print('ready')") -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    notebook = {
+        "cells": [
+            {"cell_type": "markdown", "metadata": {}, "source": [f"# {title}\n"]},
+            {
+                "cell_type": "code",
+                "execution_count": None,
+                "metadata": {},
+                "outputs": [],
+                "source": [code],
+            },
+        ],
+        "metadata": {
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    path.write_text(json.dumps(notebook), encoding="utf-8")
+
+
+@pytest.fixture()
+def course(tmp_path: Path) -> Path:
+    root = tmp_path / "course"
+    write_notebook(root / "modules" / "00-welcome.ipynb", "Welcome")
+    write_notebook(root / "modules" / "02-recovery-capital.ipynb", "Recovery capital")
+    write_notebook(root / "modules" / "trainer" / "dashboard.ipynb", "Dashboard")
+    write_notebook(root / "private" / "notes.ipynb", "Not for trainees")
+    (root / "assets" / "content").mkdir(parents=True)
+    (root / "assets" / "content" / "quiz.yaml").write_text("answer: secret\n")
+    (root / "assets" / "theme").symlink_to(REPO / "assets" / "theme")
+    return root
+
+
+# ---------------------------------------------------------------- settings
+
+
+def test_settings_come_from_cli_then_env_then_course_yaml_then_defaults(course: Path) -> None:
+    (course / "course.yaml").write_text(
+        "title: Spring course\nserve:\n  port: 7000\n  max_kernels: 12\n  host: 0.0.0.0\n"
+    )
+    environ = {"RECOVERY_CAPITAL_PORT": "7100", "RECOVERY_CAPITAL_STORE": "sqlite:///env.db"}
+    settings = load_settings({"course_dir": str(course), "port": 7200}, environ)
+    assert settings.port == 7200  # command line beats the environment
+    assert settings.store_url == "sqlite:///env.db"  # environment
+    assert settings.max_kernels == 12 and settings.host == "0.0.0.0"  # course.yaml
+    assert settings.cell_timeout == Settings.cell_timeout  # default
+    assert settings.course_title == "Spring course"
+    assert settings.url("x") == "http://127.0.0.1:7200/x"  # a wildcard host is reached locally
+
+
+def test_course_dir_may_come_from_the_environment(course: Path) -> None:
+    settings = load_settings({}, {"RECOVERY_CAPITAL_COURSE_DIR": str(course)}, {})
+    assert settings.course_dir == course.resolve()
+
+
+@pytest.mark.parametrize(
+    ("cli", "environ", "message"),
+    [
+        ({"port": 70000}, {}, "port (from --port): must be between 1 and 65535"),
+        ({}, {"RECOVERY_CAPITAL_MAX_KERNELS": "lots"}, "RECOVERY_CAPITAL_MAX_KERNELS"),
+        ({"pool_size": 5}, {}, "needs a workshop module"),
+        ({"workshop": "2", "pool_size": 50, "max_kernels": 10}, {}, "cannot exceed max_kernels"),
+        ({"workshop": "9"}, {}, "no single module matches '9'"),
+        ({"base_url": "/a b/"}, {}, "base_url"),
+        ({"cell_timeout": 0}, {}, "cell_timeout (from --cell-timeout): must be at least 1"),
+    ],
+)
+def test_bad_settings_are_named_with_their_source(
+    course: Path, cli: dict, environ: dict, message: str
+) -> None:
+    with pytest.raises(SettingsError, match=re.escape(message)):
+        load_settings({"course_dir": str(course), **cli}, environ, {})
+
+
+def test_unknown_course_yaml_settings_are_refused(course: Path) -> None:
+    with pytest.raises(SettingsError, match="unknown setting.*prot"):
+        load_settings({"course_dir": str(course)}, {}, {"serve": {"prot": 1}})
+
+
+def test_workshop_mode_resolves_the_module_and_defaults_a_pool(course: Path) -> None:
+    settings = load_settings({"course_dir": str(course), "workshop": "02"}, {}, {})
+    assert settings.workshop_notebook == "modules/02-recovery-capital.ipynb"
+    assert settings.preheat and settings.pool_size == 30 and settings.fill_delay == 15.0
+    by_name = load_settings({"course_dir": str(course), "workshop": "02-recovery-capital"}, {}, {})
+    assert by_name.workshop_notebook == settings.workshop_notebook
+
+
+def test_base_url_is_normalised_for_voila(course: Path) -> None:
+    settings = load_settings({"course_dir": str(course), "base_url": "course"}, {}, {})
+    assert settings.base_url == "/course/"
+    assert settings.url("voila/x", "a=1").endswith(":8866/course/voila/x?a=1")
+
+
+# ---------------------------------------------------------------- generated config
+
+
+def test_voila_config_locks_down_what_a_url_could_change(course: Path) -> None:
+    settings = load_settings({"course_dir": str(course), "port": 9100, "max_kernels": 7}, {}, {})
+    config = voila_config(settings)
+    voila, conf = config["Voila"], config["VoilaConfiguration"]
+    assert (voila["ip"], voila["port"], voila["port_retries"]) == ("127.0.0.1", 9100, 0)
+    assert voila["root_dir"] == str(course.resolve())
+    assert conf["allow_template_override"] == conf["allow_theme_override"] == "NO"
+    assert conf["strip_sources"] is True and conf["show_tracebacks"] is False
+    assert conf["template"] == "recovery-capital"
+    assert conf["multi_kernel_manager_class"].endswith("CappedKernelManager")
+    assert config["CappedKernelManager"]["max_kernels"] == 7
+    assert config["VoilaExecutor"]["timeout"] == settings.cell_timeout
+    assert config["VoilaExecutor"]["cell_error_instruction"] == CELL_ERROR_MESSAGE
+    assert config["MappingKernelManager"]["cull_idle_timeout"] == settings.cull_idle_timeout
+    assert conf["preheat_kernel"] is False and "VoilaKernelManager" not in config
+    json.dumps(config)  # it is written as voila.json
+
+
+def test_workshop_config_preheats_only_the_workshop_notebook(course: Path) -> None:
+    settings = load_settings(
+        {"course_dir": str(course), "workshop": "2", "pool_size": 4, "fill_delay": 3}, {}, {}
+    )
+    config = voila_config(settings)
+    assert config["VoilaConfiguration"]["preheat_kernel"] is True
+    pools = config["VoilaKernelManager"]["kernel_pools_config"]
+    assert pools == {
+        "default": {"pool_size": 0},
+        "modules/02-recovery-capital.ipynb": {"pool_size": 4},
+    }
+    assert config["VoilaKernelManager"]["fill_delay"] == 3
+
+
+def test_a_course_without_a_theme_falls_back_to_the_lab_template(tmp_path: Path) -> None:
+    config = voila_config(Settings(course_dir=tmp_path))
+    assert config["VoilaConfiguration"]["template"] == "lab"
+
+
+@pytest.mark.parametrize(
+    ("path", "served"),
+    [
+        ("assets/images/map.png", True),
+        ("modules/figures/radar.svg", True),
+        ("assets/theme/static/course.css", True),
+        ("assets/content/quizzes/stigma.yaml", False),  # holds the answers
+        ("modules/02-recovery-capital.ipynb", False),
+        ("recovery_capital/serve.py", False),
+        ("store.sqlite3", False),
+        ("assets/.secret/key.png", False),
+        ("tests/pic.png", False),
+    ],
+)
+def test_only_images_and_styles_under_modules_and_assets_are_served(
+    path: str, served: bool
+) -> None:
+    allowed = any(re.fullmatch(p, path, re.IGNORECASE) for p in FILE_ALLOWLIST)
+    denied = any(re.fullmatch(p, path, re.IGNORECASE) for p in FILE_DENYLIST)
+    assert (allowed and not denied) is served
+
+
+def test_kernels_inherit_the_store_url_and_course_folder(course: Path, tmp_path: Path) -> None:
+    settings = load_settings({"course_dir": str(course), "store_url": "sqlite:///x.db"}, {}, {})
+    env = child_environment(settings, tmp_path / "cfg", base={"JUPYTER_PATH": "/elsewhere"})
+    assert env["RECOVERY_CAPITAL_STORE"] == "sqlite:///x.db"
+    assert env["RECOVERY_CAPITAL_COURSE_DIR"] == str(course.resolve())
+    assert env["JUPYTER_PATH"] == os.pathsep.join([str(tmp_path / "cfg" / "share"), "/elsewhere"])
+
+
+def test_stage_config_writes_voila_json_and_links_the_theme(course: Path, tmp_path: Path) -> None:
+    settings = load_settings({"course_dir": str(course)}, {}, {})
+    written = stage_config(settings, tmp_path / "cfg")
+    assert json.loads(written.read_text())["Voila"]["port"] == settings.port
+    template = tmp_path / "cfg" / "share" / "voila" / "templates" / "recovery-capital"
+    assert (template / "index.html.j2").is_file() and (template / "conf.json").is_file()
+
+
+# ---------------------------------------------------------------- URL table and pages
+
+
+@pytest.mark.parametrize(
+    ("path", "kind"),
+    [
+        ("modules/00-welcome.ipynb", "notebook"),
+        ("modules/trainer/dashboard.ipynb", "notebook"),
+        ("assets/img/a.png", "file"),
+        ("modules/img/a.svg", "file"),
+        ("private/notes.ipynb", None),
+        ("modules/../private/notes.ipynb", None),
+        ("modules/.ipynb_checkpoints/00-welcome-checkpoint.ipynb", None),
+        ("assets/content/quiz.yaml", None),
+        ("assets/notes.ipynb", None),
+        ("modules", None),
+        ("", None),
+        ("/etc/passwd", None),
+    ],
+)
+def test_classify_path_lets_through_modules_and_their_images_only(
+    path: str, kind: str | None
+) -> None:
+    assert classify_path(path) == kind
+
+
+def test_trainer_keys_never_reach_the_log() -> None:
+    uri = "/voila/render/modules/trainer/dashboard.ipynb?key=AB12-CD34&cohort=K7P2Q&token=t"
+    assert redact_query(uri) == (
+        "/voila/render/modules/trainer/dashboard.ipynb?key=[hidden]&cohort=K7P2Q&token=[hidden]"
+    )
+
+
+def test_course_pages_escape_everything_they_show(course: Path) -> None:
+    pages = CoursePages(course / "assets" / "theme", "/", "Course <script>alert(1)</script>")
+    html = pages.render("home.html", handle="<img src=x onerror=alert(1)>", modules=[])
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "<script>alert(1)</script>" not in html
+
+
+def test_full_page_says_the_course_is_full_and_offers_a_retry(course: Path) -> None:
+    pages = CoursePages(course / "assets" / "theme", "/", "Course")
+    html = pages.render("full.html", retry_url="/voila/render/modules/00-welcome.ipynb?cohort=A")
+    assert "The course is full right now — please try again in a minute" in html
+    assert 'href="/voila/render/modules/00-welcome.ipynb?cohort=A"' in html
+    assert "<main" in html
+
+
+def test_module_list_is_in_course_order_without_trainer_notebooks(course: Path) -> None:
+    modules = list_modules(course, "/", "cohort=K7P2Q")
+    assert [m.title for m in modules] == ["Welcome", "Recovery capital"]
+    assert modules[1].href == "/voila/render/modules/02-recovery-capital.ipynb?cohort=K7P2Q"
+
+
+def test_notebook_title_falls_back_to_the_file_name(tmp_path: Path) -> None:
+    broken = tmp_path / "03-stages-of-change.ipynb"
+    broken.write_text("not json")
+    assert notebook_title(broken) == "03 stages of change"
+
+
+# ---------------------------------------------------------------- kernel cap
+
+
+class FakeKernels(CappedKernelManager):
+    """The cap logic over a pretend kernel table (starting real kernels is slow)."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.fake_ids: list[str] = []
+
+    def list_kernel_ids(self) -> list[str]:
+        return list(self.fake_ids)
+
+
+@pytest.fixture()
+def fake_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+
+    async def start(self: FakeKernels, *args: object, **kwargs: object) -> str:
+        await asyncio.sleep(0)
+        self.fake_ids.append(f"k{len(self.fake_ids)}")
+        return self.fake_ids[-1]
+
+    monkeypatch.setattr(AsyncMappingKernelManager, "start_kernel", start)
+
+
+def test_a_page_beyond_the_cap_gets_course_full(fake_start: None) -> None:
+    manager = FakeKernels(max_kernels=2)
+
+    async def scenario() -> None:
+        await manager.start_kernel(env={"VOILA_PREHEAT": "False"})
+        await manager.start_kernel(env={"VOILA_PREHEAT": "False"})
+        assert manager.at_capacity()
+        with pytest.raises(CourseFull) as refused:
+            await manager.start_kernel(env={"VOILA_PREHEAT": "False"})
+        assert refused.value.status_code == 503
+
+    asyncio.run(scenario())
+    assert manager.fake_ids == ["k0", "k1"]
+
+
+def test_a_pool_refill_waits_for_a_free_slot_instead_of_failing(fake_start: None) -> None:
+    manager = FakeKernels(max_kernels=1, pool_wait_interval=0.01)
+    manager.fake_ids.append("busy")
+
+    async def scenario() -> None:
+        refill = asyncio.ensure_future(manager.start_kernel(env={"VOILA_PREHEAT": "True"}))
+        await asyncio.sleep(0.05)
+        assert not refill.done()  # still waiting: the only slot is taken
+        manager.fake_ids.remove("busy")  # a trainee closes their tab
+        assert await asyncio.wait_for(refill, 1) == "k0"
+
+    asyncio.run(scenario())
+
+
+def test_kernels_left_without_a_page_are_timed_from_first_sighting() -> None:
+    manager = CappedKernelManager()
+    manager._kernel_connections["a"] = 0
+    assert manager.unconnected_for("a", now=100.0) == 0.0
+    assert manager.unconnected_for("a", now=400.0) == 300.0
+    manager._kernel_connections["a"] = 1  # the page connected
+    assert manager.unconnected_for("a", now=500.0) == 0.0
+    manager._kernel_connections["a"] = 0
+    assert manager.unconnected_for("a", now=600.0) == 0.0  # the clock starts again
+
+
+# ---------------------------------------------------------------- launcher
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_a_busy_port_fails_clearly() -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        with pytest.raises(serve.ServeError, match=f"port {port} on 127.0.0.1 is already in use"):
+            serve.check_port_free("127.0.0.1", port)
+    serve.check_port_free("127.0.0.1", port)  # free again once closed
+
+
+def test_serve_refuses_a_busy_port_before_starting_anything(
+    course: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from recovery_capital.cli import main
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        store = f"sqlite:///{tmp_path / 's.sqlite3'}"
+        code = main(["serve", str(course), "--port", str(port), "--store", store])
+    assert code == 2
+    assert "already in use" in capsys.readouterr().err
+
+
+def test_open_session_creates_or_reuses_a_cohort(course: Path, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 's.sqlite3'}"
+    settings = load_settings({"course_dir": str(course), "store_url": url}, {}, {})
+    created = serve.open_session(settings)
+    assert created.created and created.trainer_key
+    reuse = load_settings(
+        {"course_dir": str(course), "store_url": url, "cohort": created.code.lower()}, {}, {}
+    )
+    reused = serve.open_session(reuse, trainer_key=created.trainer_key)
+    assert (reused.code, reused.created) == (created.code, False)
+    with pytest.raises(serve.ServeError, match="trainer key does not belong"):
+        serve.open_session(reuse, trainer_key="WRNG-KEYS-ABCD-EFGH")
+    unknown = load_settings(
+        {"course_dir": str(course), "store_url": url, "cohort": "ZZZZZ"}, {}, {}
+    )
+    with pytest.raises(UnknownCohort):
+        serve.open_session(unknown)
+
+
+def test_links_show_the_trainer_key_only_when_just_created(course: Path) -> None:
+    settings = load_settings({"course_dir": str(course), "workshop": "2"}, {}, {})
+    fresh = serve.format_links(settings, serve.Session("K7P2Q", "Spring", "AAAA-BBBB", True))
+    assert "?cohort=K7P2Q" in fresh and "key=AAAA-BBBB" in fresh and "Shown only this once" in fresh
+    assert "voila/render/modules/02-recovery-capital.ipynb?cohort=K7P2Q" in fresh
+    reused = serve.format_links(settings, serve.Session("K7P2Q", "Spring", None, False))
+    assert "AAAA" not in reused and "key=YOUR-TRAINER-KEY" in reused
+
+
+# ---------------------------------------------------------------- one real server
+
+
+def http_get(url: str) -> tuple[int, str, dict[str, str]]:
+    request = urllib.request.Request(url)
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(request, timeout=60) as response:
+            return response.status, response.read().decode(), dict(response.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode(), dict(error.headers)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+@pytest.fixture(scope="module")
+def running_server(tmp_path_factory: pytest.TempPathFactory):
+    tmp = tmp_path_factory.mktemp("served")
+    root = tmp / "course"
+    write_notebook(root / "modules" / "00-welcome.ipynb", "Welcome", "x = 1")
+    write_notebook(root / "private" / "notes.ipynb", "Private")
+    (root / "assets" / "content").mkdir(parents=True)
+    (root / "assets" / "content" / "quiz.yaml").write_text("answer: secret\n")
+    (root / "assets" / "theme").symlink_to(REPO / "assets" / "theme")
+    port = free_port()
+    store_url = f"sqlite:///{tmp / 'store.sqlite3'}"
+    command = [
+        sys.executable, "-m", "recovery_capital.cli", "serve", str(root), "--port", str(port),
+        "--store", store_url, "--max-kernels", "1", "--cohort-name", "Test cohort",
+    ]  # fmt: skip
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=tmp
+    )
+    banner = []
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        banner.append(line)
+        if line.startswith("Press Ctrl+C"):
+            break
+    try:
+        assert any("Trainees open:" in line for line in banner), "".join(banner)
+        yield f"http://127.0.0.1:{port}/", "".join(banner), store_url
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(30)
+
+
+@pytest.mark.slow
+def test_server_prints_links_and_serves_the_course_home(running_server) -> None:
+    base, banner, store_url = running_server
+    code = re.search(r"Join code:\s+(\w+)", banner).group(1)
+    assert f"{base}?cohort={code}" in banner
+    assert Store(store_url).cohort(code).name == "Test cohort"
+    status, body, _ = http_get(f"{base}?cohort={code}&handle=fox-12&key=secret")
+    assert status == 200 and "Welcome" in body and "fox-12" in body
+    assert f"00-welcome.ipynb?cohort={code}&amp;handle=fox-12" in body  # the key is not carried
+    status, _, headers = http_get(f"{base}?cohort={code}&join=1")
+    assert status == 302 and re.search(rf"\?cohort={code}&handle=[a-z]+-\d+$", headers["Location"])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("voila/render/private/notes.ipynb", 404),
+        ("voila/render/assets/content/quiz.yaml", 404),
+        ("voila/files/assets/content/quiz.yaml", 403),
+        ("voila/files/modules/00-welcome.ipynb", 403),
+        ("voila/api/contents", 404),
+        ("voila/api/contents/private", 404),
+        ("voila/tree/private", 302),
+        ("no/such/page", 404),
+        ("voila/templates/recovery-capital/static/course.css", 200),
+    ],
+)
+def test_server_refuses_everything_outside_the_course(
+    running_server, path: str, expected: int
+) -> None:
+    base, _, _ = running_server
+    status, body, _ = http_get(base + path)
+    assert status == expected
+    if expected == 404:
+        assert "Page not found" in body and "Traceback" not in body
+
+
+@pytest.mark.slow
+def test_server_ignores_template_overrides_and_caps_kernels(running_server) -> None:
+    base, _, _ = running_server
+    page = base + "voila/render/modules/00-welcome.ipynb"
+    # The page request leaves its kernel running (no browser closes it): the one slot is taken.
+    status, body, _ = http_get(page + "?template=classic&theme=dark")
+    assert status == 200 and "rc-course" in body and "theme-dark" not in body
+    assert "x = 1" not in body  # sources stripped
+    status, body, headers = http_get(page)
+    assert status == 503 and headers["Retry-After"] == "60"
+    assert "The course is full right now — please try again in a minute" in body
