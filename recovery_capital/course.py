@@ -1,0 +1,181 @@
+"""The trainee's context: which store, which cohort and which handle this page answers under.
+
+A trainee opens a module from a link such as ``.../module-2.ipynb?cohort=K7P2Q&handle=fox-12``.
+Voila runs the notebook in its own kernel; :func:`current_context` reads the link's query (after
+``voila.utils.wait_for_request()``, which a preheated kernel needs before the request is known),
+joins the cohort and keeps the result for the life of the kernel, so every exercise on the page
+shares it.
+
+* No cohort in the link (or not under Voila): the store's practice cohort, with a handle kept
+  for this machine so answers come back next time.
+* An unknown cohort code or an unusable handle: never a crash. The page shows a friendly
+  message and a join panel (:class:`recovery_capital.widgets.JoinPanel`) to type the code
+  again, while exercises keep working in the practice cohort until the trainee joins.
+
+>>> import tempfile, os
+>>> from recovery_capital.store import Store
+>>> store = Store("sqlite:///" + os.path.join(tempfile.mkdtemp(), "s.sqlite3"))
+>>> ctx = Context(store, Store.PRACTICE_CODE, "otter-12")
+>>> ctx.cohort, ctx.handle, ctx.in_practice
+('PRACTICE', 'otter-12', True)
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qs, urlencode
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .store import Store
+
+__all__ = ["Context", "current_context", "join_link", "running_under_voila"]
+
+log = logging.getLogger(__name__)
+
+HANDLE_FILE_NAME = "practice-handle.txt"
+
+
+@dataclass
+class Context:
+    """Where this page's answers go: a store, a cohort code and the trainee's handle.
+
+    ``notice`` holds a message for the trainee when the link could not be used as it was (an
+    unknown cohort code, say). :meth:`switch` moves the page to another cohort; exercises that
+    registered with :meth:`on_switch` then load the answers saved there.
+    """
+
+    store: Store
+    cohort: str
+    handle: str
+    notice: str = ""
+    _listeners: list[Callable[[], None]] = field(default_factory=list, repr=False)
+
+    @property
+    def in_practice(self) -> bool:
+        """True when answers go to the store's practice cohort rather than a real cohort."""
+        return self.cohort == type(self.store).PRACTICE_CODE
+
+    def on_switch(self, callback: Callable[[], None]) -> None:
+        """Call ``callback()`` whenever :meth:`switch` moves this context to another cohort."""
+        self._listeners.append(callback)
+
+    def switch(self, cohort: str, handle: str) -> None:
+        """Answer under ``cohort`` as ``handle`` from now on (both already joined/validated)."""
+        self.cohort, self.handle, self.notice = cohort, handle, ""
+        for callback in list(self._listeners):
+            try:
+                callback()
+            except Exception:  # one broken exercise must not stop the others from updating
+                log.exception("an exercise could not follow the switch to cohort %s", cohort)
+
+
+def running_under_voila(environ: Mapping[str, str] | None = None) -> bool:
+    """True inside a kernel that Voila started (preheated or not).
+
+    >>> running_under_voila({"SERVER_SOFTWARE": "voila/0.5.13"})
+    True
+    >>> running_under_voila({"VOILA_PREHEAT": "True"}), running_under_voila({})
+    (True, False)
+    """
+    environ = os.environ if environ is None else environ
+    return "voila" in environ.get("SERVER_SOFTWARE", "").lower() or any(
+        key.startswith("VOILA_") for key in environ
+    )
+
+
+def _query() -> dict[str, str]:
+    """The page's query parameters (first value of each), waiting for the request if needed."""
+    if not running_under_voila():
+        return {}
+    try:
+        from voila.utils import wait_for_request
+
+        wait_for_request()
+    except Exception:  # without the query the page still works, in the practice cohort
+        log.exception("could not read the page request from Voila")
+    query = parse_qs(os.environ.get("QUERY_STRING", ""), keep_blank_values=False)
+    return {key: values[0] for key, values in query.items() if values}
+
+
+def _handle_file() -> Path:
+    from .store.engine import default_sqlite_path
+
+    return default_sqlite_path().with_name(HANDLE_FILE_NAME)
+
+
+def _machine_handle() -> str:
+    """The handle kept for practice on this machine, made up (and remembered) the first time."""
+    from .store.handles import generate_handle, validate_handle
+
+    path = _handle_file()
+    try:
+        return validate_handle(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass  # no handle yet, or the file was edited into something unusable
+    handle = generate_handle()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(handle + "\n", encoding="utf-8")
+    except OSError:
+        log.warning("could not remember the practice handle in %s", path)
+    return handle
+
+
+def _join_from_query(store: Store, query: Mapping[str, str]) -> Context:
+    from .store.errors import InvalidHandle, UnknownCohort
+
+    practice = type(store).PRACTICE_CODE
+    code = query.get("cohort", "").strip()
+    handle = query.get("handle", "").strip() or None
+    if not code:
+        handle = store.join(practice, handle or _machine_handle())
+        return Context(store, practice, handle)
+    try:
+        return Context(store, code, store.join(code, handle))
+    except UnknownCohort as exc:
+        notice = (
+            f"We couldn't open the cohort in your link. {exc} Until you join, your answers "
+            "are saved in a practice space on this computer."
+        )
+    except InvalidHandle as exc:
+        notice = f"The handle in your link can't be used. {exc}"
+    fallback = store.join(practice, _machine_handle())
+    return Context(store, practice, fallback, notice=notice)
+
+
+_CURRENT: Context | None = None
+
+
+def current_context(*, refresh: bool = False) -> Context:
+    """This kernel's context, worked out once from the page link (see the module notes).
+
+    When the link could not be used, a join panel with a friendly message is shown
+    once on the page, and the returned context answers in the practice cohort until the
+    trainee joins.
+    """
+    global _CURRENT
+    if _CURRENT is None or refresh:
+        from .store import Store
+
+        _CURRENT = _join_from_query(Store(), _query())
+        if _CURRENT.notice:
+            from IPython.display import display
+
+            from .widgets.join import JoinPanel
+
+            display(JoinPanel(_CURRENT))
+    return _CURRENT
+
+
+def join_link(cohort: str, handle: str) -> str:
+    """A link to this same page that joins ``cohort`` as ``handle``.
+
+    >>> join_link("K7P2Q", "fox 12")
+    '?cohort=K7P2Q&handle=fox+12'
+    """
+    return "?" + urlencode({"cohort": cohort, "handle": handle})

@@ -1,0 +1,137 @@
+"""KnowledgeCheck: single- and multiple-answer questions with feedback on every option.
+
+Answers are stored as ``{question id: [chosen option indexes]}``; the score is the number of
+questions answered exactly right. Feedback goes through every option, chosen or not, so the
+trainee learns why each one is or is not the best choice.
+
+>>> from recovery_capital.content import parse_content
+>>> quiz = parse_content({"kind": "quiz", "id": "m1-q", "title": "Words", "questions": [
+...     {"id": "a", "prompt": "Which is person-first?", "options": [
+...         {"text": "a person who injects drugs", "correct": True, "feedback": "Yes."},
+...         {"text": "an injector", "feedback": "A label, not a person."}]}]})
+>>> grade(quiz, {"a": [0]})
+(1, 1)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import ipywidgets as w
+
+from ..content import QuizContent, QuizQuestion
+from .base import Exercise, Outcome
+from .choice import CheckboxGroup, ChoiceGroup
+from .html import Safe, element, join, markdown
+
+__all__ = ["KnowledgeCheck", "grade"]
+
+
+def _chosen(question: QuizQuestion, answers: Mapping[str, Any]) -> set[int]:
+    picked = answers.get(question.id) or []
+    return {i for i in picked if isinstance(i, int) and 0 <= i < len(question.options)}
+
+
+def grade(quiz: QuizContent, answers: Mapping[str, Any]) -> tuple[int, int]:
+    """``(questions answered exactly right, number of questions)``."""
+    right = sum(_chosen(q, answers) == set(q.correct_indexes) for q in quiz.questions)
+    return right, len(quiz.questions)
+
+
+def _question_feedback(number: int, question: QuizQuestion, chosen: set[int]) -> Safe:
+    right = chosen == set(question.correct_indexes)
+    verdict = "You got this one." if right else "Not quite: see why below."
+    rows = []
+    for index, option in enumerate(question.options):
+        picked = "you chose this" if index in chosen else "not chosen"
+        correct = "a good answer" if option.correct else "not the best answer"
+        rows.append(
+            element(
+                "li",
+                element("strong", option.text),
+                f" ({picked}; {correct}). ",
+                markdown(option.feedback),
+                cls="rc-correct" if option.correct else "rc-incorrect",
+            )
+        )
+    return element(
+        "div",
+        element("p", element("strong", f"{number}. {question.prompt}"), " ", verdict),
+        element("ul", rows),
+        cls=["rc-question-feedback", "rc-right" if right else "rc-wrong"],
+    )
+
+
+class KnowledgeCheck(Exercise):
+    """A quiz from ``assets/content/quizzes/`` (``kind: quiz``)."""
+
+    kind = "quiz"
+    content: QuizContent
+
+    def _build(self) -> list[w.Widget]:
+        self.controls: dict[str, ChoiceGroup | CheckboxGroup] = {}
+        body: list[w.Widget] = []
+        if self.content.intro:
+            body.append(w.HTML(markdown(self.content.intro)).add_class("rc-intro"))
+        for number, question in enumerate(self.content.questions, start=1):
+            options = [(str(i), option.text) for i, option in enumerate(question.options)]
+            legend = f"{number}. {question.prompt}"
+            if question.type == "multiple":
+                control: ChoiceGroup | CheckboxGroup = CheckboxGroup(
+                    legend, options, hint="Choose all that apply."
+                )
+            else:
+                control = ChoiceGroup(legend, options)
+            control.add_class("rc-item")
+            self._watch(control)
+            self.controls[question.id] = control
+            body.append(control)
+        return body
+
+    def _read(self) -> dict[str, Any]:
+        answers: dict[str, Any] = {}
+        for qid, control in self.controls.items():
+            values = control.value if isinstance(control.value, list) else [control.value]
+            answers[qid] = [int(v) for v in values if v != ""]
+        return answers
+
+    def _write(self, answers: Mapping[str, Any]) -> None:
+        for question in self.content.questions:
+            control = self.controls[question.id]
+            chosen = sorted(_chosen(question, answers))
+            if isinstance(control, CheckboxGroup):
+                control.value = [str(i) for i in chosen]
+            elif chosen:
+                control.value = str(chosen[0])
+
+    def _clear(self) -> None:
+        for control in self.controls.values():
+            control.value = [] if isinstance(control, CheckboxGroup) else ""
+
+    def _problem(self, answers: Mapping[str, Any]) -> str | None:
+        empty = [
+            str(number)
+            for number, question in enumerate(self.content.questions, start=1)
+            if not answers.get(question.id)
+        ]
+        if not empty:
+            return None
+        which = "question " + empty[0] if len(empty) == 1 else "questions " + ", ".join(empty)
+        return f"Please choose an answer for {which} first."
+
+    def _evaluate(self, answers: Mapping[str, Any]) -> Outcome:
+        right, total = grade(self.content, answers)
+        parts = [
+            element(
+                "p",
+                element("span", f"{right} of {total}", cls="rc-score"),
+                " answered in the way the course suggests.",
+            )
+        ]
+        parts += [
+            _question_feedback(number, question, _chosen(question, answers))
+            for number, question in enumerate(self.content.questions, start=1)
+        ]
+        scores = {"correct": right, "total": total}
+        return Outcome(element("div", join(parts), cls="rc-result"), scores)
