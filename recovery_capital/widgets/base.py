@@ -139,7 +139,7 @@ class Exercise:
         self._quiet = 0
         try:
             self.content = self._load(source)
-            self.activity_id = self.content.id
+            self.activity_id = self._activity_id()
             if self.context is None:
                 self.context = current_context()
             body = self._build()
@@ -169,6 +169,9 @@ class Exercise:
                 raise TypeError(f"{type(self).__name__} needs {self.kind} content")
             return source
         return load_content(source, kind=self.kind)
+
+    def _activity_id(self) -> str:
+        return self.content.id
 
     def _title(self) -> str:
         return self.content.title
@@ -200,6 +203,14 @@ class Exercise:
         """Feedback and scores for complete answers."""
         raise NotImplementedError
 
+    def _stored_answers(self, answers: Mapping[str, Any], outcome: Outcome) -> dict[str, Any]:
+        """The answers as the submission stores them (default: as they are)."""
+        return dict(answers)
+
+    def _restored_answers(self, answers: Mapping[str, Any], scores: Any) -> dict[str, Any]:
+        """Saved answers (and the scores stored with them) turned back into control answers."""
+        return dict(answers)
+
     # -- the protocol -----------------------------------------------------------------
 
     @property
@@ -228,7 +239,7 @@ class Exercise:
                 ctx.cohort,
                 ctx.handle,
                 self.activity_id,
-                answers,
+                self._stored_answers(answers, outcome),
                 scores=outcome.scores,
                 request_id=self._request_id,
                 **outcome.store_kwargs,
@@ -268,7 +279,7 @@ class Exercise:
             return
         with self._quietly():
             self._clear()
-            self._write(latest.answers)
+            self._write(self._restored_answers(latest.answers, latest.scores))
         answers = self._read()
         if latest.submitted and self._problem(answers) is None:
             self._submitted = answers

@@ -1,0 +1,196 @@
+"""Questionnaire: any instrument definition, answered item by item and scored on submit.
+
+``Questionnaire("barc10")`` shows every item as an accessible choice group with the
+instrument's own answer options; submitting scores the answers with the scoring engine, shows
+the result in words and a chart (see :mod:`.results`), and stores the submission with the
+instrument and its version so the trainer dashboard can summarise the cohort. Course
+instruments (``assets/content/instruments/``) are found by id too.
+
+By default the activity id is the instrument id; give ``activity_id="m7-selfcheck"`` when the
+same instrument is used twice in a course (e.g. a self-check at the start and the end).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import ipywidgets as w
+
+from ..content import course_dir
+from ..course import Context
+from ..definitions import Instrument, load_instrument
+from ..scoring import ScoreResult, score
+from .base import Exercise, Outcome
+from .choice import ChoiceGroup
+from .html import element, join, markdown
+from .results import pick_chart, result_html
+
+__all__ = ["Questionnaire"]
+
+CONTEXT_KEY = "_context"  # where a draft keeps answers about the respondent (e.g. sex)
+
+
+def _value_text(value: float) -> str:
+    return f"{value:g}"
+
+
+class Questionnaire(Exercise):
+    """A scored questionnaire (BARC-10, URICA, SOCRATES, RCQ, AUDIT, DAST-10, ...)."""
+
+    kind = "instrument"
+    content: Instrument
+
+    def __init__(
+        self,
+        instrument: str | Instrument,
+        *,
+        activity_id: str | None = None,
+        intro: str = "",
+        context: Context | None = None,
+    ) -> None:
+        self._chosen_activity_id = activity_id
+        self._intro = intro
+        super().__init__(instrument, context=context)
+
+    # -- building -----------------------------------------------------------------------
+
+    def _load(self, source: Any) -> Instrument:
+        if isinstance(source, Instrument):
+            return source
+        return load_instrument(source, course_dir=course_dir())
+
+    def _activity_id(self) -> str:
+        return self._chosen_activity_id or self.content.id
+
+    def _build(self) -> list[w.Widget]:
+        inst = self.content
+        body: list[w.Widget] = []
+        intro = [markdown(self._intro)] if self._intro else []
+        if inst.prompts_are_paraphrases:
+            intro.append(
+                element(
+                    "p",
+                    "The questions are in our own plain words, not the published wording.",
+                    cls="rc-note",
+                )
+            )
+        if intro:
+            body.append(w.HTML(join(intro)).add_class("rc-intro"))
+        self.items: dict[str, ChoiceGroup] = {}
+        for number, item in enumerate(inst.items, start=1):
+            options = [(_value_text(o.value), o.label) for o in item.options or ()]
+            group = ChoiceGroup(
+                f"{number}. {item.prompt}",
+                options,
+                orientation="horizontal" if len(options) <= 7 else "vertical",
+            )
+            group.add_class("rc-item")
+            self._watch(group)
+            group.observe(self._guarded(self._show_progress), names="value")
+            self.items[item.id] = group
+            body.append(group)
+        self.about: dict[str, ChoiceGroup] = {}
+        for name, field in inst.context.items():
+            group = ChoiceGroup(
+                f"About the person: {name}",
+                list(field.values),
+                hint=f"Optional: {field.description}.",
+                orientation="horizontal",
+            )
+            group.add_class("rc-item")
+            self._watch(group)
+            self.about[name] = group
+            body.append(group)
+        self.progress = w.HTML().add_class("rc-progress")
+        self._show_progress()
+        body.append(self.progress)
+        return body
+
+    def _show_progress(self, _change: Any = None) -> None:
+        answered = sum(1 for group in self.items.values() if group.value)
+        self.progress.value = element(
+            "p", f"{answered} of {len(self.items)} questions answered", cls="rc-progress-text"
+        )
+
+    # -- answers ------------------------------------------------------------------------
+
+    def _read(self) -> dict[str, Any]:
+        answers: dict[str, Any] = {}
+        for item_id, group in self.items.items():
+            if group.value:
+                number = float(group.value)
+                answers[item_id] = int(number) if number.is_integer() else number
+        about = {name: group.value for name, group in self.about.items() if group.value}
+        if about:
+            answers[CONTEXT_KEY] = about
+        return answers
+
+    def _write(self, answers: Mapping[str, Any]) -> None:
+        for item_id, group in self.items.items():
+            value = answers.get(item_id)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                group.value = _value_text(float(value))  # ignored if no longer an option
+        about = answers.get(CONTEXT_KEY)
+        if isinstance(about, Mapping):
+            for name, group in self.about.items():
+                if isinstance(about.get(name), str):
+                    group.value = about[name]
+
+    def _clear(self) -> None:
+        for group in (*self.items.values(), *self.about.values()):
+            group.value = ""
+
+    def _split(self, answers: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        items = {k: v for k, v in answers.items() if k != CONTEXT_KEY}
+        return items, dict(answers.get(CONTEXT_KEY) or {})
+
+    def _result(self, answers: Mapping[str, Any]) -> ScoreResult:
+        items, about = self._split(answers)
+        return score(self.content, items, context=about)
+
+    def _problem(self, answers: Mapping[str, Any]) -> str | None:
+        result = self._result(answers)
+        incomplete = any(value is None for value in result.scales.values())
+        if not (result.missing and incomplete):
+            return None
+        numbers = [str(self.content.item_ids.index(i) + 1) for i in result.missing]
+        listed = (
+            numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " and " + numbers[-1]
+        )
+        noun = "question" if len(numbers) == 1 else "questions"
+        return f"To see the score, please answer {noun} {listed}."
+
+    def _evaluate(self, answers: Mapping[str, Any]) -> Outcome:
+        result = self._result(answers)
+        html = result_html(self.content, result, chart=pick_chart(self.content, result))
+        _, about = self._split(answers)
+        return Outcome(
+            html,
+            # The store scores the answers again and records the instrument's version itself.
+            store_kwargs={"instrument": self.content.id, "context": about or None},
+        )
+
+    def _stored_answers(self, answers: Mapping[str, Any], outcome: Outcome) -> dict[str, Any]:
+        return self._split(answers)[0]
+
+    def _restored_answers(self, answers: Mapping[str, Any], scores: Any) -> dict[str, Any]:
+        """Work out the respondent details a submission left out, from the band it got."""
+        restored = dict(answers)
+        band = (scores or {}).get("band")
+        if CONTEXT_KEY in restored or band is None or not self.content.context:
+            return restored
+        about: dict[str, str] = {}
+        for name, field in self.content.context.items():
+            fits = [v for v in field.values if self._band_with(answers, {name: v}) == band]
+            if len(fits) == 1:
+                about[name] = fits[0]
+        if about:
+            restored[CONTEXT_KEY] = about
+        return restored
+
+    def _band_with(self, answers: Mapping[str, Any], about: dict[str, str]) -> str | None:
+        try:
+            return score(self.content, self._split(answers)[0], context=about).band
+        except ValueError:
+            return None

@@ -1,0 +1,183 @@
+"""Questionnaire results in words and a chart: what a trainee sees after submitting.
+
+Every result says what the score is, which band or stage it falls in and what that means in
+plain words (the definition's own band description when it has one), carries the instrument's
+cautions (provisional rules, missing answers, flags), and reminds the reader that scores open a
+conversation with a person rather than pass a verdict on them.
+
+The chart fits the instrument: a radar of the items' domains (BARC-10), stage means beside the
+readiness score (URICA), norm deciles (SOCRATES), otherwise a bar chart of the scales.
+
+>>> import recovery_capital as rc
+>>> inst = rc.load_instrument("barc10")
+>>> html = result_html(inst, rc.score(inst, [5] * 7 + [4] * 3))
+>>> 'class="rc-score"' in html and "47" in html and "conversation" in html
+True
+>>> pick_chart(inst, rc.score(inst, [5] * 10)).alt_text.startswith("Radar chart")
+True
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .html import Safe, element, join
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..charts import Chart
+    from ..definitions import Instrument, Scale
+    from ..scoring import ScoreResult
+
+__all__ = ["CONVERSATION_NOTE", "result_html", "pick_chart", "item_range", "scale_range"]
+
+CONVERSATION_NOTE = (
+    "Scores are conversation starters, not verdicts. Talk a result through with the person: "
+    "what fits, what doesn't, and what they would like to build on."
+)
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return "not worked out"
+    return f"{value:g}" if float(value).is_integer() else f"{value:.2f}".rstrip("0")
+
+
+def item_range(inst: Instrument) -> tuple[float, float]:
+    """Lowest and highest answer value over all the instrument's items.
+
+    >>> import recovery_capital as rc
+    >>> item_range(rc.load_instrument("barc10"))
+    (1.0, 6.0)
+    """
+    values = [v for item in inst.items for v in item.allowed_values]
+    return min(values), max(values)
+
+
+def scale_range(inst: Instrument, scale: Scale) -> tuple[float, float] | None:
+    """A scale's published range, else what its items allow; ``None`` for an unranged formula.
+
+    >>> import recovery_capital as rc
+    >>> inst = rc.load_instrument("urica")
+    >>> scale_range(inst, inst.scale("action"))
+    (1.0, 5.0)
+    """
+    if scale.range is not None:
+        return float(scale.range[0]), float(scale.range[1])
+    if scale.method == "formula":
+        return None
+    lows = [min(inst.item(i).allowed_values) for i in scale.items]
+    highs = [max(inst.item(i).allowed_values) for i in scale.items]
+    if scale.method == "sum":
+        return float(sum(lows)), float(sum(highs))
+    return float(min(lows)), float(max(highs))
+
+
+def _band_sentence(inst: Instrument, result: ScoreResult) -> str:
+    if result.band_description:
+        return result.band_description
+    rule = inst.primary_band
+    scale_id = getattr(rule, "scale", None)
+    if scale_id is None or result.scales.get(scale_id) is None:
+        return f"This result falls in the band: {result.band}."
+    scale = inst.scale(scale_id)
+    return (
+        f"A {scale.label.lower()} of {_number(result.scales[scale_id])} falls in the band "
+        f"“{result.band}” for the {inst.short_title or inst.title}."
+    )
+
+
+def _scale_rows(inst: Instrument, result: ScoreResult) -> Safe:
+    rows = []
+    for scale in inst.scales:
+        value = result.scales.get(scale.id)
+        extra = []
+        decile = result.deciles.get(scale.id)
+        if decile is not None:
+            extra.append(f"decile {decile}")
+        band = result.bands.get(f"{scale.id}_band")
+        if band:
+            extra.append(band)
+        span = scale_range(inst, scale)
+        out_of = f" (range {_number(span[0])} to {_number(span[1])})" if span else ""
+        rows.append(
+            element(
+                "tr",
+                element("th", scale.label, scope="row"),
+                element("td", element("span", _number(value), cls="rc-score"), out_of),
+                element("td", ", ".join(extra), cls="rc-band") if extra else element("td", ""),
+            )
+        )
+    return element("table", element("tbody", rows), cls="rc-scales")
+
+
+def result_html(inst: Instrument, result: ScoreResult, *, chart: Chart | None = None) -> Safe:
+    """The whole result block: scales, band and meaning, flags, cautions, chart, source."""
+    parts: list[object] = [element("h4", f"Your {inst.short_title or inst.title} result")]
+    parts.append(_scale_rows(inst, result))
+    if result.band:
+        parts.append(element("p", "Band: ", element("span", result.band, cls="rc-band")))
+        parts.append(element("p", _band_sentence(inst, result), cls="rc-meaning"))
+    for flag in inst.flags:
+        if result.flags.get(flag.id):
+            parts.append(
+                element("p", element("strong", flag.label), ": ", flag.message, cls="rc-warning")
+            )
+    if chart is not None:
+        parts.append(element("div", Safe(chart.to_html()), cls="rc-chart-box"))
+    parts += [element("p", warning, cls="rc-warning") for warning in result.warnings]
+    parts.append(element("p", CONVERSATION_NOTE, cls="rc-note"))
+    parts.append(
+        element(
+            "p",
+            element("small", f"Source: {inst.citation} Item wording: {inst.prompt_source}"),
+            cls="rc-source",
+        )
+    )
+    return element("div", join(parts), cls="rc-result")
+
+
+def pick_chart(inst: Instrument, result: ScoreResult) -> Chart | None:
+    """The chart that suits this instrument's result, or ``None`` when there is nothing to draw."""
+    from .. import charts
+
+    title = f"{inst.short_title or inst.title}"
+    scored = {s.id: v for s, v in ((s, result.scales.get(s.id)) for s in inst.scales)}
+    if all(value is None for value in scored.values()):
+        return None
+    if inst.id == "barc10" or (len(inst.items) >= 3 and all(i.domain for i in inst.items)):
+        low, high = item_range(inst)
+        spokes = {item.domain or item.id: result.answers.get(item.id) for item in inst.items}
+        return charts.radar(
+            spokes, vmin=low, vmax=high, title=f"{title}: answers by area", label="Answers"
+        )
+    if result.deciles:
+        labels = {s.id: s.label for s in inst.scales}
+        shown = {key: result.scales.get(key) for key in result.deciles}
+        return charts.deciles(
+            shown, result.deciles, title=f"{title}: scores against the norms", labels=labels
+        )
+    if inst.id == "urica":
+        stages = ("precontemplation", "contemplation", "action", "maintenance")
+        readiness = inst.scale("readiness")
+        return charts.bars(
+            {inst.scale(s).label: result.scales.get(s) for s in stages},
+            vmin=1,
+            vmax=5,
+            title=f"{title}: stage scores and readiness",
+            value_label="Mean (1-5)",
+            secondary={readiness.label: result.scales.get("readiness")},
+            secondary_range=scale_range(inst, readiness) or (-2.0, 14.0),
+            secondary_label="Readiness",
+        )
+    ranged = [(s, scale_range(inst, s)) for s in inst.scales]
+    ranged = [(s, span) for s, span in ranged if span is not None]
+    if not ranged:
+        return None
+    low = min(span[0] for _, span in ranged)
+    high = max(span[1] for _, span in ranged)
+    return charts.bars(
+        {s.label: result.scales.get(s.id) for s, _ in ranged},
+        vmin=low,
+        vmax=high,
+        title=f"{title}: scores",
+    )
