@@ -284,7 +284,12 @@ runs the course to make the file writable.
 
 
 def run_with_retries(
-    attempt: Callable[[], T], *, url: URL, retry_for: float = 30.0, sleep: float = 0.01
+    attempt: Callable[[], T],
+    *,
+    url: URL,
+    retry_for: float = 30.0,
+    sleep: float = 0.001,
+    max_sleep: float = 0.02,
 ) -> T:
     """Call ``attempt`` until it succeeds, re-running it after a retryable conflict.
 
@@ -305,4 +310,4 @@ def run_with_retries(
             if not is_retryable(exc) or time.monotonic() >= deadline:
                 raise unavailable(exc, url) from exc
         time.sleep(delay * (0.5 + random.random()))
-        delay = min(delay * 2, 0.25)
+        delay = min(delay * 1.5, max_sleep)

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from sqlalchemy import delete, func, inspect, select, update
 from sqlalchemy import text as sql_text
 from sqlalchemy.engine import URL, Connection
+from sqlalchemy.exc import IntegrityError
 
 from . import keys
 from .engine import (
@@ -60,6 +61,7 @@ from .models import (
     utcnow,
 )
 from .records import ActivityState, CohortInfo, CreatedCohort, FreeText, Latest
+from .statements import HotStatements, dialect_insert
 from .validation import (
     check_activity_id,
     check_answers,
@@ -90,6 +92,10 @@ _SUMMARY_COLUMNS = [
     "activity_id", "participants", "submissions", "drafting", "last_submission",
     "opened", "revealed",
 ]  # fmt: skip
+
+
+class _StaleParticipant(Exception):
+    """A cached participant id no longer exists (erased by another process)."""
 
 
 def _aware(moment: datetime) -> datetime:
@@ -161,7 +167,10 @@ class Store:
         self._engine, self.read_only = make_engine(self.url, busy_timeout=busy_timeout)
         self._writer = self._engine.execution_options(**WRITE)
         self._retry_for = retry_for
+        self._sql = HotStatements(self._engine.dialect.name)
         self._cohort_ids: dict[str, int] = {}
+        # (cohort id, handle key) -> (participant id, handle), filled after commits only.
+        self._participant_ids: dict[tuple[int, str], tuple[int, str]] = {}
         try:
             self._ensure_schema()
         except BaseException:
@@ -214,11 +223,7 @@ class Store:
 
     def _insert(self, model: type) -> Any:
         """An INSERT that understands ON CONFLICT on both supported back-ends."""
-        if self._engine.dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
-        return insert(model)
+        return dialect_insert(self._engine.dialect.name, model.__table__)
 
     def _ensure_schema(self) -> None:
         current = self._read(_schema_revision)
@@ -267,23 +272,16 @@ class Store:
     def _participant(
         self, conn: Connection, cohort_id: int, handle: str, *, create: bool
     ) -> tuple[int, str] | None:
-        key = handle_key(handle)
-        query = select(Participant.id, Participant.handle).where(
-            Participant.cohort_id == cohort_id, Participant.handle_key == key
-        )
-        row = conn.execute(query).first()
+        lookup = {"cohort_id": cohort_id, "handle_key": handle_key(handle)}
+        row = conn.execute(self._sql.find_participant, lookup).first()
         if row is not None or not create:
             return None if row is None else (row.id, row.handle)
-        insert = (
-            self._insert(Participant)
-            .values(cohort_id=cohort_id, handle=handle, handle_key=key, created_at=utcnow())
-            .on_conflict_do_nothing(index_elements=["cohort_id", "handle_key"])
-            .returning(Participant.id)
-        )
-        new_id = conn.execute(insert).scalar()
+        new_id = conn.execute(
+            self._sql.add_participant, {**lookup, "handle": handle, "created_at": utcnow()}
+        ).scalar()
         if new_id is not None:
             return new_id, handle
-        row = conn.execute(query).one()  # created by someone else a moment ago
+        row = conn.execute(self._sql.find_participant, lookup).one()  # someone was quicker
         return row.id, row.handle
 
     # ------------------------------------------------------------------ cohorts
@@ -494,6 +492,7 @@ class Store:
             return removed.rowcount
 
         removed = self._write(work)
+        self._participant_ids.pop((cohort_id, handle_key(chosen)), None)
         self._scrub()
         return removed
 
@@ -636,35 +635,35 @@ class Store:
         else:
             values["scores"] = check_scores(scores)
 
-        def work(conn: Connection) -> int:
-            found = self._participant(conn, cohort_id, chosen, create=True)
+        cache_key = (cohort_id, handle_key(chosen))
+
+        def work(conn: Connection) -> tuple[int, tuple[int, str]]:
+            cached = self._participant_ids.get(cache_key)
+            found = cached or self._participant(conn, cohort_id, chosen, create=True)
             assert found is not None  # create=True always yields a participant
             row = {**values, "participant_id": found[0], "created_at": utcnow()}
-            insert = self._insert(Submission).values(**row)
-            if row["request_id"] is not None:
-                insert = insert.on_conflict_do_nothing(
-                    index_elements=["cohort_id", "participant_id", "request_id"]
-                )
-            new_id = conn.execute(insert.returning(Submission.id)).scalar()
+            once = row["request_id"] is not None
+            try:
+                new_id = conn.execute(
+                    self._sql.add_submission_once if once else self._sql.add_submission, row
+                ).scalar()
+            except IntegrityError:
+                if cached is None:
+                    raise
+                raise _StaleParticipant from None  # erased elsewhere since we cached it
             if new_id is None:  # this request was stored before: hand back that row
-                return conn.execute(
-                    select(Submission.id).where(
-                        Submission.cohort_id == cohort_id,
-                        Submission.participant_id == found[0],
-                        Submission.request_id == row["request_id"],
-                    )
-                ).scalar_one()
-            conn.execute(
-                delete(Submission).where(
-                    Submission.participant_id == found[0],
-                    Submission.activity_id == row["activity_id"],
-                    Submission.kind == "draft",
-                    Submission.id < new_id,
-                )
-            )
-            return new_id
+                return conn.execute(self._sql.find_request, row).scalar_one(), found
+            prune = {"participant_id": found[0], "activity_id": row["activity_id"]}
+            conn.execute(self._sql.prune_drafts, {**prune, "before_id": new_id})
+            return new_id, found
 
-        return self._write(work)
+        try:
+            submission_id, participant = self._write(work)
+        except _StaleParticipant:
+            self._participant_ids.pop(cache_key, None)
+            submission_id, participant = self._write(work)
+        self._participant_ids[cache_key] = participant
+        return submission_id
 
     def latest(self, code: object, handle: str, activity_id: str) -> Latest | None:
         """The newest draft or submission of ``handle`` for ``activity_id``, or None.
@@ -675,20 +674,12 @@ class Store:
         True
         """
         cohort_id = self._cohort_id(code)
-        key = handle_key(validate_handle(handle))
-        activity = check_activity_id(activity_id)
-        query = (
-            select(Submission)
-            .join(Participant, Participant.id == Submission.participant_id)
-            .where(
-                Participant.cohort_id == cohort_id,
-                Participant.handle_key == key,
-                Submission.activity_id == activity,
-            )
-            .order_by(Submission.id.desc())
-            .limit(1)
-        )
-        row = self._read(lambda conn: conn.execute(query).first())
+        parameters = {
+            "cohort_id": cohort_id,
+            "handle_key": handle_key(validate_handle(handle)),
+            "activity_id": check_activity_id(activity_id),
+        }
+        row = self._read(lambda conn: conn.execute(self._sql.latest, parameters).first())
         if row is None:
             return None
         return Latest(

@@ -461,3 +461,13 @@ def test_export_refuses_other_formats_before_touching_anything(
     with pytest.raises(InvalidInput, match=".csv or .xlsx"):
         store.export(code, tmp_path / "session.pdf")
     assert list(tmp_path.iterdir()) == [] or all(p.suffix != ".pdf" for p in tmp_path.iterdir())
+
+
+def test_a_participant_erased_by_another_process_can_submit_again(store_url: str) -> None:
+    kernel, operator = Store(store_url), Store(store_url)
+    code = kernel.create_cohort("Spring 2027").code
+    kernel.submit(code, "fox-12", "m1-quiz", {"q1": "a"})  # the kernel now knows fox-12's id
+    operator.erase_participant(code, "fox-12")
+    again = kernel.submit(code, "fox-12", "m1-quiz", {"q1": "b"})
+    assert operator.latest(code, "fox-12", "m1-quiz").id == again
+    assert operator.responses(code)["answers"].tolist() == [{"q1": "b"}]
