@@ -26,13 +26,52 @@ from .choice import ChoiceGroup
 from .html import element, join, markdown
 from .results import pick_chart, result_html
 
-__all__ = ["Questionnaire"]
+__all__ = ["Questionnaire", "item_groups", "read_items", "write_items"]
 
 CONTEXT_KEY = "_context"  # where a draft keeps answers about the respondent (e.g. sex)
 
 
 def _value_text(value: float) -> str:
     return f"{value:g}"
+
+
+def item_groups(inst: Instrument) -> dict[str, ChoiceGroup]:
+    """One choice group per item, with the item's own answer options, keyed by item id.
+
+    >>> import recovery_capital as rc
+    >>> groups = item_groups(rc.load_instrument("dast10"))
+    >>> groups["q3"].legend.startswith("3. "), [o["value"] for o in groups["q3"].options]
+    (True, ['0', '1'])
+    """
+    groups = {}
+    for number, item in enumerate(inst.items, start=1):
+        options = [(_value_text(o.value), o.label) for o in item.options or ()]
+        group = ChoiceGroup(
+            f"{number}. {item.prompt}",
+            options,
+            orientation="horizontal" if len(options) <= 7 else "vertical",
+        )
+        group.add_class("rc-item")
+        groups[item.id] = group
+    return groups
+
+
+def read_items(groups: Mapping[str, ChoiceGroup]) -> dict[str, int | float]:
+    """The chosen values of item groups as numbers (unanswered items left out)."""
+    values: dict[str, int | float] = {}
+    for item_id, group in groups.items():
+        if group.value:
+            number = float(group.value)
+            values[item_id] = int(number) if number.is_integer() else number
+    return values
+
+
+def write_items(groups: Mapping[str, ChoiceGroup], values: Mapping[str, Any]) -> None:
+    """Tick saved item values (a value that is no longer an option is left unticked)."""
+    for item_id, group in groups.items():
+        value = values.get(item_id)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            group.value = _value_text(float(value))
 
 
 class Questionnaire(Exercise):
@@ -77,18 +116,10 @@ class Questionnaire(Exercise):
             )
         if intro:
             body.append(w.HTML(join(intro)).add_class("rc-intro"))
-        self.items: dict[str, ChoiceGroup] = {}
-        for number, item in enumerate(inst.items, start=1):
-            options = [(_value_text(o.value), o.label) for o in item.options or ()]
-            group = ChoiceGroup(
-                f"{number}. {item.prompt}",
-                options,
-                orientation="horizontal" if len(options) <= 7 else "vertical",
-            )
-            group.add_class("rc-item")
+        self.items = item_groups(inst)
+        for group in self.items.values():
             self._watch(group)
             group.observe(self._guarded(self._show_progress), names="value")
-            self.items[item.id] = group
             body.append(group)
         self.about: dict[str, ChoiceGroup] = {}
         for name, field in inst.context.items():
@@ -116,21 +147,14 @@ class Questionnaire(Exercise):
     # -- answers ------------------------------------------------------------------------
 
     def _read(self) -> dict[str, Any]:
-        answers: dict[str, Any] = {}
-        for item_id, group in self.items.items():
-            if group.value:
-                number = float(group.value)
-                answers[item_id] = int(number) if number.is_integer() else number
+        answers: dict[str, Any] = read_items(self.items)
         about = {name: group.value for name, group in self.about.items() if group.value}
         if about:
             answers[CONTEXT_KEY] = about
         return answers
 
     def _write(self, answers: Mapping[str, Any]) -> None:
-        for item_id, group in self.items.items():
-            value = answers.get(item_id)
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                group.value = _value_text(float(value))  # ignored if no longer an option
+        write_items(self.items, answers)
         about = answers.get(CONTEXT_KEY)
         if isinstance(about, Mapping):
             for name, group in self.about.items():
