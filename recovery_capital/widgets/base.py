@@ -121,6 +121,8 @@ class Exercise:
     #: the content kind this exercise loads (``docs/content-format.md``)
     kind: ClassVar[str] = ""
     submit_label: ClassVar[str] = "Submit"
+    #: whether saving a draft says so on the status line
+    announce_drafts: ClassVar[bool] = True
     reset_label: ClassVar[str] = "Start again"
 
     def __init__(self, source: Any, *, context: Context | None = None) -> None:
@@ -313,7 +315,8 @@ class Exercise:
             log.exception("could not save a draft for %s", self.activity_id)
             self.status.show(DRAFT_FAILED, "warning")
             return
-        self.status.show(DRAFT_SAVED, "info")
+        if self.announce_drafts:
+            self.status.show(DRAFT_SAVED, "info")
 
     def _after_switch(self) -> None:
         self._submitted = None

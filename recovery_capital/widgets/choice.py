@@ -189,18 +189,28 @@ class _ChoiceBase(anywidget.AnyWidget):
         orientation: str = "vertical",
         **kwargs: object,
     ) -> None:
-        pairs = option_pairs(options)
-        # The only values this control will ever accept, whatever the browser claims.
-        self._allowed = [value for value, _ in pairs]
-        self._labels = dict(pairs)
-        super().__init__(
-            legend=legend,
-            hint=hint,
-            orientation=orientation,
-            options=[{"value": v, "label": label} for v, label in pairs],
-            **kwargs,
-        )
+        self._allowed: list[str] = []
+        self._labels: dict[str, str] = {}
+        super().__init__(legend=legend, hint=hint, orientation=orientation, **kwargs)
+        self.set_options(options)
         self.add_class("rc-choice")
+
+    def set_options(self, options: Sequence[object]) -> None:
+        """Offer new options (clearing the choice), e.g. the next turn of a conversation.
+
+        >>> group = ChoiceGroup("Say", ["a", "b"])
+        >>> group.value = "a"
+        >>> group.set_options(["c"])
+        >>> group.value, group.label_of("c")
+        ('', 'c')
+        """
+        pairs = option_pairs(options)
+        with self.hold_sync():
+            self.value = self.trait_defaults("value")
+            # The only values this control will ever accept, whatever the browser claims.
+            self._allowed = [value for value, _ in pairs]
+            self._labels = dict(pairs)
+            self.options = [{"value": v, "label": label} for v, label in pairs]
 
     def label_of(self, value: str) -> str:
         """The label shown for ``value``."""

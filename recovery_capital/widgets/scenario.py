@@ -1,0 +1,233 @@
+"""BranchingScenario: a practice conversation where each of the trainee's choices is tagged.
+
+The client speaks; the trainee picks what to say next from a keyboard-friendly choice group and
+presses "Say this". Every choice is tagged with the practice behaviour it shows (MITI 4.2.1
+codes plus closed questions), and its feedback appears in the transcript. When the conversation
+reaches an ending, the path is stored and a MITI-style summary of it is shown: the
+reflection-to-question ratio and the share of complex reflections (:mod:`recovery_capital.miti`),
+with the counts of each behaviour. The summary describes this path through a written scenario,
+not the trainee's practice as a whole.
+
+Answers are stored as ``{"path": [choice index at each step]}``; the nodes follow from the
+scenario, so a saved path is replayed from the start (and cut short if the file has changed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import ipywidgets as w
+
+from .. import miti
+from ..content import ScenarioChoice, ScenarioContent
+from .base import Exercise, Outcome
+from .choice import ChoiceGroup
+from .html import Safe, element, join, markdown
+
+__all__ = ["BranchingScenario", "walk"]
+
+TAG_LABELS = {
+    "open_question": "open question",
+    "closed_question": "closed question",
+    "simple_reflection": "simple reflection",
+    "complex_reflection": "complex reflection",
+    "affirmation": "affirmation",
+    "giving_information": "giving information",
+    "persuading": "persuading",
+    "persuading_with_permission": "persuading with permission",
+    "seeking_collaboration": "seeking collaboration",
+    "emphasizing_autonomy": "emphasising autonomy",
+    "confronting": "confronting",
+}
+OUTCOME_WORDS = {
+    "good": "The conversation opened up.",
+    "mixed": "The conversation went partly well.",
+    "poor": "The conversation closed down.",
+}
+
+
+def walk(scenario: ScenarioContent, path: list[Any]) -> list[tuple[str, int]]:
+    """The ``(node id, choice index)`` steps of ``path`` that fit the scenario, in order.
+
+    Replaying stops at the first index that is not a choice of the node reached.
+
+    >>> from recovery_capital.content import parse_content
+    >>> s = parse_content({"kind": "scenario", "id": "m4-s", "title": "T",
+    ...     "client": {"name": "Jo", "summary": "Jo."}, "start": "a",
+    ...     "nodes": {"a": {"client": "Hi.", "choices": [
+    ...                 {"text": "Hello", "tag": "affirmation", "next": "b"}]},
+    ...               "b": {"client": "Bye.", "ending": True, "outcome": "good"}}})
+    >>> walk(s, [0, 0, 5])
+    [('a', 0)]
+    """
+    steps: list[tuple[str, int]] = []
+    node_id = scenario.start
+    for index in path:
+        choices = scenario.nodes[node_id].choices
+        if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(choices):
+            break
+        steps.append((node_id, index))
+        node_id = choices[index].next
+    return steps
+
+
+class BranchingScenario(Exercise):
+    """A scenario from ``assets/content/scenarios/`` (``kind: scenario``)."""
+
+    kind = "scenario"
+    announce_drafts = False  # the status line reads out the client's reply instead
+    content: ScenarioContent
+
+    def _build(self) -> list[w.Widget]:
+        self.steps: list[tuple[str, int]] = []
+        client = self.content.client
+        about = w.HTML(
+            join([element("h4", f"About {client.name}"), markdown(client.summary)])
+        ).add_class("rc-intro")
+        self.transcript = w.HTML().add_class("rc-transcript")
+        self.choices = ChoiceGroup("What do you say next?", [])
+        self.choices.add_class("rc-item")
+        self.say_button = w.Button(description="Say this", button_style="primary")
+        self.say_button.add_class("rc-submit")
+        self.say_button.add_class("rc-say")
+        self.say_button.on_click(self._guarded(lambda _: self.say()))
+        self._show()
+        return [about, self.transcript, self.choices]
+
+    def _actions(self) -> list[w.Widget]:
+        return [self.say_button, self.reset_button]
+
+    @property
+    def node_id(self) -> str:
+        """Where the conversation is now."""
+        if not self.steps:
+            return self.content.start
+        node_id, index = self.steps[-1]
+        return self.content.nodes[node_id].choices[index].next
+
+    @property
+    def finished(self) -> bool:
+        """True once the conversation has reached an ending."""
+        return self.content.nodes[self.node_id].ending
+
+    def say(self) -> bool:
+        """Say the chosen line; True if the conversation moved on."""
+        if self.finished:
+            return False
+        if not self.choices.value:
+            self.status.show("Choose what you would say first.", "warning")
+            return False
+        self.steps.append((self.node_id, int(self.choices.value)))
+        self._show()
+        self._changed()
+        node = self.content.nodes[self.node_id]
+        self.status.show(f"{self.content.client.name}: {node.client}", "info")
+        if node.ending:
+            self.submit()
+        return True
+
+    def _show(self) -> None:
+        """Draw the transcript so far and offer the current node's choices."""
+        nodes = self.content.nodes
+        lines: list[Safe] = []
+        for node_id, index in self.steps:
+            lines.append(self._client_line(node_id))
+            lines.append(_practitioner_line(nodes[node_id].choices[index]))
+        lines.append(self._client_line(self.node_id))
+        self.transcript.value = element("div", join(lines), aria_label="The conversation so far")
+        node = nodes[self.node_id]
+        self.choices.set_options([(str(i), c.text) for i, c in enumerate(node.choices)])
+        shown = "none" if node.ending else None
+        self.choices.layout.display = shown
+        self.say_button.layout.display = shown
+
+    def _client_line(self, node_id: str) -> Safe:
+        name = self.content.client.name
+        return element(
+            "p", element("strong", f"{name}: "), self.content.nodes[node_id].client, cls="rc-client"
+        )
+
+    # -- answers ------------------------------------------------------------------------
+
+    def _read(self) -> dict[str, Any]:
+        return {"path": [index for _, index in self.steps]}
+
+    def _write(self, answers: Mapping[str, Any]) -> None:
+        path = answers.get("path")
+        self.steps = walk(self.content, path if isinstance(path, list) else [])
+        self._show()
+
+    def _clear(self) -> None:
+        self.steps = []
+        self._show()
+
+    def _problem(self, answers: Mapping[str, Any]) -> str | None:
+        if self.finished:
+            return None
+        return "Keep going: the conversation hasn't reached an ending yet."
+
+    def _evaluate(self, answers: Mapping[str, Any]) -> Outcome:
+        ending = self.content.nodes[self.node_id]
+        tags = [self.content.nodes[n].choices[i].tag for n, i in self.steps]
+        summary = miti.summarize_tags(tags)
+        outcome = ending.outcome or "mixed"
+        ending_html = element(
+            "div",
+            element("h4", "How it ended"),
+            element("p", element("span", OUTCOME_WORDS[outcome], cls="rc-band")),
+            markdown(ending.feedback),
+            cls=["rc-ending", f"rc-ending-{outcome}"],
+        )
+        scores = {
+            "ending": self.node_id,
+            "outcome": outcome,
+            "steps": len(tags),
+            "counts": {code: n for code, n in summary.counts.items() if n},
+            "reflection_to_question": summary.reflection_to_question.value,
+            "percent_complex_reflections": summary.percent_complex_reflections.value,
+        }
+        html = element("div", ending_html, _miti_html(tags, summary), cls="rc-result")
+        return Outcome(html, scores)
+
+
+def _practitioner_line(choice: ScenarioChoice) -> Safe:
+    return element(
+        "div",
+        element(
+            "p",
+            element("strong", "You: "),
+            choice.text,
+            " ",
+            element("small", f"({TAG_LABELS[choice.tag]})", cls="rc-tag"),
+        ),
+        element("div", markdown(choice.feedback), cls="rc-choice-feedback")
+        if choice.feedback
+        else "",
+        cls="rc-practitioner",
+    )
+
+
+def _miti_html(tags: list[str], summary: miti.MitiResult) -> Safe:
+    used = {tag: tags.count(tag) for tag in TAG_LABELS if tag in tags}
+    counts = element(
+        "ul", [element("li", f"{TAG_LABELS[tag]}: {count}") for tag, count in used.items()]
+    )
+    return element(
+        "div",
+        element("h4", "MITI-style summary of your path"),
+        element("p", element("span", summary.reflection_to_question.describe(), cls="rc-score")),
+        element(
+            "p", element("span", summary.percent_complex_reflections.describe(), cls="rc-score")
+        ),
+        element("p", "What you said, by behaviour:"),
+        counts,
+        element(
+            "p",
+            "The MITI thresholds (fair, good) are expert guidance for whole real conversations, "
+            "not norms; here they describe one path through a written scenario. Try another "
+            "path and notice what changes.",
+            cls="rc-note",
+        ),
+        cls="rc-miti-summary",
+    )

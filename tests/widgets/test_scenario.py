@@ -1,0 +1,134 @@
+"""BranchingScenario: walking the graph, tagged choices, MITI-style summary at the ending."""
+
+from __future__ import annotations
+
+from recovery_capital.content import parse_content
+from recovery_capital.widgets import BranchingScenario
+
+SCENARIO = parse_content(
+    {
+        "kind": "scenario",
+        "id": "m4-scenario-test",
+        "title": "Meeting Jo",
+        "client": {"name": "Jo", "summary": "Jo is 52 <b>and tired</b>."},
+        "start": "opening",
+        "nodes": {
+            "opening": {
+                "client": "The GP made me come.",
+                "choices": [
+                    {
+                        "text": "What would make today useful?",
+                        "tag": "open_question",
+                        "next": "middle",
+                        "feedback": "Invites her **view**.",
+                    },
+                    {"text": "You have to cut down.", "tag": "confronting", "next": "closed"},
+                ],
+            },
+            "middle": {
+                "client": "Sleep, mostly.",
+                "choices": [
+                    {
+                        "text": "Sleep matters a lot to you right now.",
+                        "tag": "complex_reflection",
+                        "next": "open",
+                    },
+                    {"text": "Sleep is hard.", "tag": "simple_reflection", "next": "open"},
+                ],
+            },
+            "open": {
+                "client": "Yes. Thank you.",
+                "ending": True,
+                "outcome": "good",
+                "feedback": "She felt heard.",
+            },
+            "closed": {
+                "client": "I'm going.",
+                "ending": True,
+                "outcome": "poor",
+                "feedback": "Confronting closed things down.",
+            },
+        },
+    }
+)
+
+
+def choose(scenario, index):
+    scenario.choices.value = str(index)
+    return scenario.say()
+
+
+def test_starts_with_the_client_and_offers_the_first_choices(context):
+    scenario = BranchingScenario(SCENARIO, context=context)
+    assert "The GP made me come." in scenario.transcript.value
+    assert [o["label"] for o in scenario.choices.options] == [
+        "What would make today useful?",
+        "You have to cut down.",
+    ]
+    assert "Jo is 52 &lt;b&gt;and tired&lt;/b&gt;." in scenario.widget.children[1].value
+
+
+def test_saying_nothing_asks_for_a_choice(context):
+    scenario = BranchingScenario(SCENARIO, context=context)
+    assert scenario.say() is False
+    assert scenario.status.text == "Choose what you would say first."
+
+
+def test_a_path_to_an_ending_is_tagged_summarised_and_stored(context):
+    scenario = BranchingScenario(SCENARIO, context=context)
+    assert choose(scenario, 0)
+    assert scenario.status.text == "Jo: Sleep, mostly."
+    assert "(open question)" in scenario.transcript.value
+    assert "Invites her <strong>view</strong>." in scenario.transcript.value
+    assert context.store.latest(context.cohort, context.handle, "m4-scenario-test").answers == {
+        "path": [0]
+    }
+    assert choose(scenario, 0)
+    assert scenario.finished and scenario.choices.layout.display == "none"
+    row = context.store.responses(context.cohort, "m4-scenario-test").iloc[0]
+    assert row["answers"] == {"path": [0, 0]}
+    assert row["scores"] == {
+        "ending": "open",
+        "outcome": "good",
+        "steps": 2,
+        "counts": {"question": 1, "complex_reflection": 1},
+        "reflection_to_question": 1.0,
+        "percent_complex_reflections": 100.0,
+    }
+    html = scenario.feedback.value
+    assert 'class="rc-ending rc-ending-good"' in html and "She felt heard." in html
+    assert 'class="rc-miti-summary"' in html
+    assert "Reflection-to-question ratio: 1 (fair" in html
+    assert scenario.say() is False  # nothing more to say at an ending
+
+
+def test_a_path_without_questions_says_why_there_is_no_ratio(context):
+    scenario = BranchingScenario(SCENARIO, context=context)
+    choose(scenario, 1)
+    assert "No questions were coded" in scenario.feedback.value
+    assert "rc-ending-poor" in scenario.feedback.value
+
+
+def test_the_conversation_so_far_comes_back_after_a_reload(context, reopen):
+    scenario = BranchingScenario(SCENARIO, context=context)
+    choose(scenario, 0)
+    again = reopen(scenario)
+    assert again.node_id == "middle" and again.answers == {"path": [0]}
+    assert "Sleep, mostly." in again.transcript.value
+    choose(again, 1)
+    finished = reopen(again)
+    assert finished.finished and "rc-miti-summary" in finished.feedback.value
+
+
+def test_start_again_goes_back_to_the_opening(context):
+    scenario = BranchingScenario(SCENARIO, context=context)
+    choose(scenario, 1)
+    scenario.reset_button.click()
+    assert scenario.node_id == "opening" and scenario.feedback.value == ""
+    assert scenario.choices.layout.display is None
+
+
+def test_a_stale_saved_path_is_cut_where_it_no_longer_fits(context):
+    context.store.save_draft(context.cohort, context.handle, "m4-scenario-test", {"path": [0, 7]})
+    scenario = BranchingScenario(SCENARIO, context=context)
+    assert scenario.answers == {"path": [0]}
