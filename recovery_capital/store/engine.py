@@ -181,7 +181,16 @@ def make_engine(url: URL, *, busy_timeout: float = 10.0) -> tuple[Engine, bool]:
     if backend == "postgresql":
         connect_args["connect_timeout"] = 10
     try:
-        engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+        # Each Voila kernel has its own store and works one step at a time, so a small pool
+        # per kernel keeps 30-100 kernels well inside PostgreSQL's connection limit.
+        engine = create_engine(
+            url,
+            pool_pre_ping=True,
+            pool_size=2,
+            max_overflow=2,
+            pool_recycle=1800,
+            connect_args=connect_args,
+        )
     except (ArgumentError, ImportError) as exc:
         raise StoreUnavailable(
             f"Can't use the response store {describe_url(url)}: {exc}. Use a SQLite file path "
