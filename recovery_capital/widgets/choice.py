@@ -10,8 +10,8 @@ The browser can set any synced trait to anything, so the chosen value is checked
 against the options the exercise gave (kept out of the browser's reach): anything else is
 turned back into the previous value.
 
->>> group = ChoiceGroup("How important is this?", [("0", "Not at all"), ("1", "A little")])
->>> group.value = "1"
+>>> group = ChoiceGroup("How important is this?", [("0", "Not at all"), ("1", "A little")],
+...                     value="1")
 >>> group.value = "<b>99</b>"   # as if sent by a tampered browser
 >>> group.value
 '1'
@@ -191,8 +191,11 @@ class _ChoiceBase(anywidget.AnyWidget):
     ) -> None:
         self._allowed: list[str] = []
         self._labels: dict[str, str] = {}
+        value = kwargs.pop("value", None)
         super().__init__(legend=legend, hint=hint, orientation=orientation, **kwargs)
         self.set_options(options)
+        if value is not None:  # only once the options say which values are allowed
+            self.value = value
         self.add_class("rc-choice")
 
     def set_options(self, options: Sequence[object]) -> None:
