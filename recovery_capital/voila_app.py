@@ -127,6 +127,9 @@ class CourseNotebookHandler(CoursePageMixin, TornadoVoilaHandler):
             raise web.HTTPError(404, f"no such module: {path}")
         if self._course_full(path):
             raise CourseFull()
+        # Voila's page posts its kernel's shutdown on unload with the _xsrf cookie's value;
+        # nothing else sets that cookie, so without this the kernel would outlive its tab.
+        _ = self.xsrf_token
         await super().get(path)
 
     def _course_full(self, path: str) -> bool:

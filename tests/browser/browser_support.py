@@ -1,0 +1,133 @@
+"""Helpers the browser tests share: server start/stop, URLs, module lookup, waiting."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+SERVER_START_TIMEOUT = 120
+# Generous: on 2 shared cores a module's kernel may need a while to import and run.
+PAGE_TIMEOUT_MS = 90_000
+
+
+def unavailable(reason: str) -> None:
+    """Fail in CI, skip elsewhere: CI must never pass by skipping the browser suite."""
+    if IN_CI:
+        pytest.fail(reason, pytrace=False)
+    pytest.skip(reason)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass(frozen=True)
+class CourseServer:
+    """A running course server and the cohorts made for this test session."""
+
+    base_url: str
+    store_url: str
+    cohort: str
+    trainer_key: str
+    other_cohort: str
+    banner: str
+    process: subprocess.Popen[str]
+
+    def module_url(self, notebook: str, **query: str) -> str:
+        suffix = f"?{urlencode(query)}" if query else ""
+        return f"{self.base_url}voila/render/{notebook}{suffix}"
+
+    def dashboard_url(self, key: str | None = None, cohort: str | None = None) -> str:
+        return self.module_url(
+            "modules/trainer/dashboard.ipynb",
+            cohort=cohort or self.cohort,
+            key=self.trainer_key if key is None else key,
+        )
+
+
+def start_server(
+    course_dir: Path, store_url: str, *extra: str, log_path: Path
+) -> tuple[subprocess.Popen[str], str, str]:
+    """Run ``recovery-capital serve``; return the process, its base URL and its banner."""
+    port = free_port()
+    command = [
+        sys.executable, "-m", "recovery_capital.cli", "serve", str(course_dir),
+        "--port", str(port), "--store", store_url, *extra,
+    ]  # fmt: skip
+    log = log_path.open("w")
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=log, text=True, cwd=course_dir
+    )
+    banner: list[str] = []
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    while time.monotonic() < deadline:
+        line = process.stdout.readline() if process.stdout else ""
+        if not line:
+            break
+        banner.append(line)
+        if line.startswith("Press Ctrl+C"):
+            return process, f"http://127.0.0.1:{port}/", "".join(banner)
+    stop_server(process)
+    unavailable(
+        "recovery-capital serve did not start:\n"
+        + "".join(banner)
+        + log_path.read_text(errors="replace")[-3000:]
+    )
+    raise AssertionError("unreachable")
+
+
+def stop_server(process: subprocess.Popen[str]) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def module_notebooks() -> list[str]:
+    """Every course notebook a trainee opens, in course order (paths relative to the repo)."""
+    return sorted(p.relative_to(REPO).as_posix() for p in (REPO / "modules").glob("*.ipynb"))
+
+
+def find_module(prefix: str) -> str:
+    """The notebook of module ``prefix`` (e.g. ``"02"``); fails if the course lacks it."""
+    for notebook in module_notebooks():
+        if Path(notebook).name.startswith(prefix + "-"):
+            return notebook
+    pytest.fail(f"the course has no module {prefix} under modules/")
+
+
+def wait_until_rendered(page) -> None:
+    """Wait until Voila has shown every cell and the widgets have drawn."""
+    page.wait_for_selector("#rc-main", state="visible")
+    page.wait_for_function("() => !document.getElementById('loading')")
+    page.wait_for_load_state("networkidle")
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
