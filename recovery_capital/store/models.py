@@ -27,7 +27,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-__all__ = ["Base", "Cohort", "Participant", "Submission", "ActivityStateRow", "utcnow"]
+__all__ = [
+    "Base", "Cohort", "Participant", "Submission", "ActivityStateRow", "utcnow", "as_utc",
+]  # fmt: skip
 
 KINDS = ("draft", "submission")
 MODERATION_STATES = ("pending", "hidden", "approved")
@@ -50,6 +52,18 @@ def utcnow() -> datetime:
     datetime.timezone.utc
     """
     return datetime.now(timezone.utc)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """The same instant in UTC whichever back-end read it (SQLite hands back naive values,
+    which the store always wrote in UTC).
+
+    >>> as_utc(datetime(2027, 3, 1, 9, 30)).isoformat()
+    '2027-03-01T09:30:00+00:00'
+    """
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
 
 
 class Base(DeclarativeBase):

@@ -25,16 +25,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from sqlalchemy import delete, func, inspect, select, update
+from sqlalchemy import delete, inspect, select, update
 from sqlalchemy import text as sql_text
 from sqlalchemy.engine import URL, Connection
 from sqlalchemy.exc import IntegrityError
 
-from . import keys
+from . import keys, queries
 from .engine import (
     WRITE,
     describe_url,
@@ -58,6 +57,7 @@ from .models import (
     Cohort,
     Participant,
     Submission,
+    as_utc,
     utcnow,
 )
 from .records import ActivityState, CohortInfo, CreatedCohort, FreeText, Latest
@@ -84,25 +84,10 @@ SUPPORTED_BACKENDS = ("sqlite", "postgresql")
 PRACTICE_NAME = "Practice (on your own)"
 _MIGRATION_LOCK = 0x52435354  # any fixed number: PostgreSQL advisory lock for migrations
 _SCORE_KEYS_STORED_ELSEWHERE = {"answers", "instrument", "version"}
-_RESPONSE_COLUMNS = [
-    "submission_id", "handle", "activity_id", "kind", "time", "instrument",
-    "instrument_version", "answers", "scores", "text", "shareable", "moderation",
-]  # fmt: skip
-_SUMMARY_COLUMNS = [
-    "activity_id", "participants", "submissions", "drafting", "last_submission",
-    "opened", "revealed",
-]  # fmt: skip
 
 
 class _StaleParticipant(Exception):
     """A cached participant id no longer exists (erased by another process)."""
-
-
-def _aware(moment: datetime) -> datetime:
-    """The same UTC datetime whichever back-end read it (SQLite hands back naive ones)."""
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
 
 
 def _check_flag(value: object, what: str) -> bool | None:
@@ -362,7 +347,7 @@ class Store:
         >>> [(c.name, c.participants) for c in store.cohorts()]
         [('Spring 2027', 0)]
         """
-        return self._read(lambda conn: self._cohort_infos(conn, None))
+        return self._read(lambda conn: queries.cohort_infos(conn, None))
 
     def cohort(self, code: object) -> CohortInfo:
         """One cohort's name, creation time and counts.
@@ -372,25 +357,7 @@ class Store:
         'Spring 2027'
         """
         cohort_id = self._cohort_id(code)
-        return self._read(lambda conn: self._cohort_infos(conn, cohort_id))[0]
-
-    def _cohort_infos(self, conn: Connection, cohort_id: int | None) -> list[CohortInfo]:
-        people = select(func.count()).where(Participant.cohort_id == Cohort.id).scalar_subquery()
-        answered = (
-            select(func.count())
-            .where(Submission.cohort_id == Cohort.id, Submission.kind == "submission")
-            .scalar_subquery()
-        )
-        query = select(Cohort.code, Cohort.name, Cohort.created_at, people, answered)
-        if cohort_id is not None:
-            query = query.where(Cohort.id == cohort_id)
-        rows = conn.execute(query.order_by(Cohort.id)).all()
-        return [
-            CohortInfo(
-                code=r[0], name=r[1], created=_aware(r[2]), participants=r[3], submissions=r[4]
-            )
-            for r in rows
-        ]
+        return self._read(lambda conn: queries.cohort_infos(conn, cohort_id))[0]
 
     # ------------------------------------------------------------------ participants
 
@@ -687,7 +654,7 @@ class Store:
             answers=row.answers,
             scores=row.scores,
             submitted=row.kind == "submission",
-            time=_aware(row.created_at),
+            time=as_utc(row.created_at),
             text=row.text,
             shareable=row.shareable,
             instrument=row.instrument,
@@ -695,37 +662,6 @@ class Store:
         )
 
     # ------------------------------------------------------------------ trainer views
-
-    def _rows(
-        self,
-        cohort_id: int,
-        activity_id: str | None,
-        *,
-        include_drafts: bool,
-        latest_only: bool,
-        extra: Any = None,
-    ) -> list[Any]:
-        conditions = [Submission.cohort_id == cohort_id]
-        if activity_id is not None:
-            conditions.append(Submission.activity_id == check_activity_id(activity_id))
-        if not include_drafts:
-            conditions.append(Submission.kind == "submission")
-        if extra is not None:
-            conditions.append(extra)
-        if latest_only:
-            newest = (
-                select(func.max(Submission.id))
-                .where(*conditions)
-                .group_by(Submission.participant_id, Submission.activity_id)
-            )
-            conditions.append(Submission.id.in_(newest))
-        query = (
-            select(Submission.__table__, Participant.handle)
-            .join(Participant, Participant.id == Submission.participant_id)
-            .where(*conditions)
-            .order_by(Submission.id)
-        )
-        return self._read(lambda conn: conn.execute(query).all())
 
     def responses(
         self,
@@ -750,33 +686,16 @@ class Store:
         >>> store.responses(code, "m5-poll", latest_only=True, flat=True)["answer.choice"].tolist()
         ['c']
         """
-        import pandas as pd
+        from .frames import responses_frame
 
         cohort_id = self._cohort_id(code)
-        rows = self._rows(
-            cohort_id, activity_id, include_drafts=include_drafts, latest_only=latest_only
+        activity = None if activity_id is None else check_activity_id(activity_id)
+        rows = self._read(
+            lambda conn: queries.submission_rows(
+                conn, cohort_id, activity, include_drafts=include_drafts, latest_only=latest_only
+            )
         )
-        records = [
-            {
-                "submission_id": s.id, "handle": s.handle, "activity_id": s.activity_id,
-                "kind": s.kind, "time": _aware(s.created_at), "instrument": s.instrument,
-                "instrument_version": s.instrument_version, "answers": s.answers,
-                "scores": s.scores, "text": s.text, "shareable": s.shareable,
-                "moderation": s.moderation,
-            }
-            for s in rows
-        ]  # fmt: skip
-        frame = pd.DataFrame.from_records(records, columns=_RESPONSE_COLUMNS)
-        frame["time"] = pd.to_datetime(frame["time"], utc=True)
-        if not flat:
-            return frame
-        from .exporting import flatten
-
-        spread = pd.DataFrame.from_records(
-            [{**flatten(r["answers"], "answer"), **flatten(r["scores"], "score")} for r in records],
-            index=frame.index,
-        )
-        return pd.concat([frame.drop(columns=["answers", "scores"]), spread], axis=1)
+        return responses_frame(rows, flat=flat)
 
     def cohort_summary(self, code: object) -> pd.DataFrame:
         """Per activity: how many people submitted, how many submissions, who is drafting.
@@ -794,56 +713,10 @@ class Store:
         >>> summary.attrs["participants"]
         2
         """
-        import pandas as pd
+        from .frames import summary_frame
 
         cohort_id = self._cohort_id(code)
-
-        def work(conn: Connection) -> tuple[list[Any], list[Any], int]:
-            counts = conn.execute(
-                select(
-                    Submission.activity_id,
-                    Submission.kind,
-                    func.count(),
-                    func.count(func.distinct(Submission.participant_id)),
-                    func.max(Submission.created_at),
-                )
-                .where(Submission.cohort_id == cohort_id)
-                .group_by(Submission.activity_id, Submission.kind)
-            ).all()
-            states = conn.execute(
-                select(
-                    ActivityStateRow.activity_id, ActivityStateRow.opened, ActivityStateRow.revealed
-                ).where(ActivityStateRow.cohort_id == cohort_id)
-            ).all()
-            people = conn.execute(
-                select(func.count()).where(Participant.cohort_id == cohort_id)
-            ).scalar_one()
-            return counts, states, people
-
-        counts, states, people = self._read(work)
-        table: dict[str, dict[str, Any]] = {}
-
-        def entry(activity: str) -> dict[str, Any]:
-            return table.setdefault(activity, {
-                "activity_id": activity, "participants": 0, "submissions": 0, "drafting": 0,
-                "last_submission": None, "opened": False, "revealed": False,
-            })  # fmt: skip
-
-        for activity, kind, rows, people_count, newest in counts:
-            if kind == "submission":
-                entry(activity).update(
-                    participants=people_count, submissions=rows, last_submission=_aware(newest)
-                )
-            else:
-                entry(activity)["drafting"] = people_count
-        for activity, opened, revealed in states:
-            entry(activity).update(opened=bool(opened), revealed=bool(revealed))
-        frame = pd.DataFrame.from_records(
-            [table[a] for a in sorted(table)], columns=_SUMMARY_COLUMNS
-        )
-        frame["last_submission"] = pd.to_datetime(frame["last_submission"], utc=True)
-        frame.attrs["participants"] = people
-        return frame
+        return summary_frame(*self._read(lambda conn: queries.summary_counts(conn, cohort_id)))
 
     def free_text(
         self,
@@ -870,9 +743,16 @@ class Store:
                 f"A moderation state is one of {', '.join(MODERATION_STATES)} (got {state!r})."
             )
         cohort_id = self._cohort_id(code)
-        condition = Submission.text.is_not(None)
-        rows = self._rows(
-            cohort_id, activity_id, include_drafts=False, latest_only=latest_only, extra=condition
+        activity = None if activity_id is None else check_activity_id(activity_id)
+        rows = self._read(
+            lambda conn: queries.submission_rows(
+                conn,
+                cohort_id,
+                activity,
+                include_drafts=False,
+                latest_only=latest_only,
+                text_only=True,
+            )
         )
         return [
             FreeText(
@@ -882,7 +762,7 @@ class Store:
                 text=s.text,
                 shareable=s.shareable,
                 state=s.moderation,
-                time=_aware(s.created_at),
+                time=as_utc(s.created_at),
             )
             for s in rows
             if state is None or s.moderation == state
@@ -982,7 +862,7 @@ class Store:
             index_elements=["cohort_id", "activity_id"], set_={**changes, "updated_at": now}
         ).returning(ActivityStateRow.opened, ActivityStateRow.revealed, ActivityStateRow.updated_at)
         row = self._write(lambda conn: conn.execute(upsert).one())
-        return ActivityState(opened=bool(row[0]), revealed=bool(row[1]), updated=_aware(row[2]))
+        return ActivityState(opened=bool(row[0]), revealed=bool(row[1]), updated=as_utc(row[2]))
 
     def activity_state(self, code: object, activity_id: str) -> ActivityState:
         """Whether a live activity is open and its results revealed (both False at first).
@@ -1006,7 +886,7 @@ class Store:
         )
         if row is None:
             return ActivityState(opened=False, revealed=False, updated=None)
-        return ActivityState(opened=bool(row[0]), revealed=bool(row[1]), updated=_aware(row[2]))
+        return ActivityState(opened=bool(row[0]), revealed=bool(row[1]), updated=as_utc(row[2]))
 
     # ------------------------------------------------------------------ export
 
