@@ -1,0 +1,314 @@
+"""A cohort of 30 trainees opening the same module within 10 seconds, in workshop mode.
+
+Run: ``.venv/bin/python benchmarks/voila_cohort.py [--trainees 30] [--spread 10] [--module 02]``
+
+The server runs as a workshop would (``--workshop MODULE --pool N``). Once the pool has
+executed, simulated trainees arrive evenly over ``--spread`` seconds. Each is a protocol-level
+client doing what a browser does, without a browser's CPU cost:
+
+1. request the page (Voila streams the executed notebook; the kernel id is in its config);
+2. open the kernel websocket (``/api/kernels/<id>/channels``);
+3. complete the widget handshake: ``comm_info_request``, then ``request_state`` on every widget
+   comm until each has answered with its state: the page is now usable;
+4. submit an answer: set every item of the module's questionnaire and click its Submit button,
+   as comm messages, then wait for the kernel to acknowledge the click.
+
+One real Chromium trainee joins in the middle of the burst; their time to a usable first
+exercise is compared with the same page on the idle server. The memory of the whole server
+process tree (Voila, its kernels, the pool refill) is sampled throughout, and the store is
+asked afterwards how many of the submissions arrived.
+
+Targets: last trainee usable within 15 s of the first arriving; the real trainee within 2x
+of unloaded; peak memory under 6 GB; no submission lost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import re
+import sys
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from voila_support import (  # noqa: E402
+    MODULE_READY,
+    REPO,
+    chromium,
+    start_server,
+    stop_server,
+    time_to_usable,
+    tree_rss,
+    wait_until_calm,
+    workspace,
+)
+
+CONFIG_DATA = re.compile(
+    r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', re.S
+)
+BARC10_ANSWER = "4"
+
+
+@dataclass
+class Trainee:
+    """One simulated trainee's timings (seconds from the cohort's start) and outcome."""
+
+    handle: str
+    arrived: float = 0.0
+    page_done: float | None = None
+    usable: float | None = None
+    submitted: float | None = None
+    error: str = ""
+    states: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def message(msg_type: str, content: dict[str, Any], session: str) -> str:
+    header = {
+        "msg_id": uuid.uuid4().hex,
+        "msg_type": msg_type,
+        "session": session,
+        "username": "benchmark",
+        "date": "",
+        "version": "5.3",
+    }
+    return json.dumps(
+        {
+            "header": header,
+            "parent_header": {},
+            "metadata": {},
+            "content": content,
+            "channel": "shell",
+            "buffers": [],
+        }
+    )
+
+
+def comm_msg(comm_id: str, data: dict[str, Any], session: str) -> str:
+    return message("comm_msg", {"comm_id": comm_id, "data": data}, session)
+
+
+def children_of(states: dict[str, dict[str, Any]], model_id: str) -> list[str]:
+    refs = states.get(model_id, {}).get("children") or []
+    return [ref.removeprefix("IPY_MODEL_") for ref in refs if isinstance(ref, str)]
+
+
+def descendants(states: dict[str, dict[str, Any]], model_id: str) -> list[str]:
+    found, queue = [], [model_id]
+    while queue:
+        current = queue.pop(0)
+        found.append(current)
+        queue.extend(children_of(states, current))
+    return found
+
+
+def questionnaire_controls(states: dict[str, dict[str, Any]]) -> tuple[list[str], str | None]:
+    """The item models and the Submit button of the first questionnaire on the page."""
+    for model_id, state in states.items():
+        if "rc-questionnaire" in (state.get("_dom_classes") or []):
+            inside = descendants(states, model_id)
+            items = [m for m in inside if "rc-item" in (states[m].get("_dom_classes") or [])]
+            buttons = [m for m in inside if "rc-submit" in (states[m].get("_dom_classes") or [])]
+            return items, (buttons[0] if buttons else None)
+    return [], None
+
+
+async def run_trainee(trainee: Trainee, url: str, ws_base: str, start: float) -> None:
+    from tornado.httpclient import AsyncHTTPClient, HTTPRequest
+    from tornado.websocket import websocket_connect
+
+    def now() -> float:
+        return time.monotonic() - start
+
+    try:
+        client = AsyncHTTPClient()
+        response = await client.fetch(HTTPRequest(url, request_timeout=300))
+        trainee.page_done = now()
+        html = response.body.decode()
+        config = json.loads(CONFIG_DATA.search(html).group(1))
+        kernel_id = config["kernelId"]
+        session = uuid.uuid4().hex
+        socket = await websocket_connect(
+            f"{ws_base}api/kernels/{kernel_id}/channels?session_id={session}"
+        )
+        await socket.write_message(
+            message("comm_info_request", {"target_name": "jupyter.widget"}, session)
+        )
+        comms: dict[str, Any] | None = None
+        pending: set[str] = set()
+        clicked = False
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            raw = await asyncio.wait_for(socket.read_message(), timeout=deadline - time.monotonic())
+            if raw is None:
+                raise ConnectionError("the kernel websocket closed")
+            if not isinstance(raw, str):
+                continue  # binary frames carry widget buffers (images); not needed here
+            msg = json.loads(raw)
+            kind = msg["header"]["msg_type"]
+            content = msg.get("content", {})
+            if kind == "comm_info_reply" and comms is None:
+                comms = content.get("comms", {})
+                pending = set(comms)
+                for comm_id in comms:
+                    await socket.write_message(
+                        comm_msg(comm_id, {"method": "request_state"}, session)
+                    )
+            elif kind == "comm_msg":
+                comm_id, data = content.get("comm_id"), content.get("data", {})
+                if data.get("method") == "update" and comm_id in pending:
+                    trainee.states[comm_id] = data.get("state", {})
+                    pending.discard(comm_id)
+                    if not pending and trainee.usable is None:
+                        trainee.usable = now()
+                        items, submit = questionnaire_controls(trainee.states)
+                        if not items or submit is None:
+                            raise LookupError("no questionnaire with a Submit button on the page")
+                        for item in items:
+                            update = {"value": BARC10_ANSWER}
+                            data = {"method": "update", "state": update, "buffer_paths": []}
+                            await socket.write_message(comm_msg(item, data, session))
+                        click = {"method": "custom", "content": {"event": "click"}}
+                        await socket.write_message(comm_msg(submit, click, session))
+                        clicked = True
+                elif clicked and data.get("method") == "update":
+                    text = json.dumps(data.get("state", {}))
+                    if "rc-score" in text or "Saved" in text:
+                        trainee.submitted = now()
+                        break
+        socket.close()
+    except Exception as exc:  # a benchmark reports failures instead of stopping
+        trainee.error = f"{type(exc).__name__}: {exc}"
+
+
+async def run_cohort(trainees: list[Trainee], url_for, ws_base: str, spread: float) -> None:
+    start = time.monotonic()
+    tasks = []
+    for index, trainee in enumerate(trainees):
+        trainee.arrived = index * spread / max(len(trainees) - 1, 1)
+        await asyncio.sleep(max(0.0, start + trainee.arrived - time.monotonic()))
+        tasks.append(asyncio.ensure_future(run_trainee(trainee, url_for(trainee), ws_base, start)))
+    await asyncio.gather(*tasks)
+
+
+class MemorySampler(threading.Thread):
+    """Samples the resident memory of a process tree every half second."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak, self.running = pid, 0, True
+
+    def run(self) -> None:
+        while self.running:
+            self.peak = max(self.peak, tree_rss(self.pid))
+            time.sleep(0.5)
+
+
+def module_notebook(prefix: str) -> str:
+    for notebook in sorted((REPO / "modules").glob("*.ipynb")):
+        if notebook.name.startswith(prefix + "-"):
+            return notebook.relative_to(REPO).as_posix()
+    raise SystemExit(f"no module {prefix} under {REPO / 'modules'}")
+
+
+def stored_submissions(store_url: str, cohort: str, handles: set[str]) -> int:
+    from recovery_capital.store import Store
+
+    with Store(store_url) as store:
+        frame = store.responses(cohort)  # submissions only, never drafts
+    return len(set(frame["handle"]) & handles) if not frame.empty else 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--trainees", type=int, default=30)
+    parser.add_argument("--spread", type=float, default=10.0, help="arrivals over this many s")
+    parser.add_argument("--module", default="02")
+    parser.add_argument("--pool", type=int, default=None, help="pool size (default: trainees)")
+    parser.add_argument("--max-kernels", type=int, default=40)
+    args = parser.parse_args()
+    module = module_notebook(args.module)
+    pool = args.pool or args.trainees
+    with workspace() as workdir:
+        store_url = f"sqlite:///{workdir / 'cohort.sqlite3'}"
+        options = [
+            "--workshop",
+            module,
+            "--pool",
+            str(pool),
+            "--max-kernels",
+            str(args.max_kernels),
+        ]
+        server = start_server(REPO, store_url, *options, workdir=workdir)
+        sampler = MemorySampler(server.process.pid)
+        sampler.start()
+        try:
+            print(f"Workshop server up; preheating {pool} kernels for {module}...", flush=True)
+            took = wait_until_calm(server.process.pid, kernels=pool, timeout=600)
+            print(f"  pool executed after {took:.0f} s", flush=True)
+            with chromium() as browser:
+                unloaded = time_to_usable(
+                    browser, server.url(module, handle="real-idle"), MODULE_READY
+                )
+                print(f"  real trainee on the idle server: {unloaded:.2f} s", flush=True)
+                wait_until_calm(server.process.pid, kernels=pool, timeout=120)
+                trainees = [Trainee(handle=f"bench-{n:02d}") for n in range(args.trainees)]
+                ws_base = server.base_url.replace("http://", "ws://")
+
+                def url_for(trainee: Trainee) -> str:
+                    return server.url(module, handle=trainee.handle)
+
+                loop_thread = threading.Thread(
+                    target=lambda: asyncio.run(run_cohort(trainees, url_for, ws_base, args.spread))
+                )
+                cohort_started = time.monotonic()
+                loop_thread.start()
+                time.sleep(args.spread / 2)  # the real trainee arrives mid-burst
+                loaded = time_to_usable(
+                    browser, server.url(module, handle="real-busy"), MODULE_READY
+                )
+                loop_thread.join()
+                cohort_took = time.monotonic() - cohort_started
+            print("  letting the pool refill...", flush=True)
+            wait_until_calm(server.process.pid, kernels=0, timeout=300)
+        finally:
+            sampler.running = False
+            sampler.join()
+            stop_server(server.process)
+        handles = {t.handle for t in trainees}
+        stored = stored_submissions(store_url, server.cohort, handles)
+
+    failures = [t for t in trainees if t.error]
+    usable = [t.usable for t in trainees if t.usable is not None]
+    pages = [t.page_done for t in trainees if t.page_done is not None]
+    last_usable = max(usable) if usable else float("nan")
+    print()
+    print(f"Cohort of {args.trainees} arriving over {args.spread:.0f} s on {module} (pool {pool})")
+    print(f"  pages served:                {len(pages)} of {args.trainees}")
+    print(
+        f"  last trainee usable:         {last_usable:.1f} s after the first arrived (target 15 s)"
+    )
+    if usable:
+        waits = sorted(t.usable - t.arrived for t in trainees if t.usable is not None)
+        middle = waits[len(waits) // 2]
+        print(f"  arrival to usable:           median {middle:.2f} s, max {waits[-1]:.2f} s")
+    print(f"  real trainee, idle server:   {unloaded:.2f} s")
+    print(
+        f"  real trainee, mid-cohort:    {loaded:.2f} s  ({loaded / unloaded:.2f}x, target <= 2x)"
+    )
+    print(f"  peak memory (server tree):   {sampler.peak / 2**30:.2f} GB (target < 6 GB)")
+    print(f"  submissions lost:            {args.trainees - stored} (target 0)")
+    print(f"  whole burst took:            {cohort_took:.1f} s")
+    for trainee in failures[:5]:
+        print(f"  ! {trainee.handle}: {trainee.error}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
