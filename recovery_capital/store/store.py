@@ -241,9 +241,7 @@ class Store:
         cached = self._cohort_ids.get(normalised)
         if cached is not None:
             return cached
-        found = self._read(
-            lambda conn: conn.execute(select(Cohort.id).where(Cohort.code == normalised)).scalar()
-        )
+        found = self._find_cohort(normalised)
         if found is None and normalised == self.PRACTICE_CODE:
             self.ensure_practice_cohort()
             return self._cohort_id(normalised)
@@ -253,6 +251,16 @@ class Store:
             )
         self._cohort_ids[normalised] = found
         return found
+
+    def _find_cohort(self, normalised_code: str) -> int | None:
+        cached = self._cohort_ids.get(normalised_code)
+        if cached is not None:
+            return cached
+        return self._read(
+            lambda conn: conn.execute(
+                select(Cohort.id).where(Cohort.code == normalised_code)
+            ).scalar()
+        )
 
     def _participant(
         self, conn: Connection, cohort_id: int, handle: str, *, create: bool
@@ -313,7 +321,9 @@ class Store:
         >>> Store("sqlite://").ensure_practice_cohort()
         'PRACTICE'
         """
-        self._add_cohort(PRACTICE_NAME, keys.hash_key(keys.new_trainer_key()), self.PRACTICE_CODE)
+        if self._find_cohort(self.PRACTICE_CODE) is None:
+            unknowable = keys.hash_key(keys.new_trainer_key())
+            self._add_cohort(PRACTICE_NAME, unknowable, self.PRACTICE_CODE)
         return self.PRACTICE_CODE
 
     def verify_trainer_key(self, code: object, key: object) -> bool:

@@ -106,9 +106,7 @@ def test_join_generates_distinct_pseudonymous_handles(store: Store, code: str) -
     assert sorted(store.participants(code)) == sorted(handles)
 
 
-def test_join_with_the_same_handle_in_any_case_is_the_same_person(
-    store: Store, code: str
-) -> None:
+def test_join_with_the_same_handle_in_any_case_is_the_same_person(store: Store, code: str) -> None:
     assert store.join(code, "Sam Otter") == "Sam Otter"
     store.submit(code, "sam otter", "m1-quiz", {"q1": "b"})
     assert store.join(code, "SAM   OTTER") == "Sam Otter"
@@ -380,9 +378,7 @@ def test_free_text_latest_only_shows_each_persons_newest_text(store: Store, code
     assert len(store.free_text(code, latest_only=False)) == 2
 
 
-def test_draft_text_is_restored_but_never_offered_for_moderation(
-    store: Store, code: str
-) -> None:
+def test_draft_text_is_restored_but_never_offered_for_moderation(store: Store, code: str) -> None:
     store.save_draft(code, "a1", "m6-reflection", {"shareable": True}, text="half a thought")
     latest = store.latest(code, "a1", "m6-reflection")
     assert (latest.text, latest.shareable, latest.submitted) == ("half a thought", True, False)

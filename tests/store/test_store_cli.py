@@ -93,11 +93,21 @@ def test_erase_asks_first(store_url: str, capsys, typed: str, erased: bool) -> N
     assert Store(store_url).participants(code) == ([] if erased else ["fox-12"])
 
 
+STORE_COMMANDS_ONLY = (
+    "import argparse, sys\n"
+    "from recovery_capital.store.cli import register\n"
+    "parser = argparse.ArgumentParser(prog='recovery-capital')\n"
+    "register(parser.add_subparsers())\n"
+    "args = parser.parse_args(sys.argv[1:])\n"
+    "sys.exit(args.func(args))\n"
+)
+
+
 def test_erase_with_no_input_at_all_erases_nothing(sqlite_url: str, capsys) -> None:
     code, _key, _out = create(sqlite_url, capsys)
     Store(sqlite_url).submit(code, "fox-12", "m1-quiz", {"q1": "a"})
     result = subprocess.run(
-        [sys.executable, "-m", "recovery_capital.cli", "erase", "--cohort", code,
+        [sys.executable, "-c", STORE_COMMANDS_ONLY, "erase", "--cohort", code,
          "--participant", "fox-12", "--store", sqlite_url],
         stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
