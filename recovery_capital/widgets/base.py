@@ -35,7 +35,7 @@ from ..course import Context, current_context
 from .html import Safe, element, join
 from .status import StatusLine
 
-__all__ = ["Exercise", "Outcome", "DraftSaver", "STRICT_ENV"]
+__all__ = ["Exercise", "Outcome", "DraftSaver", "STRICT_ENV", "guarded"]
 
 log = logging.getLogger("recovery_capital.widgets")
 
@@ -336,19 +336,32 @@ class Exercise:
             self._quiet -= 1
 
     def _guarded(self, handler: Callable[..., Any]) -> Callable[..., None]:
-        """Wrap a widget callback so an error becomes a friendly status, never a traceback."""
-
-        def guarded(*args: Any) -> None:
-            try:
-                handler(*args)
-            except Exception:
-                log.exception("%s handler failed for %s", type(self).__name__, self.activity_id)
-                self.status.show(OOPS, "error")
-
-        return guarded
+        return guarded(handler, self.status, f"{type(self).__name__} {self.activity_id}")
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
+
+
+def guarded(
+    handler: Callable[..., Any], status: StatusLine, what: str, message: str = OOPS
+) -> Callable[..., None]:
+    """Wrap a widget callback so an error is logged and shown as a friendly status line,
+    never as a traceback on the page.
+
+    >>> line = StatusLine()
+    >>> guarded(lambda: 1 / 0, line, "a test")()
+    >>> line.text == OOPS, line.tone
+    (True, 'error')
+    """
+
+    def run(*args: Any) -> None:
+        try:
+            handler(*args)
+        except Exception:
+            log.exception("%s: a handler failed", what)
+            status.show(message, "error")
+
+    return run
 
 
 def _unavailable(exc: Exception) -> w.Widget:

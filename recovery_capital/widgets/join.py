@@ -19,12 +19,12 @@ True
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as w
 
 from ..course import Context, current_context, join_link
+from .base import guarded
 from .html import element, join
 from .status import StatusLine
 
@@ -76,22 +76,11 @@ class JoinPanel:
             ]
         ).add_class("rc-exercise")
         self.widget.add_class("rc-join")
-        self.suggest_button.on_click(self._safely(self.suggest))
-        self.join_button.on_click(self._safely(self.join))
+        retry = "Something went wrong on our side; please try again in a moment."
+        self.suggest_button.on_click(guarded(lambda _: self.suggest(), self.status, "join", retry))
+        self.join_button.on_click(guarded(lambda _: self.join(), self.status, "join", retry))
         self.handle.value = self.context.handle if not self.context.in_practice else ""
         self._show_where()
-
-    def _safely(self, action: Callable[[], Any]) -> Callable[[Any], None]:
-        def handler(_button: Any) -> None:
-            try:
-                action()
-            except Exception:
-                log.exception("join panel action failed")
-                self.status.show(
-                    "Something went wrong on our side; please try again in a moment.", "error"
-                )
-
-        return handler
 
     def suggest(self) -> None:
         """Fill in a made-up handle such as ``otter-37``."""

@@ -1,0 +1,246 @@
+"""What the trainer sees of one activity: the cohort's answers, aggregated, never by name.
+
+:func:`activity_view` takes each participant's latest submission for one activity (rows of
+``Store.responses(..., latest_only=True)``) and the activity's content, and returns HTML: score
+distributions and a radar of the cohort's mean for BARC-10 questionnaires, poll counts, quiz and
+talk-sort agreement, vignette agreement with the reference, scenario endings and ruler numbers.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from statistics import mean
+from typing import Any
+
+from ..content import (
+    Content,
+    PollContent,
+    QuizContent,
+    RulerContent,
+    ScenarioContent,
+    TalkSortContent,
+    VignetteContent,
+)
+from .html import Safe, element, join
+from .live_poll import poll_counts, poll_results_html
+
+__all__ = ["activity_view"]
+
+
+def _chart(chart: Any) -> Safe:
+    return element("div", Safe(chart.to_html()), cls="rc-chart-box")
+
+
+def _numbers(scores: Sequence[Any], key: str) -> list[float]:
+    values = [s.get(key) for s in scores if isinstance(s, Mapping)]
+    return [float(v) for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
+
+
+def _people(count: int) -> str:
+    return f"{count} {'person' if count == 1 else 'people'}"
+
+
+def activity_view(
+    content: Content | None,
+    instrument: str | None,
+    answers: Sequence[Mapping[str, Any]],
+    scores: Sequence[Any],
+) -> Safe:
+    """The aggregated view of one activity's latest answers and scores (one entry per person).
+
+    >>> from recovery_capital.content import parse_content
+    >>> quiz = parse_content({"kind": "quiz", "id": "m1-q", "title": "T", "questions": [
+    ...     {"id": "a", "prompt": "P", "options": [
+    ...         {"text": "x", "correct": True, "feedback": "f"},
+    ...         {"text": "y", "feedback": "g"}]}]})
+    >>> "1 of 2 people got every question" in activity_view(
+    ...     quiz, None, [{}, {}], [{"correct": 1, "total": 1}, {"correct": 0, "total": 1}])
+    True
+    """
+    if not answers:
+        return element("p", "No answers yet.")
+    if instrument:
+        return _questionnaire_view(instrument, answers, scores)
+    if isinstance(content, PollContent):
+        return poll_results_html(content, poll_counts(content, answers), len(answers))
+    if isinstance(content, QuizContent):
+        return _quiz_view(scores)
+    if isinstance(content, VignetteContent):
+        return _vignette_view(content, answers, scores)
+    if isinstance(content, TalkSortContent):
+        return _talk_view(scores)
+    if isinstance(content, ScenarioContent):
+        return _scenario_view(scores)
+    if isinstance(content, RulerContent):
+        return _ruler_view(content, scores)
+    return element("p", f"{_people(len(answers))} answered.")
+
+
+def _questionnaire_view(
+    instrument_id: str, answers: Sequence[Mapping[str, Any]], scores: Sequence[Any]
+) -> Safe:
+    from .. import charts
+    from ..definitions import load_instrument
+    from .results import item_range, scale_range
+
+    inst = load_instrument(instrument_id)
+    name = inst.short_title or inst.title
+    rule = inst.primary_band
+    main = inst.scale(getattr(rule, "scale", None) or inst.scales[0].id)
+    values = [
+        (s.get("scales") or {}).get(main.id) if isinstance(s, Mapping) else None for s in scores
+    ]
+    parts: list[object] = []
+    span = scale_range(inst, main)
+    if span is not None:
+        parts.append(
+            _chart(
+                charts.distribution(
+                    values,
+                    vmin=span[0],
+                    vmax=span[1],
+                    title=f"{name}: {main.label}",
+                    value_label=main.label,
+                )
+            )
+        )
+    bands = Counter(s.get("band") for s in scores if isinstance(s, Mapping) and s.get("band"))
+    if bands:
+        parts.append(
+            element(
+                "ul",
+                [
+                    element("li", element("span", band, cls="rc-band"), f": {_people(n)}")
+                    for band, n in bands.most_common()
+                ],
+            )
+        )
+    if all(item.domain for item in inst.items) and len(inst.items) >= 3:
+        low, high = item_range(inst)
+        means = {}
+        for item in inst.items:
+            given = _numbers(answers, item.id)
+            means[item.domain] = round(mean(given), 2) if given else None
+        parts.append(
+            _chart(
+                charts.radar(
+                    means,
+                    vmin=low,
+                    vmax=high,
+                    title=f"{name}: cohort mean by area",
+                    label="Cohort mean",
+                )
+            )
+        )
+    return join(parts)
+
+
+def _quiz_view(scores: Sequence[Any]) -> Safe:
+    from .. import charts
+
+    right = _numbers(scores, "correct")
+    totals = _numbers(scores, "total")
+    top = int(max(totals)) if totals else 0
+    everything = sum(
+        1 for s in scores if isinstance(s, Mapping) and s.get("correct") == s.get("total")
+    )
+    return join(
+        [
+            element(
+                "p",
+                f"{everything} of {_people(len(scores))} got every question in the "
+                "way the course suggests.",
+            ),
+            _chart(
+                charts.distribution(
+                    right,
+                    vmin=0,
+                    vmax=max(top, 1),
+                    title="Questions answered as the course suggests",
+                    value_label="Questions",
+                )
+            ),
+        ]
+    )
+
+
+def _vignette_view(
+    content: VignetteContent, answers: Sequence[Mapping[str, Any]], scores: Sequence[Any]
+) -> Safe:
+    parts: list[object] = []
+    gaps = _numbers(scores, "mean_abs_difference")
+    if gaps:
+        parts.append(
+            element(
+                "p",
+                f"On average, ratings were {mean(gaps):.2f} points from the reference per item.",
+            )
+        )
+    stages = Counter(a.get("stage") for a in answers if a.get("stage"))
+    if stages:
+        reference = content.reference.stage.value if content.reference.stage else None
+        parts.append(
+            element(
+                "ul",
+                [
+                    element(
+                        "li",
+                        f"{stage.capitalize()}: {_people(n)}",
+                        " (the reference)" if stage == reference else "",
+                    )
+                    for stage, n in stages.most_common()
+                ],
+            )
+        )
+    return join(parts) or element("p", f"{_people(len(answers))} answered.")
+
+
+def _talk_view(scores: Sequence[Any]) -> Safe:
+    talk = _numbers(scores, "talk_agreement")
+    kind = _numbers(scores, "category_agreement")
+    if not talk:
+        return element("p", f"{_people(len(scores))} answered.")
+    return element(
+        "p",
+        f"On average the group sorted {mean(talk):.0%} of statements to the same side as the "
+        f"course, and gave {mean(kind):.0%} the same kind of talk.",
+    )
+
+
+def _scenario_view(scores: Sequence[Any]) -> Safe:
+    endings = Counter(s.get("outcome") for s in scores if isinstance(s, Mapping))
+    ratios = _numbers(scores, "reflection_to_question")
+    parts: list[object] = [
+        element(
+            "ul",
+            [
+                element("li", f"{str(outcome).capitalize()} ending: {_people(n)}")
+                for outcome, n in endings.most_common()
+            ],
+        )
+    ]
+    if ratios:
+        parts.append(
+            element(
+                "p", f"Median reflection-to-question ratio: {sorted(ratios)[len(ratios) // 2]:g}."
+            )
+        )
+    return join(parts)
+
+
+def _ruler_view(content: RulerContent, scores: Sequence[Any]) -> Safe:
+    from .. import charts
+
+    return join(
+        _chart(
+            charts.distribution(
+                _numbers(scores, ruler.id),
+                vmin=content.low,
+                vmax=content.high,
+                title=ruler.question,
+                value_label="Number chosen",
+            )
+        )
+        for ruler in content.rulers
+    )
