@@ -219,19 +219,35 @@ class _ChoiceBase(anywidget.AnyWidget):
         """The label shown for ``value``."""
         return self._labels[value]
 
+    def set_state(self, sync_data: dict[str, object]) -> None:
+        """Apply an update from the browser; if a value was refused, show the browser the
+        value actually kept (a refusal that changes nothing sends no update by itself)."""
+        self._refused = False
+        super().set_state(sync_data)
+        if self._refused:
+            self.send_state("value")
+
+    def _refuse(self, what: object) -> None:
+        log.warning("ignored a choice that is not an option: %r", str(what)[:80])
+        self._refused = True
+
 
 class ChoiceGroup(_ChoiceBase):
     """Choose one option; ``value`` is the chosen option's value, or ``""`` for none yet."""
 
     value = traitlets.Unicode("").tag(sync=True)
 
+    _accepted = ""  # the last valid value: while a browser update is applied, ``self.value``
+    # already holds the proposed one, so it cannot be what an invalid value falls back to
+
     @traitlets.validate("value")
     def _known_value(self, proposal: traitlets.Bunch) -> str:
         value = proposal["value"]
         if value == "" or value in self._allowed:
+            self._accepted = value
             return value
-        log.warning("ignored a choice that is not an option: %r", value[:80])
-        return self.value
+        self._refuse(value)
+        return self._accepted if self._accepted in self._allowed else ""
 
 
 class CheckboxGroup(_ChoiceBase):
@@ -253,5 +269,5 @@ class CheckboxGroup(_ChoiceBase):
         wanted = set(proposal["value"])
         unknown = wanted.difference(self._allowed)
         if unknown:
-            log.warning("ignored choices that are not options: %r", sorted(unknown)[:5])
+            self._refuse(sorted(unknown))
         return [value for value in self._allowed if value in wanted]

@@ -1,0 +1,125 @@
+"""The building blocks: the choice group's browser sync, escaping, drafts, live refresh."""
+
+from __future__ import annotations
+
+import asyncio
+
+from ipywidgets import Widget
+
+from recovery_capital.widgets.base import DraftSaver
+from recovery_capital.widgets.choice import CheckboxGroup, ChoiceGroup
+from recovery_capital.widgets.html import element, markdown
+from recovery_capital.widgets.live import Refresher
+
+
+class RecordingComm:
+    """Stands in for the kernel's comm and keeps every message a widget sends."""
+
+    comm_id = "test"
+    kernel = object()  # widgets only send through a comm that has a kernel
+
+    def __init__(self):
+        self.sent = []
+
+    def send(self, data=None, metadata=None, buffers=None):
+        if data.get("method") == "update":  # leave out ipywidgets' echo messages
+            self.sent.append(data)
+
+    def close(self, *args, **kwargs):
+        pass
+
+    def on_msg(self, callback):
+        pass
+
+
+def from_browser(widget: Widget, **state):
+    """Apply a state update as if the browser had sent it."""
+    widget._handle_msg({"content": {"data": {"method": "update", "state": state}}})
+
+
+def test_a_value_the_browser_invents_is_refused_and_the_browser_is_corrected():
+    group = ChoiceGroup("Stage?", [("a", "A"), ("b", "B")])
+    group.comm = RecordingComm()
+    from_browser(group, value="b")
+    assert group.value == "b" and group.comm.sent == []  # a valid echo is not sent back
+    from_browser(group, value="<script>")
+    assert group.value == "b"
+    assert group.comm.sent[-1]["state"] == {"value": "b"}
+
+
+def test_a_browser_cannot_widen_the_options_it_may_choose_from():
+    group = ChoiceGroup("Stage?", [("a", "A")])
+    from_browser(group, options=[{"value": "z", "label": "Z"}])
+    from_browser(group, value="z")
+    assert group.value == ""
+
+
+def test_checkbox_values_are_filtered_and_kept_in_option_order():
+    group = CheckboxGroup("Pick", [("1", "one"), ("2", "two"), ("3", "three")])
+    from_browser(group, value=["3", "1", "1", "9"])
+    assert group.value == ["1", "3"]
+
+
+def test_element_escapes_text_and_attributes():
+    html = element("a", 'x" onclick="y', href='"><script>', cls="rc-x")
+    assert html == '<a class="rc-x" href="&quot;&gt;&lt;script&gt;">x&quot; onclick=&quot;y</a>'
+
+
+def test_markdown_shows_html_as_text_and_drops_unsafe_links():
+    html = markdown("<img src=x onerror=alert(1)> [a](javascript:alert(1)) [b](https://ok.org)")
+    assert "<img" not in html and "&lt;img" in html
+    assert 'href="javascript' not in html
+    assert '<a href="https://ok.org"' in html
+
+
+def test_markdown_lists_headings_and_emphasis():
+    html = markdown("## Why\n\n1. one\n2. **two**\n\n- taking_steps_now")
+    assert html == (
+        "<h5>Why</h5><ol><li>one</li><li><strong>two</strong></li></ol>"
+        "<ul><li>taking_steps_now</li></ul>"
+    )
+
+
+def test_drafts_in_a_kernel_are_throttled_but_the_last_change_is_always_saved():
+    saved = []
+
+    async def typing():
+        drafts = DraftSaver(saved.append, delay=0.05)
+        for text in ("I", "I n", "I notice"):
+            drafts.schedule({"text": text})
+        assert saved == []  # nothing written while typing fast
+        await asyncio.sleep(0.1)
+
+    asyncio.run(typing())
+    assert saved == [{"text": "I notice"}]
+
+
+def test_a_cancelled_draft_is_not_written():
+    saved = []
+
+    async def submit_soon():
+        drafts = DraftSaver(saved.append, delay=0.05)
+        drafts.schedule({"a": 1})
+        drafts.cancel()
+        await asyncio.sleep(0.1)
+
+    asyncio.run(submit_soon())
+    assert saved == []
+
+
+def test_the_refresher_keeps_going_after_an_error():
+    calls = []
+
+    def refresh():
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("store busy")
+
+    async def live():
+        refresher = Refresher(refresh, interval=0.01)
+        assert refresher.running
+        await asyncio.sleep(0.06)
+        refresher.stop()
+
+    asyncio.run(live())
+    assert len(calls) >= 3
