@@ -7,6 +7,9 @@ Nothing a trainee typed is echoed back in a message, so a message is always safe
 'm2-vignette-amira'
 >>> check_answers({"q1": 5, "note": "ok"})
 {'q1': 5, 'note': 'ok'}
+>>> import numpy as np
+>>> check_answers({"q1": np.int64(5), "q2": np.float64(2.5)})
+{'q1': 5, 'q2': 2.5}
 """
 
 from __future__ import annotations
@@ -69,9 +72,17 @@ def check_label(value: object, what: str) -> str | None:
     )
 
 
+def _plain(value: Any) -> Any:
+    """numpy scalars (e.g. a slider's ``numpy.int64``) as the Python numbers they hold."""
+    item = getattr(value, "item", None)
+    if callable(item) and getattr(value, "shape", None) == ():
+        return item()
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
 def _json_text(value: Any, what: str) -> str:
     try:
-        return json.dumps(value, allow_nan=False, ensure_ascii=False)
+        return json.dumps(value, allow_nan=False, ensure_ascii=False, default=_plain)
     except (TypeError, ValueError) as exc:
         reason = str(exc)
         if "Out of range float" in reason:
