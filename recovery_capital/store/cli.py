@@ -113,7 +113,16 @@ def _friendly(command: Callable[[argparse.Namespace], int]) -> Callable[..., int
 
 @_friendly
 def run_cohort_create(args: argparse.Namespace) -> int:
-    """``cohort create NAME``: create a cohort and print its join code and trainer key."""
+    """``cohort create NAME``: create a cohort and print its join code and trainer key.
+
+    >>> run_cohort_create(argparse.Namespace(name="Spring 2027", store="sqlite://"))
+    ... # doctest: +ELLIPSIS
+    Created cohort 'Spring 2027' in sqlite://
+      Join code (give this to trainees):  ...
+      Trainer key (for the dashboard):    ...-...-...-...
+    The trainer key is shown only this once: ...
+    0
+    """
     store = _open(args)
     created = store.create_cohort(args.name)
     print(f"Created cohort {created.name!r} in {store.location}")
@@ -128,7 +137,12 @@ def run_cohort_create(args: argparse.Namespace) -> int:
 
 @_friendly
 def run_cohort_list(args: argparse.Namespace) -> int:
-    """``cohort list``: one line per cohort with its counts."""
+    """``cohort list``: one line per cohort with its counts.
+
+    >>> run_cohort_list(argparse.Namespace(store="sqlite://"))
+    No cohorts yet in sqlite://. Make one with: recovery-capital cohort create NAME
+    0
+    """
     store = _open(args)
     cohorts = store.cohorts()
     if not cohorts:
@@ -149,7 +163,18 @@ def run_cohort_list(args: argparse.Namespace) -> int:
 
 @_friendly
 def run_export(args: argparse.Namespace) -> int:
-    """``export --cohort CODE -o FILE``: write the cohort's submissions to CSV or Excel."""
+    """``export --cohort CODE -o FILE``: write the cohort's submissions to CSV or Excel.
+
+    >>> import os, tempfile
+    >>> from recovery_capital.store import Store
+    >>> url = "sqlite:///" + os.path.join(tempfile.mkdtemp(), "store.sqlite3")
+    >>> code = Store(url).create_cohort("Spring 2027").code
+    >>> target = os.path.join(tempfile.mkdtemp(), "session.csv")
+    >>> args = argparse.Namespace(cohort=code, output=target, include_drafts=False, store=url)
+    >>> run_export(args)  # doctest: +ELLIPSIS
+    Wrote 0 rows to .../session.csv
+    0
+    """
     from .exporting import check_export_path
 
     target = check_export_path(args.output)
@@ -161,7 +186,24 @@ def run_export(args: argparse.Namespace) -> int:
 
 @_friendly
 def run_erase(args: argparse.Namespace, *, stdin: TextIO | None = None) -> int:
-    """``erase --cohort CODE --participant HANDLE``: remove one person's answers and record."""
+    """``erase --cohort CODE --participant HANDLE``: remove one person's answers and record.
+
+    Asks first unless ``--yes``; no answer (end of input) erases nothing.
+
+    >>> import io, os, tempfile
+    >>> from recovery_capital.store import Store
+    >>> url = "sqlite:///" + os.path.join(tempfile.mkdtemp(), "store.sqlite3")
+    >>> store = Store(url)
+    >>> code = store.create_cohort("Spring 2027").code
+    >>> _ = store.submit(code, "fox-12", "m1-quiz", {"q1": "a"})
+    >>> args = argparse.Namespace(cohort=code, participant="fox-12", yes=False, store=url)
+    >>> run_erase(args, stdin=io.StringIO("no\\n"))  # doctest: +ELLIPSIS
+    Erase every answer and the record of 'fox-12' in cohort ...? ... Nothing was erased.
+    1
+    >>> run_erase(args, stdin=io.StringIO("yes\\n"))  # doctest: +ELLIPSIS
+    Erase every ... Erased 'fox-12' from cohort ...: 1 answer row and the participant record.
+    0
+    """
     from .handles import validate_handle
     from .keys import normalise_code
 

@@ -52,6 +52,13 @@ def upgrade(connection: Connection) -> None:
 
     Runs inside the caller's transaction, so a failed migration leaves nothing half done
     (both SQLite and PostgreSQL have transactional DDL).
+
+    >>> from sqlalchemy import create_engine, inspect
+    >>> engine = create_engine("sqlite://")
+    >>> with engine.begin() as connection:
+    ...     upgrade(connection)
+    >>> sorted(inspect(engine).get_table_names())
+    ['activity_states', 'alembic_version', 'cohorts', 'participants', 'submissions']
     """
     from alembic import command
 
