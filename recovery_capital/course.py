@@ -128,6 +128,7 @@ def _machine_handle() -> str:
 
 def _join_from_query(store: Store, query: Mapping[str, str]) -> Context:
     from .store.errors import InvalidHandle, UnknownCohort
+    from .store.keys import normalise_code
 
     practice = type(store).PRACTICE_CODE
     code = query.get("cohort", "").strip()
@@ -136,6 +137,7 @@ def _join_from_query(store: Store, query: Mapping[str, str]) -> Context:
         handle = store.join(practice, handle or _machine_handle())
         return Context(store, practice, handle)
     try:
+        code = normalise_code(code)
         return Context(store, code, store.join(code, handle))
     except UnknownCohort as exc:
         notice = (

@@ -1,0 +1,144 @@
+"""The trainee's context: cohort and handle from the page link, practice fallback, joining."""
+
+from __future__ import annotations
+
+import html
+
+import IPython.display
+import pytest
+
+from recovery_capital import course
+from recovery_capital.content import parse_content
+from recovery_capital.course import Context, current_context, join_link, running_under_voila
+from recovery_capital.store import Store
+from recovery_capital.widgets import JoinPanel, KnowledgeCheck
+
+ATTACK = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture
+def store_url(tmp_path, monkeypatch):
+    url = "sqlite:///" + str(tmp_path / "store.sqlite3")
+    monkeypatch.setenv("RECOVERY_CAPITAL_STORE", url)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    for name in ("SERVER_SOFTWARE", "QUERY_STRING"):
+        monkeypatch.delenv(name, raising=False)
+    for name in [key for key in __import__("os").environ if key.startswith("VOILA_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setattr(course, "_CURRENT", None)
+    return url
+
+
+@pytest.fixture
+def shown(monkeypatch):
+    displayed = []
+    monkeypatch.setattr(IPython.display, "display", displayed.append)
+    return displayed
+
+
+def under_voila(monkeypatch, query: str) -> None:
+    monkeypatch.setenv("SERVER_SOFTWARE", "voila/0.5.13")
+    monkeypatch.setenv("QUERY_STRING", query)
+
+
+def test_voila_is_recognised_preheated_or_not():
+    assert running_under_voila({"SERVER_SOFTWARE": "voila/0.5.13"})
+    assert running_under_voila({"VOILA_KERNEL_ID": "x"})
+    assert not running_under_voila({"SERVER_SOFTWARE": "gunicorn"})
+
+
+def test_outside_a_cohort_the_practice_cohort_and_a_remembered_handle(store_url, shown):
+    first = current_context()
+    assert first.in_practice and first.notice == ""
+    assert current_context() is first  # one context per kernel
+    again = current_context(refresh=True)
+    assert again is not first and again.handle == first.handle  # kept for this machine
+    assert shown == []
+
+
+def test_a_link_joins_its_cohort_with_its_handle(store_url, monkeypatch, shown):
+    code = Store(store_url).create_cohort("Tuesday").code
+    under_voila(monkeypatch, f"cohort={code.lower()}&handle=Fox%2012")
+    ctx = current_context()
+    assert (ctx.cohort, ctx.handle, ctx.in_practice) == (code, "Fox 12", False)
+    assert shown == []
+
+
+def test_a_link_without_a_handle_is_given_one(store_url, monkeypatch):
+    code = Store(store_url).create_cohort("Tuesday").code
+    under_voila(monkeypatch, f"cohort={code}")
+    assert current_context().handle.count("-") == 1
+
+
+def test_an_unknown_code_shows_a_join_panel_instead_of_failing(store_url, monkeypatch, shown):
+    under_voila(monkeypatch, "cohort=ZZZZZ&handle=fox-12")
+    ctx = current_context()
+    assert ctx.in_practice
+    assert "couldn't open the cohort" in ctx.notice and "ZZZZZ" in ctx.notice
+    (panel,) = shown
+    assert isinstance(panel, JoinPanel)
+    assert "couldn&#x27;t open the cohort" in panel.widget.children[0].value
+
+
+def test_an_unusable_handle_in_the_link_is_explained(store_url, monkeypatch, shown):
+    code = Store(store_url).create_cohort("Tuesday").code
+    under_voila(monkeypatch, f"cohort={code}&handle={ATTACK}")
+    ctx = current_context()
+    assert ctx.in_practice and "handle in your link can't be used" in ctx.notice
+    assert "<img" not in shown[0].widget.children[0].value
+
+
+def test_joining_switches_the_page_and_its_exercises_to_the_cohort(tmp_path):
+    store = Store("sqlite:///" + str(tmp_path / "s.sqlite3"))
+    code = store.create_cohort("Tuesday").code
+    quiz_content = parse_content(
+        {
+            "kind": "quiz",
+            "id": "m0-quiz",
+            "title": "T",
+            "questions": [
+                {
+                    "id": "a",
+                    "prompt": "P?",
+                    "options": [
+                        {"text": "x", "correct": True, "feedback": "f"},
+                        {"text": "y", "feedback": "g"},
+                    ],
+                }
+            ],
+        }
+    )
+    store.save_draft(code, "otter-3", "m0-quiz", {"a": [1]})
+    ctx = Context(store, Store.PRACTICE_CODE, store.join(Store.PRACTICE_CODE, "newt-1"))
+    quiz = KnowledgeCheck(quiz_content, context=ctx)
+    assert quiz.answers == {"a": []}
+    panel = JoinPanel(ctx)
+    panel.code.value = code.lower()
+    panel.handle.value = "otter-3"
+    panel.join_button.click()
+    assert (ctx.cohort, ctx.handle) == (code, "otter-3")
+    assert quiz.answers == {"a": [1]}  # the exercise followed the switch
+    assert panel.status.text == "You've joined as otter-3." and panel.status.tone == "ok"
+    assert html.escape(join_link(code, "otter-3")) in panel.where.value
+
+
+def test_the_join_panel_explains_bad_codes_and_handles_as_text(tmp_path):
+    store = Store("sqlite:///" + str(tmp_path / "s.sqlite3"))
+    code = store.create_cohort("Tuesday").code
+    panel = JoinPanel(Context(store, Store.PRACTICE_CODE, "newt-1"))
+    panel.code.value = "ZZZZZ"
+    assert not panel.join()
+    assert "No cohort here has the join code ZZZZZ" in panel.status.text
+    panel.code.value = code
+    panel.handle.value = ATTACK
+    assert not panel.join()
+    assert panel.status.text.startswith("A handle can only use letters")
+    panel.suggest_button.click()
+    assert panel.handle.value.count("-") == 1
+    assert panel.join()
+
+
+def test_a_handle_is_escaped_wherever_the_panel_shows_it(tmp_path):
+    store = Store("sqlite:///" + str(tmp_path / "s.sqlite3"))
+    panel = JoinPanel(Context(store, "K7P2Q", ATTACK))
+    assert "<img" not in panel.where.value and "&lt;img src=x" in panel.where.value
