@@ -38,6 +38,7 @@ from pydantic import (
 )
 
 from .errors import DefinitionError
+from .locations import COURSE_DIR_ENV, course_dir
 
 __all__ = [
     "BEHAVIOUR_TAGS",
@@ -59,7 +60,6 @@ __all__ = [
     "resolve_content_path",
 ]
 
-COURSE_DIR_ENV = "RECOVERY_CAPITAL_COURSE_DIR"
 
 STAGES = ("precontemplation", "contemplation", "preparation", "action", "maintenance")
 TALK_CATEGORIES = (
@@ -600,23 +600,6 @@ def parse_content(data: Any, source: str = "<content>", kind: str | None = None)
     if problems:
         raise DefinitionError(source, problems)
     return content
-
-
-def course_dir() -> Path:
-    """The course folder: ``$RECOVERY_CAPITAL_COURSE_DIR``, else the nearest folder (the
-    current one or a parent) that holds ``assets/``, else the current folder.
-
-    >>> course_dir().is_dir()
-    True
-    """
-    configured = os.environ.get(COURSE_DIR_ENV)
-    if configured:
-        return Path(configured).expanduser()
-    here = Path.cwd()
-    for folder in (here, *here.parents):
-        if (folder / "assets").is_dir():
-            return folder
-    return here
 
 
 def _candidate_paths(path: Path) -> Iterator[Path]:

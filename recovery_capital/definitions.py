@@ -10,7 +10,7 @@ Where definitions are found, first match wins:
 
 1. folders named in ``RECOVERY_CAPITAL_INSTRUMENTS`` (``os.pathsep``-separated);
 2. ``assets/content/instruments/`` under the course folder (the ``course_dir`` argument, else
-   ``RECOVERY_CAPITAL_COURSE_DIR``);
+   the folder :func:`recovery_capital.locations.course_dir` finds);
 3. the definitions bundled with the package.
 
 A file ``<id>.wording.yaml`` (a mapping ``q1: text``) beside a definition, or the definition's own
@@ -38,6 +38,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import DefinitionError, UnknownInstrument
+from .locations import course_dir as default_course_dir
 
 __all__ = [
     "Instrument",
@@ -507,9 +508,7 @@ def instrument_paths(course_dir: str | os.PathLike[str] | None = None) -> dict[s
     extra = os.environ.get("RECOVERY_CAPITAL_INSTRUMENTS")
     if extra:
         folders += [Path(part) for part in extra.split(os.pathsep) if part]
-    course = course_dir or os.environ.get("RECOVERY_CAPITAL_COURSE_DIR")
-    if course:
-        folders.append(Path(course) / "assets" / "content" / "instruments")
+    folders.append(Path(course_dir or default_course_dir()) / "assets" / "content" / "instruments")
     folders.append(BUNDLED_DIR)
     found: dict[str, Path] = {}
     for folder in folders:
