@@ -109,7 +109,7 @@ instruments: {_dump(instruments, width=80)}
 # What a cohort starts with when `recovery-capital serve` creates one. In workshop mode
 # (serve: workshop: 2) `size` kernels are kept warm so the whole group can start at once.
 cohort:
-  name: Workshop
+  # name: Spring 2027           # default: "Workshop" and the date and time
   size: 30
 
 # The course's look. Colours are #rrggbb and need enough contrast with white text; the logo

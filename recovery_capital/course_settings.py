@@ -50,6 +50,7 @@ __all__ = [
     "contrast_ratio",
     "course_notebooks",
     "load_course_settings",
+    "page_branding",
     "parse_course_settings",
 ]
 
@@ -126,11 +127,12 @@ class Branding(_Frozen):
 class CohortDefaults(_Frozen):
     """What a new cohort starts with when ``recovery-capital serve`` creates one.
 
+    ``name`` names each new cohort (default: "Workshop" and the date and time).
     ``size`` is how many trainees usually join together; in workshop mode
     (``serve.workshop``) that many kernels are kept warm so a class can start at once.
     """
 
-    name: Text = "Workshop"
+    name: Text | None = None
     size: int = Field(30, ge=1, le=200)
 
 
@@ -185,7 +187,9 @@ class CourseSettings(_Frozen):
         >>> s.for_serving("/c")
         {'title': 'T', 'serve': {'cohort_name': 'Leeds', 'pool_size': 12, 'workshop': '2'}}
         """
-        serve: dict[str, Any] = {"cohort_name": self.cohort.name}
+        serve: dict[str, Any] = {}
+        if self.cohort.name:
+            serve["cohort_name"] = self.cohort.name
         store = self.store_url(course_dir)
         if store:
             serve["store"] = store
@@ -307,12 +311,42 @@ def contrast_ratio(first: str, second: str) -> float:
     return (lighter + 0.05) / (darker + 0.05)
 
 
+def _mix(colour: str, other: str, share: float) -> str:
+    """``colour`` with ``share`` (0-1) of ``other`` mixed in."""
+    channels = [
+        round(int(colour[i : i + 2], 16) * (1 - share) + int(other[i : i + 2], 16) * share)
+        for i in (1, 3, 5)
+    ]
+    return "#" + "".join(f"{c:02x}" for c in channels)
+
+
 def branding_css(branding: Branding) -> str:
-    """CSS custom properties that put the course's colours on every page.
+    """CSS custom properties that put the course's colours on every page (the theme's
+    ``--rc-brand`` family, plus a darker shade and a light tint worked out from it).
 
-    >>> print(branding_css(Branding(primary_colour="#224466")))
-    :root { --rc-brand: #224466; --rc-accent: #8a4b08; --jp-brand-color1: #224466; }
+    >>> branding_css(Branding(primary_colour="#224466")).split("; ")[:3]
+    [':root { --rc-brand: #224466', '--rc-brand-dark: #162c42', '--rc-brand-tint: #e4e9ed']
     """
-    brand, accent = branding.primary_colour, branding.accent_colour
-    return f":root {{ --rc-brand: {brand}; --rc-accent: {accent}; --jp-brand-color1: {brand}; }}"
+    brand = branding.primary_colour
+    return (
+        f":root {{ --rc-brand: {brand}; --rc-brand-dark: {_mix(brand, '#000000', 0.35)}; "
+        f"--rc-brand-tint: {_mix(brand, '#ffffff', 0.88)}; "
+        f"--rc-accent: {branding.accent_colour}; --jp-brand-color1: {brand}; }}"
+    )
 
+
+def page_branding(course_dir: str | os.PathLike[str], base_url: str = "/") -> dict[str, str]:
+    """What the course's pages need to show its branding: ``brand_name``, ``brand_css`` and
+    ``logo_url`` (empty when there is no logo).
+
+    >>> import tempfile
+    >>> course = Path(tempfile.mkdtemp())
+    >>> _ = (course / "course.yaml").write_text(
+    ...     "title: T\\nbranding: {name: Northshire, logo: assets/logo.png}\\n")
+    >>> branding = page_branding(course, "/course/")
+    >>> branding["brand_name"], branding["logo_url"]
+    ('Northshire', '/course/voila/files/assets/logo.png')
+    """
+    branding = load_course_settings(course_dir).branding
+    logo = f"{base_url}voila/files/{branding.logo}" if branding.logo else ""
+    return {"brand_name": branding.name, "brand_css": branding_css(branding), "logo_url": logo}

@@ -38,7 +38,7 @@ from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
 from .store.errors import StoreError
 from .voila_kernels import CourseFull
-from .voila_pages import CoursePages, carried_query, list_modules
+from .voila_pages import BRANDING_KEYS, CoursePages, carried_query, list_modules
 
 __all__ = ["CourseVoila", "classify_path", "redact_query", "main", "CONFIG_DIR_ENV"]
 
@@ -226,6 +226,7 @@ class CourseVoila(Voila):
             theme_dir=Path(theme_dir) if theme_dir else None,
             base_url=self.base_url,
             course_title=course.get("title", "Course"),
+            branding={key: course.get(key, "") for key in BRANDING_KEYS},
         )
         settings["log_function"] = log_request
         settings["default_handler_class"] = NotFoundHandler

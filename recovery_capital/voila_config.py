@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from .course_settings import page_branding
 from .voila_app import CONFIG_DIR_ENV
 from .voila_pages import TEMPLATE_NAME
 from .voila_settings import COURSE_DIR_ENV, STORE_ENV, Settings
@@ -65,6 +66,7 @@ def voila_config(settings: Settings) -> dict[str, Any]:
             "course": {
                 "title": settings.course_title,
                 "theme_dir": str(settings.theme_dir) if theme_ready else "",
+                **page_branding(settings.course_dir, settings.base_url),
             }
         },
     }

@@ -21,6 +21,8 @@ from urllib.parse import urlencode
 
 import jinja2
 
+from .course_settings import course_notebooks
+
 __all__ = [
     "CoursePages",
     "ModuleLink",
@@ -30,6 +32,9 @@ __all__ = [
     "FALLBACK_PAGE",
     "TEMPLATE_NAME",
 ]
+
+#: The branding values every page may use: ``brand_name``, ``brand_css``, ``logo_url``.
+BRANDING_KEYS = ("brand_name", "brand_css", "logo_url")
 
 #: The name Voila knows the course theme by (``assets/theme`` is staged under it).
 TEMPLATE_NAME = "recovery-capital"
@@ -118,7 +123,8 @@ def carried_query(arguments: dict[str, list[bytes]] | dict[str, list[str]]) -> s
 
 
 def list_modules(course_dir: Path, base_url: str = "/", query: str = "") -> list[ModuleLink]:
-    """The trainee modules (``modules/*.ipynb``, not ``modules/trainer/``) in course order.
+    """The trainee modules (``modules/*.ipynb``, not ``modules/trainer/``) in course order:
+    the order ``course.yaml`` lists them in, else by file name.
 
     >>> import tempfile
     >>> course = Path(tempfile.mkdtemp())
@@ -130,9 +136,7 @@ def list_modules(course_dir: Path, base_url: str = "/", query: str = "") -> list
     """
     modules = []
     suffix = f"?{query}" if query else ""
-    for notebook in sorted((Path(course_dir) / "modules").glob("*.ipynb")):
-        if notebook.name.startswith("."):
-            continue
+    for notebook in course_notebooks(course_dir):  # course.yaml's order, else by name
         relative = notebook.relative_to(course_dir).as_posix()
         href = f"{base_url}voila/render/{relative}{suffix}"
         modules.append(ModuleLink(path=relative, title=notebook_title(notebook), href=href))
@@ -142,7 +146,13 @@ def list_modules(course_dir: Path, base_url: str = "/", query: str = "") -> list
 class CoursePages:
     """Renders the server's own pages from the theme's ``pages/`` folder (or the fallback)."""
 
-    def __init__(self, theme_dir: Path | None, base_url: str, course_title: str) -> None:
+    def __init__(
+        self,
+        theme_dir: Path | None,
+        base_url: str,
+        course_title: str,
+        branding: dict[str, str] | None = None,
+    ) -> None:
         pages_dir = Path(theme_dir) / "pages" if theme_dir else None
         loader: jinja2.BaseLoader
         if pages_dir is not None and pages_dir.is_dir():
@@ -154,6 +164,8 @@ class CoursePages:
         )
         self.base_url = base_url
         self.course_title = course_title
+        # course.yaml's look (see recovery_capital.course_settings.page_branding)
+        self.branding = {key: (branding or {}).get(key, "") for key in BRANDING_KEYS}
 
     def render(self, name: str, **context: Any) -> str:
         """Render one page: ``home.html``, ``full.html``, ``not-found.html`` or ``error.html``."""
@@ -170,6 +182,7 @@ class CoursePages:
             "handle": "",
             "notice": "",
             "join_url": self.base_url,
+            **self.branding,
         }
         values.update(context)
         return self.environment.get_template(name).render(**values)

@@ -23,8 +23,6 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .errors import RecoveryCapitalError
 
 __all__ = [
@@ -140,23 +138,23 @@ _CLI_NAMES["pool_size"] = "--pool"
 
 
 def read_course_yaml(course_dir: Path) -> dict[str, Any]:
-    """The course's ``course.yaml`` as a mapping (empty when the course has none).
+    """The course's ``course.yaml`` as the mapping :func:`load_settings` reads (empty when the
+    course has none), validated by :func:`recovery_capital.course_settings.load_course_settings`.
 
     >>> read_course_yaml(Path("/nonexistent"))
     {}
     """
-    path = Path(course_dir) / "course.yaml"
+    from .course_settings import COURSE_FILE, load_course_settings
+    from .errors import DefinitionError
+
+    path = Path(course_dir) / COURSE_FILE
     if not path.is_file():
         return {}
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise SettingsError("course.yaml", f"is not valid YAML: {exc}", source=str(path)) from exc
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise SettingsError("course.yaml", "must be a mapping of settings", source=str(path))
-    return data
+        return load_course_settings(course_dir).for_serving(course_dir)
+    except DefinitionError as exc:
+        problems = "; ".join(f"{where}: {why}" if where else why for where, why in exc.problems)
+        raise SettingsError("course.yaml", problems, source=str(path)) from None
 
 
 def _convert(name: str, value: Any, source: str) -> Any:
