@@ -1,0 +1,129 @@
+"""Certificates of completion: one PDF per trainee, made only when every module is complete.
+
+>>> from datetime import datetime, timezone
+>>> cert = Certificate("Sam Okafor", "Spring 2027", "Supporting people who use drugs and alcohol",
+...                    (("Module 1: Stigma", 0.75), ("Module 2: Recovery capital", 1.0)),
+...                    datetime(2027, 3, 5, tzinfo=timezone.utc))
+>>> cert.total_hours
+1.75
+>>> certificate_pdf(cert)[:5]
+b'%PDF-'
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime
+
+from .access import TrainerAccess
+from .completion import module_completion
+from .course_map import DEFAULT_MODULE_MINUTES, course_modules
+from .errors import NotComplete, ReportError
+from .html import fmt, fmt_date
+from .pdf import ACCENT, MUTED, ReportPDF
+
+__all__ = ["COURSE_TITLE", "Certificate", "certificate_for", "certificate_pdf",
+           "certificate_pdf_document"]
+
+COURSE_TITLE = "Supporting people who use drugs and alcohol"
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """What a certificate says: who, which cohort and course, modules with hours, and when."""
+
+    name: str
+    cohort_name: str
+    course_title: str
+    modules: tuple[tuple[str, float], ...]  # (module label, hours)
+    completed_on: datetime
+
+    @property
+    def total_hours(self) -> float:
+        """The hours of every module listed."""
+        return sum(hours for _, hours in self.modules)
+
+
+def certificate_for(
+    access: TrainerAccess,
+    handle: str,
+    *,
+    name: str | None = None,
+    course_title: str = COURSE_TITLE,
+    course_dir: str | os.PathLike[str] | None = None,
+) -> Certificate:
+    """The certificate of ``handle``, if they have completed every module.
+
+    ``name`` is the name to print (the trainer types it; only handles are stored), else the
+    handle. Raises :class:`~.errors.NotComplete` naming the modules still to do.
+    """
+    store = access.store
+    participants = store.participants(access.code)
+    wanted = handle.strip().casefold()
+    matches = [p for p in participants if p.casefold() == wanted]
+    if not matches:
+        raise ReportError(f"Nobody with the handle {handle!r} has joined cohort {access.code}.")
+    modules = course_modules(course_dir)
+    completion = module_completion(modules, store.responses(access.code), matches)
+    trainee = completion.trainees[0]
+    if not trainee.complete or trainee.finished is None:
+        labels = {module.number: module.label for module in modules}
+        raise NotComplete(trainee.handle, [labels[n] for n in trainee.open_modules] or
+                          ["every module (no submissions yet)"])
+    printed = (name or "").strip() or trainee.handle
+    return Certificate(
+        name=printed,
+        cohort_name=access.cohort_name,
+        course_title=course_title.strip() or COURSE_TITLE,
+        modules=tuple((m.module.label, m.module.hours) for m in completion.modules),
+        completed_on=trainee.finished,
+    )
+
+
+def certificate_pdf_document(certificate: Certificate) -> ReportPDF:
+    """The laid-out certificate, A4 landscape (``written`` holds every string on it)."""
+    pdf = ReportPDF(
+        f"Certificate of completion: {certificate.name}",
+        footer=f"Hours are the planned time of each module (default {DEFAULT_MODULE_MINUTES} "
+        "minutes where a module does not state it).",
+        orientation="landscape",
+        footer_from_bottom=19,
+    )
+    pdf.set_draw_color(*ACCENT)
+    pdf.set_line_width(1.2)
+    pdf.rect(8, 8, pdf.w - 16, pdf.h - 16)
+    pdf.set_line_width(0.3)
+    pdf.rect(11, 11, pdf.w - 22, pdf.h - 22)
+    pdf.set_y(22)
+    pdf.heading("Certificate of completion", 26, align="C", space_before=0)
+    pdf.paragraph("This is to record that", 12, align="C", colour=MUTED)
+    pdf.heading(certificate.name, 22, align="C", colour=(27, 27, 27), space_before=1)
+    pdf.paragraph("completed every module of the course", 12, align="C", colour=MUTED)
+    pdf.heading(certificate.course_title, 15, align="C", space_before=0)
+    pdf.paragraph(
+        f"as part of the cohort {certificate.cohort_name}, finishing on "
+        f"{fmt_date(certificate.completed_on)}: {fmt(certificate.total_hours)} hours of "
+        "learning in all.", 11, align="C",
+    )
+    pdf.ln(2)
+    rows = [[label, fmt(hours)] for label, hours in certificate.modules]
+    rows.append(["Total", fmt(certificate.total_hours)])
+    width = 150
+    pdf.set_x((pdf.w - width) / 2)
+    pdf.set_left_margin((pdf.w - width) / 2)
+    pdf.table(["Module completed", "Hours"], rows, widths=(width - 25, 25), align=("L", "R"),
+              size=9.5)
+    pdf.set_left_margin(16)
+    y = min(pdf.get_y() + 8, pdf.h - 30)
+    pdf.set_draw_color(*MUTED)
+    pdf.line(40, y + 8, 120, y + 8)
+    pdf.line(pdf.w - 120, y + 8, pdf.w - 40, y + 8)
+    pdf.text_at(40, y + 9, 80, "Trainer")
+    pdf.text_at(pdf.w - 120, y + 9, 80, "Date")
+    return pdf
+
+
+def certificate_pdf(certificate: Certificate) -> bytes:
+    """The certificate as PDF bytes."""
+    return certificate_pdf_document(certificate).to_bytes()
