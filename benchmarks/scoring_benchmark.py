@@ -25,8 +25,10 @@ import recovery_capital as rc
 def make_frame(instrument_id: str, rows: int, seed: int = 1) -> pd.DataFrame:
     inst = rc.load_instrument(instrument_id)
     rng = np.random.default_rng(seed)
-    columns = {item.id: rng.choice(np.array(item.allowed_values, dtype=np.int64), rows)
-               for item in inst.items}
+    columns = {
+        item.id: rng.choice(np.array(item.allowed_values, dtype=np.int64), rows)
+        for item in inst.items
+    }
     return pd.DataFrame(columns)
 
 
@@ -72,12 +74,13 @@ def main() -> None:
         seconds, peak_mb = time_frame(instrument_id, frame)
         loop = time_row_loop(instrument_id, frame.head(args.sample))
         scaled = loop * args.rows / args.sample
-        print(f"  {instrument_id:7s} score_frame {seconds:6.3f} s   peak {peak_mb:7.1f} MiB   "
-              f"row loop (scaled) {scaled:8.1f} s   speed-up {scaled / seconds:7.0f}x")
+        print(
+            f"  {instrument_id:7s} score_frame {seconds:6.3f} s   peak {peak_mb:7.1f} MiB   "
+            f"row loop (scaled) {scaled:8.1f} s   speed-up {scaled / seconds:7.0f}x"
+        )
     seconds = import_time()
     print(f"  python -c 'import recovery_capital' (whole process, median of 5): {seconds:.3f} s")
-    bare = statistics.median(
-        [_timed([sys.executable, "-c", "pass"]) for _ in range(5)])
+    bare = statistics.median([_timed([sys.executable, "-c", "pass"]) for _ in range(5)])
     print(f"  bare interpreter start-up for comparison: {bare:.3f} s")
 
 

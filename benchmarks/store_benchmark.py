@@ -177,12 +177,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--submissions", type=int, default=50)
     parser.add_argument("--think-ms", type=int, default=200)
     args = parser.parse_args(argv)
-    print(f"{os.cpu_count()} CPU cores; Python {sys.version.split()[0]}")
+    print(
+        f"{os.cpu_count()} CPU cores; Python {sys.version.split()[0]}; load average before: "
+        + " ".join(f"{x:.1f}" for x in os.getloadavg())
+    )
     with sqlite_store() as url:
         report("SQLite", url, args)
     with postgres_store(args.postgres) as url:
         if url is not None:
             report("PostgreSQL", url, args)
+    print("load average after: " + " ".join(f"{x:.1f}" for x in os.getloadavg()))
     return 0
 
 

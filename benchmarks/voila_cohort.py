@@ -230,11 +230,13 @@ def main() -> int:
     parser.add_argument("--trainees", type=int, default=30)
     parser.add_argument("--spread", type=float, default=10.0, help="arrivals over this many s")
     parser.add_argument("--module", default="02")
-    parser.add_argument("--pool", type=int, default=None, help="pool size (default: trainees)")
+    parser.add_argument(
+        "--pool", type=int, default=None, help="pool size (default: trainees + the 2 real loads)"
+    )
     parser.add_argument("--max-kernels", type=int, default=40)
     args = parser.parse_args()
     module = module_notebook(args.module)
-    pool = args.pool or args.trainees
+    pool = args.pool or args.trainees + 2
     with workspace() as workdir:
         store_url = f"sqlite:///{workdir / 'cohort.sqlite3'}"
         options = [

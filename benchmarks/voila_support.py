@@ -133,21 +133,28 @@ def kernel_count(pid: int) -> int:
 def wait_until_calm(
     pid: int, kernels: int, timeout: float = 300.0, quiet_cpu: float = 15.0
 ) -> float:
-    """Wait until ``kernels`` kernels run and the tree's CPU use stays low; returns seconds."""
+    """Wait until ``kernels`` kernels run and the tree's CPU use stays low; returns seconds.
+
+    Each process is followed across samples: a process seen for the first time has no CPU
+    reading yet, so a sample that meets one never counts as calm.
+    """
     start = time.monotonic()
     calm_since = None
-    for process in tree(pid):
-        with contextlib.suppress(psutil.Error):
-            process.cpu_percent(None)
+    known: dict[int, psutil.Process] = {}
     while time.monotonic() - start < timeout:
         time.sleep(1.0)
-        cpu = 0.0
+        cpu, newcomers = 0.0, False
         for process in tree(pid):
             with contextlib.suppress(psutil.Error):
-                cpu += process.cpu_percent(None)
-        if kernel_count(pid) >= kernels and cpu < quiet_cpu:
+                if process.pid not in known:
+                    known[process.pid] = process
+                    process.cpu_percent(None)
+                    newcomers = True
+                else:
+                    cpu += known[process.pid].cpu_percent(None)
+        if not newcomers and kernel_count(pid) >= kernels and cpu < quiet_cpu:
             calm_since = calm_since or time.monotonic()
-            if time.monotonic() - calm_since >= 3:
+            if time.monotonic() - calm_since >= 5:
                 return time.monotonic() - start
         else:
             calm_since = None

@@ -87,7 +87,11 @@ def voila_config(settings: Settings) -> dict[str, Any]:
         },
         "VoilaConfiguration": voila_configuration,
         "VoilaExecutor": {
-            "timeout": settings.cell_timeout,
+            # A preheated kernel runs its notebook before anyone asks for it and then waits,
+            # inside the first exercise's cell (wait_for_request), for its trainee: a cell
+            # time-out would end every pooled page that waited longer than it. So the
+            # time-out applies only when nothing is preheated.
+            "timeout": None if settings.preheat else settings.cell_timeout,
             "cell_error_instruction": CELL_ERROR_MESSAGE,
             "cell_timeout_instruction": CELL_TIMEOUT_MESSAGE,
         },

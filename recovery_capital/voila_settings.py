@@ -64,6 +64,8 @@ class Settings:
 
     Times are in seconds. ``pool_size`` kernels are kept preheated for ``workshop_notebook``
     (a path relative to ``course_dir``); ``max_kernels`` caps every kernel, pooled or not.
+    ``cell_timeout`` applies when nothing is preheated (a pooled kernel waits for its trainee
+    inside a cell, for as long as the workshop needs).
     """
 
     course_dir: Path

@@ -165,6 +165,8 @@ def test_workshop_config_preheats_only_the_workshop_notebook(course: Path) -> No
         "modules/02-recovery-capital.ipynb": {"pool_size": 4},
     }
     assert config["VoilaKernelManager"]["fill_delay"] == 3
+    # A pooled kernel waits inside a cell for its trainee: no cell time-out may end it.
+    assert config["VoilaExecutor"]["timeout"] is None
 
 
 def test_a_course_without_a_theme_falls_back_to_the_lab_template(tmp_path: Path) -> None:
@@ -421,6 +423,7 @@ def running_server(tmp_path_factory: pytest.TempPathFactory):
     tmp = tmp_path_factory.mktemp("served")
     root = tmp / "course"
     write_notebook(root / "modules" / "00-welcome.ipynb", "Welcome", "x = 1")
+    write_notebook(root / "modules" / "01-broken.ipynb", "Broken", "answer = 1 / 0")
     write_notebook(root / "private" / "notes.ipynb", "Private")
     (root / "assets" / "content").mkdir(parents=True)
     (root / "assets" / "content" / "quiz.yaml").write_text("answer: secret\n")
@@ -429,10 +432,11 @@ def running_server(tmp_path_factory: pytest.TempPathFactory):
     store_url = f"sqlite:///{tmp / 'store.sqlite3'}"
     command = [
         sys.executable, "-m", "recovery_capital.cli", "serve", str(root), "--port", str(port),
-        "--store", store_url, "--max-kernels", "1", "--cohort-name", "Test cohort",
+        "--store", store_url, "--max-kernels", "2", "--cohort-name", "Test cohort",
     ]  # fmt: skip
+    log_path = tmp / "server.log"
     process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=tmp
+        command, stdout=subprocess.PIPE, stderr=log_path.open("w"), text=True, cwd=tmp
     )
     banner = []
     deadline = time.monotonic() + 90
@@ -445,7 +449,7 @@ def running_server(tmp_path_factory: pytest.TempPathFactory):
             break
     try:
         assert any("Trainees open:" in line for line in banner), "".join(banner)
-        yield f"http://127.0.0.1:{port}/", "".join(banner), store_url
+        yield f"http://127.0.0.1:{port}/", "".join(banner), log_path, store_url
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(30)
@@ -453,7 +457,7 @@ def running_server(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.mark.slow
 def test_server_prints_links_and_serves_the_course_home(running_server) -> None:
-    base, banner, store_url = running_server
+    base, banner, _, store_url = running_server
     code = re.search(r"Join code:\s+(\w+)", banner).group(1)
     assert f"{base}?cohort={code}" in banner
     assert Store(store_url).cohort(code).name == "Test cohort"
@@ -482,7 +486,7 @@ def test_server_prints_links_and_serves_the_course_home(running_server) -> None:
 def test_server_refuses_everything_outside_the_course(
     running_server, path: str, expected: int
 ) -> None:
-    base, _, _ = running_server
+    base, _, _, _ = running_server
     status, body, _ = http_get(base + path)
     assert status == expected
     if expected == 404:
@@ -490,13 +494,28 @@ def test_server_refuses_everything_outside_the_course(
 
 
 @pytest.mark.slow
+def test_a_failing_cell_shows_trainees_a_calm_message_and_the_operator_the_traceback(
+    running_server,
+) -> None:
+    base, _, log_path, _ = running_server
+    status, body, _ = http_get(base + "voila/render/modules/01-broken.ipynb")
+    assert status == 200
+    assert "This part of the page could not be shown" in body
+    assert "ZeroDivisionError" not in body and "Traceback" not in body
+    assert "ZeroDivisionError" in log_path.read_text()
+
+
+@pytest.mark.slow
 def test_server_ignores_template_overrides_and_caps_kernels(running_server) -> None:
-    base, _, _ = running_server
+    base, _, _, _ = running_server
     page = base + "voila/render/modules/00-welcome.ipynb"
-    # The page request leaves its kernel running (no browser closes it): the one slot is taken.
+    # Each page request leaves its kernel running (no browser closes it) until the cap.
     status, body, _ = http_get(page + "?template=classic&theme=dark")
     assert status == 200 and "rc-course" in body and "theme-dark" not in body
     assert "x = 1" not in body  # sources stripped
-    status, body, headers = http_get(page)
+    for _ in range(2):
+        status, body, headers = http_get(page)
+        if status == 503:
+            break
     assert status == 503 and headers["Retry-After"] == "60"
     assert "The course is full right now — please try again in a minute" in body
