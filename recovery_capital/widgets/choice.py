@@ -19,17 +19,17 @@ turned back into the previous value.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Sequence
 
-import anywidget
 import traitlets
+
+from .sync import SEND_VALUE_JS, BrowserValue
 
 __all__ = ["ChoiceGroup", "CheckboxGroup", "option_pairs"]
 
-log = logging.getLogger(__name__)
-
-_ESM = """
+_ESM = (
+    SEND_VALUE_JS
+    + """
 let counter = 0;
 
 function render({ model, el }) {
@@ -53,14 +53,12 @@ function render({ model, el }) {
     return value === "" ? [] : [value];
   };
 
-  function sendValue(input) {
+  function choose(input) {
     if (model.get("multiple")) {
-      const picked = [...list.querySelectorAll("input:checked")].map((i) => i.value);
-      model.set("value", picked);
+      sendValue(model, [...list.querySelectorAll("input:checked")].map((i) => i.value));
     } else if (input.checked) {
-      model.set("value", input.value);
+      sendValue(model, input.value);
     }
-    model.save_changes();
   }
 
   function showChecked() {
@@ -91,7 +89,7 @@ function render({ model, el }) {
       input.type = kind;
       input.name = name;
       input.value = option.value;
-      input.addEventListener("change", () => sendValue(input));
+      input.addEventListener("change", () => choose(input));
       const text = document.createElement("span");
       text.textContent = option.label;
       label.append(input, text);
@@ -113,6 +111,7 @@ function render({ model, el }) {
 
 export default { render };
 """
+)
 
 _CSS = """
 .rc-choice-group {
@@ -169,7 +168,7 @@ def option_pairs(options: Iterable[object]) -> list[tuple[str, str]]:
     return pairs
 
 
-class _ChoiceBase(anywidget.AnyWidget):
+class _ChoiceBase(BrowserValue):
     _esm = _ESM
     _css = _CSS
 
@@ -218,18 +217,6 @@ class _ChoiceBase(anywidget.AnyWidget):
     def label_of(self, value: str) -> str:
         """The label shown for ``value``."""
         return self._labels[value]
-
-    def set_state(self, sync_data: dict[str, object]) -> None:
-        """Apply an update from the browser; if a value was refused, show the browser the
-        value actually kept (a refusal that changes nothing sends no update by itself)."""
-        self._refused = False
-        super().set_state(sync_data)
-        if self._refused:
-            self.send_state("value")
-
-    def _refuse(self, what: object) -> None:
-        log.warning("ignored a choice that is not an option: %r", str(what)[:80])
-        self._refused = True
 
 
 class ChoiceGroup(_ChoiceBase):

@@ -16,12 +16,15 @@ sends.
 
 from __future__ import annotations
 
-import anywidget
 import traitlets
+
+from .sync import SEND_VALUE_JS, BrowserValue
 
 __all__ = ["TextField"]
 
-_ESM = """
+_ESM = (
+    SEND_VALUE_JS
+    + """
 let counter = 0;
 
 function render({ model, el }) {
@@ -42,10 +45,7 @@ function render({ model, el }) {
   const send = () => {
     clearTimeout(timer);
     timer = null;
-    if (box.value !== model.get("value")) {
-      model.set("value", box.value);
-      model.save_changes();
-    }
+    if (box.value !== model.get("value")) sendValue(model, box.value);
   };
   box.addEventListener("input", () => {
     if (timer === null) timer = setTimeout(send, 300);
@@ -75,6 +75,7 @@ function render({ model, el }) {
 
 export default { render };
 """
+)
 
 _CSS = """
 .rc-text-label { display: block; font-weight: 600; margin: 0.6em 0 0.25em; }
@@ -87,7 +88,7 @@ _CSS = """
 """
 
 
-class TextField(anywidget.AnyWidget):
+class TextField(BrowserValue):
     """Free text with a visible label; ``rows=1`` gives a one-line box."""
 
     _esm = _ESM
@@ -108,7 +109,10 @@ class TextField(anywidget.AnyWidget):
 
     @traitlets.validate("value")
     def _capped(self, proposal: traitlets.Bunch) -> str:
-        return proposal["value"][: self._cap]
+        value = proposal["value"]
+        if len(value) > self._cap:
+            self._refuse(f"{len(value)} characters")
+        return value[: self._cap]
 
     @staticmethod
     def count_words(text: str) -> int:

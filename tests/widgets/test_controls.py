@@ -10,6 +10,7 @@ from recovery_capital.widgets.base import DraftSaver
 from recovery_capital.widgets.choice import CheckboxGroup, ChoiceGroup
 from recovery_capital.widgets.html import element, markdown
 from recovery_capital.widgets.live import Refresher
+from recovery_capital.widgets.text import TextField
 
 
 class RecordingComm:
@@ -37,26 +38,58 @@ def from_browser(widget: Widget, **state):
     widget._handle_msg({"content": {"data": {"method": "update", "state": state}}})
 
 
+def chosen_in_browser(widget: Widget, value):
+    """Send a value the way the controls' JavaScript does: a custom message."""
+    content = {"event": "value", "value": value}
+    widget._handle_msg(
+        {"content": {"data": {"method": "custom", "content": content}}, "buffers": []}
+    )
+
+
+def test_a_value_from_the_page_is_applied_without_echoing_it_back():
+    group = ChoiceGroup("Stage?", [("a", "A"), ("b", "B")])
+    group.comm = RecordingComm()
+    seen = []
+    group.observe(lambda change: seen.append(change["new"]), names="value")
+    chosen_in_browser(group, "b")
+    assert group.value == "b" and seen == ["b"]
+    assert group.comm.sent == []
+
+
 def test_a_value_the_browser_invents_is_refused_and_the_browser_is_corrected():
     group = ChoiceGroup("Stage?", [("a", "A"), ("b", "B")])
     group.comm = RecordingComm()
-    from_browser(group, value="b")
-    assert group.value == "b" and group.comm.sent == []  # a valid echo is not sent back
-    from_browser(group, value="<script>")
+    chosen_in_browser(group, "b")
+    chosen_in_browser(group, "<script>")
     assert group.value == "b"
     assert group.comm.sent[-1]["state"] == {"value": "b"}
+    sent = len(group.comm.sent)
+    chosen_in_browser(group, 42)  # not even text
+    assert group.value == "b" and len(group.comm.sent) > sent
+    sent = len(group.comm.sent)
+    from_browser(group, value="<script>")  # an ordinary state update is checked the same way
+    assert group.value == "b" and len(group.comm.sent) > sent
+    assert all(message["state"] == {"value": "b"} for message in group.comm.sent)
+
+
+def test_an_overlong_text_is_cut_and_the_page_told():
+    field = TextField("Notes", max_chars=10)
+    field.comm = RecordingComm()
+    chosen_in_browser(field, "x" * 50)
+    assert field.value == "x" * 10
+    assert field.comm.sent[-1]["state"] == {"value": "x" * 10}
 
 
 def test_a_browser_cannot_widen_the_options_it_may_choose_from():
     group = ChoiceGroup("Stage?", [("a", "A")])
     from_browser(group, options=[{"value": "z", "label": "Z"}])
-    from_browser(group, value="z")
+    chosen_in_browser(group, "z")
     assert group.value == ""
 
 
 def test_checkbox_values_are_filtered_and_kept_in_option_order():
     group = CheckboxGroup("Pick", [("1", "one"), ("2", "two"), ("3", "three")])
-    from_browser(group, value=["3", "1", "1", "9"])
+    chosen_in_browser(group, ["3", "1", "1", "9"])
     assert group.value == ["1", "3"]
 
 
