@@ -18,6 +18,7 @@ Checked 3 content files, 2 notebooks.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from dataclasses import dataclass, field
 from typing import Literal
@@ -70,6 +71,17 @@ class CheckReport:
     def ok(self) -> bool:
         """True when nothing would stop the course working for trainees."""
         return not self.errors
+
+    def sort(self) -> None:
+        """Order findings by file (in the order files were first named), then by position."""
+        first = {name: i for i, name in reversed(list(enumerate(f.file for f in self.findings)))}
+
+        def position(finding: Finding) -> tuple[int, int]:
+            numbers = re.findall(r"\d+", finding.where)
+            place = int(numbers[0]) if numbers else finding.line
+            return first[finding.file], -1 if place is None else place
+
+        self.findings.sort(key=position)
 
     def add(self, finding: Finding) -> None:
         """Record ``finding`` unless the very same one is already recorded."""

@@ -52,6 +52,19 @@ class YamlLines:
         except yaml.YAMLError:
             self._root = None
 
+    def scalar_at(self, path: str) -> str | None:
+        """The text exactly as written at ``path``, when the whole path leads to a plain value.
+
+        >>> YamlLines("options: [Yes, 'No']\\n").scalar_at("options.0")
+        'Yes'
+        """
+        node: yaml.Node | None = self._root
+        parts = path.split(".") if path else []
+        while parts and node is not None:
+            node, _, used = _step(node, parts)
+            parts = parts[used:]
+        return node.value if isinstance(node, yaml.ScalarNode) and not parts else None
+
     def line_of(self, path: str) -> int | None:
         """1-based line for ``path``; the line of its deepest existing part; None for the whole
         file (an empty path) or unreadable YAML."""

@@ -53,6 +53,8 @@ FOLDER_KINDS = {cls.folder: kind for kind, cls in KINDS.items()}
 WHITE = "#ffffff"
 PAGE = "#fbfaf7"  # the course theme's page background
 TEMPLATE_COMMENT = "# template:"
+# Words YAML 1.1 turns into true/false, a common surprise in answer options ("Yes", "No").
+_YAML_BOOLEANS = {"yes", "no", "on", "off", "y", "n", "true", "false"}
 
 
 @dataclass
@@ -89,7 +91,8 @@ class _State:
 
     def settings_finding(self, path: str, message: str, severity: str = "error") -> None:
         line = self.settings_lines.line_of(path)
-        self.report.add(Finding(COURSE_FILE, line, message, severity))  # type: ignore[arg-type]
+        text = f"{path}: {message}"
+        self.report.add(Finding(COURSE_FILE, line, text, severity))  # type: ignore[arg-type]
 
 
 @contextmanager
@@ -113,13 +116,43 @@ def _read_text(path: Path) -> str:
         return ""
 
 
-def _problem_findings(
-    state: _State, path: Path, error: DefinitionError, lines: YamlLines | None = None
-) -> None:
-    lines = lines or YamlLines(_read_text(path))
-    for where, message in error.problems:
-        text = f"{where}: {message}" if where and not where.startswith("line ") else message
-        state.report.add(Finding(state.rel(path), lines.line_of(where), text))
+def _syntax_started(text: str) -> int | None:
+    """For a YAML syntax error reported where the file ends (an unclosed quote or bracket),
+    the line where the unclosed part starts."""
+    try:
+        yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        start, end = exc.context_mark, exc.problem_mark
+        if start is not None and end is not None and start.line != end.line:
+            return start.line + 1
+    except yaml.YAMLError:
+        pass
+    return None
+
+
+def _yaml_findings(relative: str, text: str, problems: list[tuple[str, str]]) -> list[Finding]:
+    """Findings for a YAML file's problems, each at its line."""
+    lines = YamlLines(text)
+    found = []
+    for where, message in problems:
+        line = lines.line_of(where)
+        if message.startswith("YAML syntax"):
+            started = _syntax_started(text)
+            if started is not None and started != line:
+                message += f" (it starts on line {started})"
+        elif where and not where.startswith("line "):
+            written = lines.scalar_at(where)
+            if written is not None and written.lower() in _YAML_BOOLEANS:
+                message += (f" (YAML reads {written} as true or false: put it in quotes, "
+                            f'"{written}")')  # fmt: skip
+            message = f"{where}: {message}"
+        found.append(Finding(relative, line, message))
+    return found
+
+
+def _problem_findings(state: _State, path: Path, error: DefinitionError) -> None:
+    for finding in _yaml_findings(state.rel(path), _read_text(path), error.problems):
+        state.report.add(finding)
 
 
 # --- course.yaml -----------------------------------------------------------------------------
@@ -131,9 +164,8 @@ def _load_settings(course: Path, report: CheckReport) -> tuple[CourseSettings, Y
     try:
         return load_course_settings(course), lines
     except DefinitionError as exc:
-        for where, message in exc.problems:
-            text = f"{where}: {message}" if where and not where.startswith("line ") else message
-            report.add(Finding(COURSE_FILE, lines.line_of(where), text))
+        for finding in _yaml_findings(COURSE_FILE, _read_text(path), exc.problems):
+            report.add(finding)
         return CourseSettings(title="(course.yaml could not be read)"), lines
 
 
@@ -211,7 +243,7 @@ def _check_instruments(state: _State) -> None:
         try:
             instrument = load_instrument_file(path)
         except DefinitionError as exc:
-            _problem_findings(state, path, exc, lines)
+            _problem_findings(state, path, exc)
             state.broken.add(path.resolve())
             continue
         if instrument.id != path.stem:
@@ -297,14 +329,14 @@ def _check_content(state: _State) -> None:
             content = load_content(path, kind=kind)
         except DefinitionError as exc:
             state.broken.add(path.resolve())
-            _problem_findings(state, path, exc, lines)
+            _problem_findings(state, path, exc)
             if kind == "scenario":
                 try:
                     data = yaml.safe_load(text)
                 except yaml.YAMLError:
                     data = None
                 extra = DefinitionError(str(path), _unreachable_nodes(data))
-                _problem_findings(state, path, extra, lines)
+                _problem_findings(state, path, extra)
             continue
         id_line = lines.line_of("id")
         first = by_id.get(content.id)
@@ -523,4 +555,5 @@ def check_course(
         _check_notebooks(state, notebooks, strip)
     if run and notebooks:
         _run_notebooks(state, notebooks, timeout, progress or (lambda message: None))
+    report.sort()
     return report
