@@ -33,7 +33,7 @@ from urllib.parse import parse_qs, urlencode
 if TYPE_CHECKING:  # pragma: no cover
     from .store import Store
 
-__all__ = ["Context", "current_context", "join_link", "running_under_voila"]
+__all__ = ["Context", "current_context", "join_link", "practice_context", "running_under_voila"]
 
 log = logging.getLogger(__name__)
 
@@ -172,6 +172,21 @@ def current_context(*, refresh: bool = False) -> Context:
 
             display(JoinPanel(_CURRENT))
     return _CURRENT
+
+
+def practice_context(store: Store | None = None, handle: str = "reader-1") -> Context:
+    """A context in the practice cohort: for trying an exercise out, and for examples.
+
+    Without ``store``, answers go to a throwaway in-memory store.
+
+    >>> ctx = practice_context()
+    >>> ctx.in_practice, ctx.handle
+    (True, 'reader-1')
+    """
+    from .store import Store
+
+    store = store if store is not None else Store("sqlite://")
+    return Context(store, Store.PRACTICE_CODE, store.join(Store.PRACTICE_CODE, handle))
 
 
 def join_link(cohort: str, handle: str) -> str:

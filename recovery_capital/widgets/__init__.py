@@ -19,7 +19,8 @@ class                         element
                               ``input[type=radio|checkbox]`` (selected label:
                               ``rc-choice-selected``)
 ``rc-progress``               "n of N answered"
-``rc-submit``                 the Submit button (also Join, Open dashboard, Say this)
+``rc-submit``                 the Submit button (also Join, Open dashboard, and the scenario's
+                              "Say this", which also has ``rc-say``)
 ``rc-reset``                  the Start again / Clear button
 ``rc-status-line``            the status line (inner ``p.rc-status[role=status]``, ``data-tone``)
 ``rc-feedback``               feedback / results area after submitting
@@ -28,13 +29,14 @@ class                         element
 ``rc-band``                   a band or stage label
 ``rc-meaning``                the plain-words meaning of a result
 ``rc-warning``                a provisional-scoring or other caution
+``rc-note``                   a reminder (e.g. scores are conversation starters)
 ``rc-chart``                  a chart image (``img.rc-chart`` with alt text)
 ``rc-correct`` /              an option or statement judged right / not the best answer
 ``rc-incorrect``
 ``rc-statement``              a TalkSorter statement (two ``rc-choice`` groups inside)
 ``rc-transcript``             BranchingScenario conversation so far (``rc-client``,
-                              ``rc-practitioner``)
-``rc-ending``                 a scenario ending
+                              ``rc-practitioner``, ``rc-tag``, ``rc-choice-feedback``)
+``rc-ending``                 a scenario ending (with ``rc-ending-good|mixed|poor``)
 ``rc-miti-summary``           the MITI-style summary of a scenario path
 ``rc-ruler``                  one ruler (a 0-10 ``rc-choice`` group) with ``rc-follow-up`` text
                               fields
@@ -44,8 +46,11 @@ class                         element
 ``rc-join``                   the join panel: ``rc-join-code``, ``rc-join-handle``,
                               ``rc-suggest``, ``rc-join-where``
 ``rc-dashboard``              the trainer dashboard: ``rc-trainer-code``, ``rc-trainer-key``,
-                              ``rc-dashboard-counts``, ``rc-activity``, ``rc-moderation``,
-                              ``rc-approve``, ``rc-hide``, ``rc-open``, ``rc-reveal``
+                              ``rc-dashboard-header``, ``rc-dashboard-counts``, ``rc-activity``
+                              (one per poll or activity), ``rc-open``, ``rc-reveal``,
+                              ``rc-moderation`` > ``rc-moderation-item`` (``rc-approve``,
+                              ``rc-hide``), ``rc-shown-to-group``, ``rc-export``,
+                              ``rc-download``
 ``rc-unavailable``            shown instead of an exercise whose content could not be loaded
 ============================  =====================================================================
 """

@@ -373,12 +373,18 @@ def _unavailable(exc: Exception) -> w.Widget:
         what = element("p", f"The exercise file {exc.source} needs fixing:")
     else:
         details, what = "", element("p", "It will be back once the problem is fixed.")
-    return w.HTML(
-        join(
-            [
-                element("p", "This exercise can't be shown right now. Please tell your trainer."),
-                what,
-                details,
-            ]
+    return (
+        w.HTML(
+            join(
+                [
+                    element(
+                        "p", "This exercise can't be shown right now. Please tell your trainer."
+                    ),
+                    what,
+                    details,
+                ]
+            )
         )
-    ).add_class("rc-unavailable")
+        .add_class("rc-unavailable")
+        .add_class("rc-exercise")
+    )

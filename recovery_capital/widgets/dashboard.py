@@ -117,6 +117,14 @@ class TrainerDashboard:
 
     ``code`` fills in the join code; ``store`` and ``course`` (the course folder) default to the
     configured store and the course this notebook belongs to.
+
+    >>> from recovery_capital.store import Store
+    >>> store = Store("sqlite://")
+    >>> cohort = store.create_cohort("Tuesday group")
+    >>> board = TrainerDashboard(cohort.code, store=store, course="/nonexistent")
+    >>> board.key_field.value = cohort.trainer_key
+    >>> board.open(), "0 people have joined" in board.header.value
+    (True, True)
     """
 
     def __init__(

@@ -64,7 +64,18 @@ def _question_feedback(number: int, question: QuizQuestion, chosen: set[int]) ->
 
 
 class KnowledgeCheck(Exercise):
-    """A quiz from ``assets/content/quizzes/`` (``kind: quiz``)."""
+    """A quiz from ``assets/content/quizzes/`` (``kind: quiz``).
+
+    >>> from recovery_capital.content import parse_content
+    >>> from recovery_capital.course import practice_context
+    >>> quiz = KnowledgeCheck(parse_content({"kind": "quiz", "id": "m1-q", "title": "Words",
+    ...     "questions": [{"id": "a", "prompt": "Which is person-first?", "options": [
+    ...         {"text": "a person who injects drugs", "correct": True, "feedback": "Yes."},
+    ...         {"text": "an injector", "feedback": "A label."}]}]}), context=practice_context())
+    >>> quiz.controls["a"].value = "0"
+    >>> quiz.submit(), "1 of 1" in quiz.feedback.value
+    (True, True)
+    """
 
     kind = "quiz"
     content: QuizContent

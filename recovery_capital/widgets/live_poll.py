@@ -90,7 +90,17 @@ def poll_results_html(
 
 
 class LivePoll(Exercise):
-    """A poll from ``assets/content/polls/`` (``kind: poll``)."""
+    """A poll from ``assets/content/polls/`` (``kind: poll``).
+
+    >>> from recovery_capital.content import parse_content
+    >>> from recovery_capital.course import practice_context
+    >>> poll = LivePoll(parse_content({"kind": "poll", "id": "m1-p", "title": "P",
+    ...     "question": "Which?", "options": ["Coping", "Company"]}),
+    ...     context=practice_context())   # in practice the poll is always open
+    >>> poll.choice.value = "0"
+    >>> poll.submit(), "1 of 1 person (100%)" in poll.results.value
+    (True, True)
+    """
 
     kind = "poll"
     submit_label = "Send my answer"

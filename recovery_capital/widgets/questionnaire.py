@@ -75,7 +75,15 @@ def write_items(groups: Mapping[str, ChoiceGroup], values: Mapping[str, Any]) ->
 
 
 class Questionnaire(Exercise):
-    """A scored questionnaire (BARC-10, URICA, SOCRATES, RCQ, AUDIT, DAST-10, ...)."""
+    """A scored questionnaire (BARC-10, URICA, SOCRATES, RCQ, AUDIT, DAST-10, ...).
+
+    >>> from recovery_capital.course import practice_context
+    >>> dast = Questionnaire("dast10", context=practice_context())
+    >>> for group in dast.items.values():
+    ...     group.value = "0"
+    >>> dast.submit(), 'class="rc-band"' in dast.feedback.value
+    (True, True)
+    """
 
     kind = "instrument"
     content: Instrument

@@ -30,7 +30,16 @@ SHARE_OPTIONS = [
 
 
 class Reflection(Exercise):
-    """A reflection from ``assets/content/reflections/`` (``kind: reflection``)."""
+    """A reflection from ``assets/content/reflections/`` (``kind: reflection``).
+
+    >>> from recovery_capital.content import parse_content
+    >>> from recovery_capital.course import practice_context
+    >>> note = Reflection(parse_content({"kind": "reflection", "id": "m1-r", "title": "R",
+    ...     "prompt": "What do you notice?"}), context=practice_context())
+    >>> note.text.value = "I notice <b>judgement</b>."
+    >>> note.submit(), "&lt;b&gt;judgement" in note.feedback.value
+    (True, True)
+    """
 
     kind = "reflection"
     submit_label = "Save my reflection"

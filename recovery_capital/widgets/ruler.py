@@ -26,7 +26,17 @@ __all__ = ["Ruler"]
 
 
 class Ruler(Exercise):
-    """Rulers from ``assets/content/rulers/`` (``kind: ruler``)."""
+    """Rulers from ``assets/content/rulers/`` (``kind: ruler``).
+
+    >>> from recovery_capital.content import parse_content
+    >>> from recovery_capital.course import practice_context
+    >>> ruler = Ruler(parse_content({"kind": "ruler", "id": "m3-r", "title": "R",
+    ...     "rulers": [{"id": "importance", "question": "How important?"}]}),
+    ...     context=practice_context())
+    >>> ruler.scales["importance"].value = "7"
+    >>> ruler.submit(), "Why 7 and not 6?" in ruler.feedback.value
+    (True, True)
+    """
 
     kind = "ruler"
     content: RulerContent

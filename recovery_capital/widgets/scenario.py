@@ -73,7 +73,20 @@ def walk(scenario: ScenarioContent, path: list[Any]) -> list[tuple[str, int]]:
 
 
 class BranchingScenario(Exercise):
-    """A scenario from ``assets/content/scenarios/`` (``kind: scenario``)."""
+    """A scenario from ``assets/content/scenarios/`` (``kind: scenario``).
+
+    >>> from recovery_capital.content import parse_content
+    >>> from recovery_capital.course import practice_context
+    >>> talk = BranchingScenario(parse_content({"kind": "scenario", "id": "m4-s", "title": "Jo",
+    ...     "client": {"name": "Jo", "summary": "Jo."}, "start": "a",
+    ...     "nodes": {"a": {"client": "Hi.", "choices": [
+    ...                 {"text": "What brings you?", "tag": "open_question", "next": "b"}]},
+    ...               "b": {"client": "Thanks.", "ending": True, "outcome": "good"}}}),
+    ...     context=practice_context())
+    >>> talk.choices.value = "0"
+    >>> talk.say(), talk.finished, "rc-miti-summary" in talk.feedback.value
+    (True, True, True)
+    """
 
     kind = "scenario"
     announce_drafts = False  # the status line reads out the client's reply instead

@@ -61,7 +61,19 @@ def talk_agreement(
 
 
 class TalkSorter(Exercise):
-    """A talk sort from ``assets/content/talk/`` (``kind: talk_sort``)."""
+    """A talk sort from ``assets/content/talk/`` (``kind: talk_sort``).
+
+    >>> from recovery_capital.content import parse_content
+    >>> from recovery_capital.course import practice_context
+    >>> sorter = TalkSorter(parse_content({"kind": "talk_sort", "id": "m4-t", "title": "Dan",
+    ...     "statements": [{"id": "s1", "text": "I want to stop.", "talk": "change",
+    ...                     "category": "desire", "explanation": "A wish."}]}),
+    ...     context=practice_context())
+    >>> talk, kind = sorter.sorting["s1"]
+    >>> talk.value, kind.value = "change", "desire"
+    >>> sorter.submit(), 'class="rc-correct"' in sorter.feedback.value
+    (True, True)
+    """
 
     kind = "talk_sort"
     content: TalkSortContent

@@ -58,7 +58,18 @@ def agreement(mine: Mapping[str, float], reference: Mapping[str, float]) -> dict
 
 
 class VignetteRating(Exercise):
-    """A vignette from ``assets/content/vignettes/`` (``kind: vignette``)."""
+    """A vignette from ``assets/content/vignettes/`` (``kind: vignette``).
+
+    >>> from recovery_capital.content import parse_content
+    >>> from recovery_capital.course import practice_context
+    >>> rating = VignetteRating(parse_content({"kind": "vignette", "id": "m3-v", "title": "Jo",
+    ...     "person": {"name": "Jo"}, "story": "Jo is fictional.", "rate": {"stage": True},
+    ...     "reference": {"stage": {"value": "preparation", "reasoning": "Jo has a plan."}}}),
+    ...     context=practice_context())
+    >>> rating.stage.value = "action"
+    >>> rating.submit(), "Jo has a plan." in rating.feedback.value
+    (True, True)
+    """
 
     kind = "vignette"
     submit_label = "Compare with the reference"
