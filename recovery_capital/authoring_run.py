@@ -131,7 +131,8 @@ def run_notebook(
             execution = client.async_execute(env=env, stderr=subprocess.DEVNULL)
             asyncio.run(asyncio.wait_for(execution, timeout))
         except CellExecutionError as exc:
-            reason = f"{exc.ename}: {exc.evalue}" if exc.ename else _last_line(str(exc))
+            value = " ".join(str(exc.evalue).split())  # one line, however the error is laid out
+            reason = f"{exc.ename}: {value}" if exc.ename else _last_line(str(exc))
             return result(False, current["cell"] or None, reason)
         except (CellTimeoutError, DeadKernelError, asyncio.TimeoutError, TimeoutError) as exc:
             # Cancelling a run at the time limit can surface as a dead kernel: the clock decides.

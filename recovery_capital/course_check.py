@@ -536,13 +536,14 @@ def check_course(
     seconds; ``strip=True`` clears saved outputs instead of reporting them.
 
     >>> report = check_course("/nonexistent", run=False)
-    >>> [f.message for f in report.errors]
-    ['/nonexistent is not a folder']
+    >>> [(f.file, f.message[:15]) for f in report.errors]
+    [('/nonexistent', 'is not a folder')]
     """
     course = Path(course_dir)
     report = CheckReport()
     if not course.is_dir():
-        report.add(Finding(str(course), None, f"{course} is not a folder"))
+        report.add(Finding(str(course), None, "is not a folder: give the course folder, the "
+                           "one holding course.yaml, modules/ and assets/"))  # fmt: skip
         return report
     settings, lines = _load_settings(course, report)
     state = _State(course, report, settings, lines)
