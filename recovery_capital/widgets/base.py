@@ -229,11 +229,11 @@ class Exercise:
         if problem:
             self.status.show(problem, "warning")
             return False
-        outcome = self._evaluate(answers)
-        self.feedback.value = outcome.feedback
         if answers == self._submitted:
             self.status.show(SAVED, "ok")  # a second click on unchanged answers stores nothing
             return True
+        outcome = self._evaluate(answers)
+        self.feedback.value = outcome.feedback
         ctx = self._ctx
         self._drafts.cancel()
         try:

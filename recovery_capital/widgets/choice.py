@@ -25,7 +25,7 @@ import traitlets
 
 from .sync import SEND_VALUE_JS, BrowserValue
 
-__all__ = ["ChoiceGroup", "CheckboxGroup", "option_pairs"]
+__all__ = ["ChoiceGroup", "CheckboxGroup", "option_pairs", "value_text"]
 
 _ESM = (
     SEND_VALUE_JS
@@ -145,6 +145,17 @@ _CSS = """
 """
 
 
+def value_text(value: object) -> str:
+    """How an option value travels to and from the page: whole numbers without ``.0``.
+
+    >>> value_text(2.0), value_text(0.5), value_text("yes")
+    ('2', '0.5', 'yes')
+    """
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value)
+
+
 def option_pairs(options: Iterable[object]) -> list[tuple[str, str]]:
     """Normalise options to ``(value, label)`` pairs of strings.
 
@@ -159,9 +170,7 @@ def option_pairs(options: Iterable[object]) -> list[tuple[str, str]]:
             value, label = option
         else:
             value = label = option
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        pairs.append((str(value), str(label)))
+        pairs.append((value_text(value), str(label)))
     values = [value for value, _ in pairs]
     if len(set(values)) != len(values):
         raise ValueError(f"option values must differ: {values}")

@@ -23,7 +23,7 @@ from ..content import (
     VignetteContent,
 )
 from .html import Safe, element, join
-from .live_poll import poll_counts, poll_results_html
+from .live_poll import people, poll_counts, poll_results_html
 
 __all__ = ["activity_view"]
 
@@ -35,10 +35,6 @@ def _chart(chart: Any) -> Safe:
 def _numbers(scores: Sequence[Any], key: str) -> list[float]:
     values = [s.get(key) for s in scores if isinstance(s, Mapping)]
     return [float(v) for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
-
-
-def _people(count: int) -> str:
-    return f"{count} {'person' if count == 1 else 'people'}"
 
 
 def activity_view(
@@ -74,7 +70,7 @@ def activity_view(
         return _scenario_view(scores)
     if isinstance(content, RulerContent):
         return _ruler_view(content, scores)
-    return element("p", f"{_people(len(answers))} answered.")
+    return element("p", f"{people(len(answers))} answered.")
 
 
 def _questionnaire_view(
@@ -111,7 +107,7 @@ def _questionnaire_view(
             element(
                 "ul",
                 [
-                    element("li", element("span", band, cls="rc-band"), f": {_people(n)}")
+                    element("li", element("span", band, cls="rc-band"), f": {people(n)}")
                     for band, n in bands.most_common()
                 ],
             )
@@ -149,7 +145,7 @@ def _quiz_view(scores: Sequence[Any]) -> Safe:
         [
             element(
                 "p",
-                f"{everything} of {_people(len(scores))} got every question in the "
+                f"{everything} of {people(len(scores))} got every question in the "
                 "way the course suggests.",
             ),
             _chart(
@@ -186,21 +182,21 @@ def _vignette_view(
                 [
                     element(
                         "li",
-                        f"{stage.capitalize()}: {_people(n)}",
+                        f"{stage.capitalize()}: {people(n)}",
                         " (the reference)" if stage == reference else "",
                     )
                     for stage, n in stages.most_common()
                 ],
             )
         )
-    return join(parts) or element("p", f"{_people(len(answers))} answered.")
+    return join(parts) or element("p", f"{people(len(answers))} answered.")
 
 
 def _talk_view(scores: Sequence[Any]) -> Safe:
     talk = _numbers(scores, "talk_agreement")
     kind = _numbers(scores, "category_agreement")
     if not talk:
-        return element("p", f"{_people(len(scores))} answered.")
+        return element("p", f"{people(len(scores))} answered.")
     return element(
         "p",
         f"On average the group sorted {mean(talk):.0%} of statements to the same side as the "
@@ -215,7 +211,7 @@ def _scenario_view(scores: Sequence[Any]) -> Safe:
         element(
             "ul",
             [
-                element("li", f"{str(outcome).capitalize()} ending: {_people(n)}")
+                element("li", f"{str(outcome).capitalize()} ending: {people(n)}")
                 for outcome, n in endings.most_common()
             ],
         )

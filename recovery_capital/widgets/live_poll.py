@@ -30,6 +30,13 @@ OPEN = "The poll is open: choose and press Send my answer."
 CLOSED = "The poll is closed."
 
 
+def people(count: int) -> str:
+    """>>> people(1), people(3)
+    ('1 person', '3 people')
+    """
+    return f"{count} {'person' if count == 1 else 'people'}"
+
+
 def poll_counts(poll: PollContent, answers: Sequence[Mapping[str, Any]]) -> list[int]:
     """How many people chose each option, from each person's latest answers.
 
@@ -49,7 +56,7 @@ def poll_counts(poll: PollContent, answers: Sequence[Mapping[str, Any]]) -> list
 
 
 def poll_results_html(
-    poll: PollContent, counts: list[int], people: int, mine: Sequence[int] = ()
+    poll: PollContent, counts: list[int], total: int, mine: Sequence[int] = ()
 ) -> Safe:
     """The group result as text and bars (the words carry every number; the bars repeat them).
 
@@ -59,18 +66,17 @@ def poll_results_html(
     >>> "1 of 2 people (50%)" in poll_results_html(poll, [1, 1], 2)
     True
     """
-    if people == 0:
+    if total == 0:
         return element("p", "No answers yet.", cls="rc-poll-results")
     rows = []
     for index, (option, count) in enumerate(zip(poll.options, counts, strict=True)):
-        share = count / people
+        share = count / total
         yours = " (your answer)" if index in mine else ""
         rows.append(
             element(
                 "li",
                 element("span", option, cls="rc-poll-option"),
-                f": {count} of {people} {'person' if people == 1 else 'people'} ({share:.0%})"
-                f"{yours} ",
+                f": {count} of {people(total)} ({share:.0%}){yours} ",
                 element(
                     "span",
                     cls="rc-bar",

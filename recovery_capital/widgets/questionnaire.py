@@ -22,17 +22,13 @@ from ..course import Context
 from ..definitions import Instrument, load_instrument
 from ..scoring import ScoreResult, score
 from .base import Exercise, Outcome
-from .choice import ChoiceGroup
+from .choice import ChoiceGroup, value_text
 from .html import element, join, markdown
 from .results import pick_chart, result_html
 
 __all__ = ["Questionnaire", "item_groups", "read_items", "write_items"]
 
 CONTEXT_KEY = "_context"  # where a draft keeps answers about the respondent (e.g. sex)
-
-
-def _value_text(value: float) -> str:
-    return f"{value:g}"
 
 
 def item_groups(inst: Instrument) -> dict[str, ChoiceGroup]:
@@ -45,7 +41,7 @@ def item_groups(inst: Instrument) -> dict[str, ChoiceGroup]:
     """
     groups = {}
     for number, item in enumerate(inst.items, start=1):
-        options = [(_value_text(o.value), o.label) for o in item.options or ()]
+        options = [(o.value, o.label) for o in item.options or ()]
         group = ChoiceGroup(
             f"{number}. {item.prompt}",
             options,
@@ -71,7 +67,7 @@ def write_items(groups: Mapping[str, ChoiceGroup], values: Mapping[str, Any]) ->
     for item_id, group in groups.items():
         value = values.get(item_id)
         if isinstance(value, int | float) and not isinstance(value, bool):
-            group.value = _value_text(float(value))
+            group.value = value_text(float(value))
 
 
 class Questionnaire(Exercise):
