@@ -65,7 +65,7 @@ class ServeError(RecoveryCapitalError):
 
 @dataclass(frozen=True)
 class Session:
-    """The cohort this run serves. ``trainer_key`` is known only when just created or given."""
+    """The cohort this run serves. ``trainer_key`` is known only when the cohort was just made."""
 
     code: str
     name: str | None
@@ -106,9 +106,6 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--cohort", help="join code of an existing cohort to serve")
     parser.add_argument("--cohort-name", help="name for the new cohort when --cohort is not given")
-    parser.add_argument(
-        "--trainer-key", help="the cohort's trainer key, to include it in the trainer link"
-    )
     parser.add_argument(
         "--workshop",
         metavar="MODULE",
@@ -221,16 +218,14 @@ def check_port_free(host: str, port: int) -> None:
             raise ServeError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
 
-def open_session(settings: Settings, trainer_key: str | None = None) -> Session:
+def open_session(settings: Settings) -> Session:
     """Reuse ``settings.cohort`` (which must exist) or create a new cohort in the store."""
     from .store import Store
 
     with Store(settings.store_url) as store:
         if settings.cohort:
             info = store.cohort(settings.cohort)
-            if trainer_key and not store.verify_trainer_key(info.code, trainer_key):
-                raise ServeError(f"that trainer key does not belong to cohort {info.code}.")
-            return Session(code=info.code, name=info.name, trainer_key=trainer_key, created=False)
+            return Session(code=info.code, name=info.name, trainer_key=None, created=False)
         name = settings.cohort_name or f"Workshop {time.strftime('%Y-%m-%d %H:%M')}"
         created = store.create_cohort(name)
     return Session(
@@ -247,7 +242,8 @@ def format_links(settings: Settings, session: Session) -> str:
     The course is being served.
       Trainees open:   http://127.0.0.1:9000/?cohort=K7P2Q
       Join code:       K7P2Q  (cohort "Spring")
-      Trainer opens:   http://127.0.0.1:9000/voila/render/modules/trainer/dashboard.ipynb?cohort=K7P2Q&key=AAAA-BBBB
+      Trainer opens:   http://127.0.0.1:9000/voila/render/modules/trainer/dashboard.ipynb
+                       and types the join code and the trainer key there.
       Trainer key:     AAAA-BBBB
                        Shown only this once: keep it safe. It opens the dashboard.
     Press Ctrl+C to stop the server.
@@ -260,14 +256,9 @@ def format_links(settings: Settings, session: Session) -> str:
         lines.append(f"  Workshop module: {module_url}")
     named = f'  (cohort "{session.name}")' if session.name else ""
     lines.append(f"  Join code:       {session.code}{named}")
-    dashboard = "voila/render/" + DASHBOARD_NOTEBOOK
-    if session.trainer_key:
-        trainer_query = urlencode({"cohort": session.code, "key": session.trainer_key})
-        lines.append(f"  Trainer opens:   {settings.url(dashboard, trainer_query)}")
-    else:
-        lines.append(
-            f"  Trainer opens:   {settings.url(dashboard, cohort_query)}&key=YOUR-TRAINER-KEY"
-        )
+    dashboard = settings.url("voila/render/" + DASHBOARD_NOTEBOOK)
+    lines.append(f"  Trainer opens:   {dashboard}")
+    lines.append(" " * 19 + "and types the join code and the trainer key there.")
     if session.created and session.trainer_key:
         lines.append(f"  Trainer key:     {session.trainer_key}")
         lines.append(" " * 19 + "Shown only this once: keep it safe. It opens the dashboard.")
@@ -325,7 +316,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         settings = load_settings(_cli_values(args), os.environ)
         check_port_free(settings.host, settings.port)
-        session = open_session(settings, getattr(args, "trainer_key", None))
+        session = open_session(settings)
     except (SettingsError, ServeError, StoreError) as exc:
         print(f"recovery-capital serve: {exc}", file=sys.stderr)
         return 2

@@ -380,10 +380,8 @@ def test_open_session_creates_or_reuses_a_cohort(course: Path, tmp_path: Path) -
     reuse = load_settings(
         {"course_dir": str(course), "store_url": url, "cohort": created.code.lower()}, {}, {}
     )
-    reused = serve.open_session(reuse, trainer_key=created.trainer_key)
-    assert (reused.code, reused.created) == (created.code, False)
-    with pytest.raises(serve.ServeError, match="trainer key does not belong"):
-        serve.open_session(reuse, trainer_key="WRNG-KEYS-ABCD-EFGH")
+    reused = serve.open_session(reuse)
+    assert (reused.code, reused.created, reused.trainer_key) == (created.code, False, None)
     unknown = load_settings(
         {"course_dir": str(course), "store_url": url, "cohort": "ZZZZZ"}, {}, {}
     )
@@ -394,10 +392,12 @@ def test_open_session_creates_or_reuses_a_cohort(course: Path, tmp_path: Path) -
 def test_links_show_the_trainer_key_only_when_just_created(course: Path) -> None:
     settings = load_settings({"course_dir": str(course), "workshop": "2"}, {}, {})
     fresh = serve.format_links(settings, serve.Session("K7P2Q", "Spring", "AAAA-BBBB", True))
-    assert "?cohort=K7P2Q" in fresh and "key=AAAA-BBBB" in fresh and "Shown only this once" in fresh
+    assert "?cohort=K7P2Q" in fresh and "Trainer key:     AAAA-BBBB" in fresh
+    assert "Shown only this once" in fresh and "key=" not in fresh  # keys stay out of URLs
     assert "voila/render/modules/02-recovery-capital.ipynb?cohort=K7P2Q" in fresh
+    assert "/voila/render/modules/trainer/dashboard.ipynb\n" in fresh
     reused = serve.format_links(settings, serve.Session("K7P2Q", "Spring", None, False))
-    assert "AAAA" not in reused and "key=YOUR-TRAINER-KEY" in reused
+    assert "AAAA" not in reused and "Trainer key" not in reused
 
 
 # ---------------------------------------------------------------- one real server

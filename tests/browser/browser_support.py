@@ -60,12 +60,8 @@ class CourseServer:
         suffix = f"?{urlencode(query)}" if query else ""
         return f"{self.base_url}voila/render/{notebook}{suffix}"
 
-    def dashboard_url(self, key: str | None = None, cohort: str | None = None) -> str:
-        return self.module_url(
-            "modules/trainer/dashboard.ipynb",
-            cohort=cohort or self.cohort,
-            key=self.trainer_key if key is None else key,
-        )
+    def dashboard_url(self) -> str:
+        return self.module_url("modules/trainer/dashboard.ipynb")
 
 
 def start_server(
@@ -127,6 +123,16 @@ def wait_until_rendered(page) -> None:
     page.wait_for_selector("#rc-main", state="visible")
     page.wait_for_function("() => !document.getElementById('loading')")
     page.wait_for_load_state("networkidle")
+
+
+def open_dashboard(page, server: CourseServer, key: str | None = None) -> None:
+    """Open the trainer dashboard and sign in with the join code and (by default) the key."""
+    page.goto(server.dashboard_url())
+    wait_until_rendered(page)
+    login = page.locator(".rc-dashboard-login")
+    login.locator(".rc-trainer-code input").fill(server.cohort)
+    login.locator(".rc-trainer-key input").fill(server.trainer_key if key is None else key)
+    login.locator(".rc-submit").click()
 
 
 def slug(text: str) -> str:

@@ -50,8 +50,8 @@ def course_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CourseSe
         cohort = store.create_cohort("Browser test cohort")
         other = store.create_cohort("Another cohort")
     process, base_url, banner = start_server(
-        REPO, store_url, "--cohort", cohort.code, "--trainer-key", cohort.trainer_key,
-        "--max-kernels", "30", log_path=tmp / "server.log",
+        REPO, store_url, "--cohort", cohort.code, "--max-kernels", "30",
+        log_path=tmp / "server.log",
     )  # fmt: skip
     try:
         yield CourseServer(

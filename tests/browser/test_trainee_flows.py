@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import time
 
-from browser_support import find_module, wait_until_rendered
+import yaml
+from browser_support import REPO, find_module, open_dashboard, wait_until_rendered
 
 import recovery_capital as rc
 
@@ -48,6 +49,7 @@ def test_barc10_by_keyboard_shows_score_band_chart_and_comes_back(course_server,
     wait_until_rendered(page)
     exercise = questionnaire(page)
     items = exercise.locator(".rc-item")
+    items.locator("input").first.wait_for()
     assert items.count() >= 10
     for position, value in enumerate(BARC10_ANSWERS):
         answer_choice_by_keyboard(page, items.nth(position), value - 1)
@@ -97,18 +99,18 @@ def test_branching_scenario_reaches_an_ending_with_a_miti_summary(course_server,
     assert summary.is_visible() and summary.locator(".rc-score").count() >= 1
 
 
-def activity_row(dashboard, activity_id: str):
-    return dashboard.locator(".rc-activity").filter(has_text=activity_id).first
+def activity_row(dashboard, content_file: str):
+    """The dashboard's row for one activity, found by the title in its content file."""
+    title = yaml.safe_load((REPO / content_file).read_text(encoding="utf-8"))["title"]
+    return dashboard.locator(".rc-activity").filter(has_text=title).first
 
 
 def test_live_poll_three_trainees_dashboard_and_reveal(course_server, new_page, dialogs) -> None:
     trainer = new_page()
-    trainer.goto(course_server.dashboard_url())
-    wait_until_rendered(trainer)
+    open_dashboard(trainer, course_server)
     dashboard = trainer.locator(".rc-dashboard")
-    dashboard.wait_for()
-    poll_id = "m1-poll-why-use"
-    row = activity_row(dashboard, poll_id)
+    dashboard.locator(".rc-dashboard-counts").wait_for()
+    row = activity_row(dashboard, "assets/content/polls/m1-poll-why-use.yaml")
     row.locator(".rc-open").click()
 
     module = find_module("01")
@@ -157,10 +159,9 @@ def test_live_poll_three_trainees_dashboard_and_reveal(course_server, new_page, 
 
 def test_dashboard_refuses_a_wrong_trainer_key(course_server, new_page) -> None:
     page = new_page()
-    page.goto(course_server.dashboard_url(key="WRNG-KEYS-ABCD-EFGH"))
-    wait_until_rendered(page)
-    main = page.locator("#rc-main")
-    assert "key" in main.inner_text().lower()
+    open_dashboard(page, course_server, key="WRNG-KEYS-ABCD-EFGH")
+    status = page.locator(".rc-dashboard .rc-status")
+    status.filter(has_text="trainer key").first.wait_for()
     assert page.locator(".rc-dashboard-counts").count() == 0
     assert page.locator(".rc-activity").count() == 0
 
