@@ -160,7 +160,7 @@ class Exercise:
         self.submit_button.on_click(self._guarded(lambda _: self.submit()))
         self.reset_button.on_click(self._guarded(lambda _: self.reset()))
         self.context.on_switch(self._guarded(self._after_switch))
-        self.restore()
+        self._guarded(self.restore)()  # stale saved answers must not break the page
 
     # -- hooks for subclasses ---------------------------------------------------------
 

@@ -173,3 +173,15 @@ def test_a_retry_after_a_lost_reply_reuses_the_request_id_and_stores_once(contex
     monkeypatch.undo()
     assert quiz.submit() is True
     assert len(context.store.responses(context.cohort, "m1-words")) == 1
+
+
+def test_saved_answers_that_break_the_exercise_leave_a_working_page(context, monkeypatch):
+    context.store.save_draft(context.cohort, context.handle, "m1-words", {"person-first": [0]})
+
+    def broken(self, answers):
+        raise KeyError("stale")
+
+    monkeypatch.setattr(KnowledgeCheck, "_write", broken)
+    quiz = KnowledgeCheck(QUIZ, context=context)
+    assert quiz.error is None and quiz.status.tone == "error"
+    assert quiz.status.text.startswith("Something went wrong on our side.")
