@@ -7,12 +7,14 @@ instrument and its version so the trainer dashboard can summarise the cohort. Co
 instruments (``assets/content/instruments/``) are found by id too.
 
 By default the activity id is the instrument id; give ``activity_id="m7-selfcheck"`` when the
-same instrument is used twice in a course (e.g. a self-check at the start and the end).
+same instrument is used twice in a course (e.g. a self-check at the start and the end), and
+``compare_with="m1-selfcheck"`` to show the trainee's earlier scores beside the new ones.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 import ipywidgets as w
@@ -24,7 +26,7 @@ from ..scoring import ScoreResult, score
 from .base import Exercise, Outcome
 from .choice import ChoiceGroup, value_text
 from .html import element, join, markdown
-from .results import pick_chart, result_html
+from .results import comparison_html, pick_chart, result_html
 
 __all__ = ["Questionnaire", "item_groups", "read_items", "write_items"]
 
@@ -90,10 +92,12 @@ class Questionnaire(Exercise):
         *,
         activity_id: str | None = None,
         intro: str = "",
+        compare_with: str | None = None,
         context: Context | None = None,
     ) -> None:
         self._chosen_activity_id = activity_id
         self._intro = intro
+        self._compare_with = compare_with
         super().__init__(instrument, context=context)
 
     # -- building -----------------------------------------------------------------------
@@ -192,12 +196,25 @@ class Questionnaire(Exercise):
     def _evaluate(self, answers: Mapping[str, Any]) -> Outcome:
         result = self._result(answers)
         html = result_html(self.content, result, chart=pick_chart(self.content, result))
+        earlier = self._earlier()
+        if earlier is not None:
+            html = join([html, comparison_html(self.content, *earlier, result.scales)])
         _, about = self._split(answers)
         return Outcome(
             html,
             # The store scores the answers again and records the instrument's version itself.
             store_kwargs={"instrument": self.content.id, "context": about or None},
         )
+
+    def _earlier(self) -> tuple[dict[str, Any], datetime] | None:
+        """The scale scores and time of the submission named by ``compare_with``, if any."""
+        if not self._compare_with:
+            return None
+        ctx = self._ctx
+        latest = ctx.store.latest(ctx.cohort, ctx.handle, self._compare_with)
+        if latest is None or not latest.submitted or not isinstance(latest.scores, Mapping):
+            return None
+        return dict(latest.scores.get("scales") or {}), latest.time
 
     def _stored_answers(self, answers: Mapping[str, Any], outcome: Outcome) -> dict[str, Any]:
         return self._split(answers)[0]

@@ -19,6 +19,8 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from .html import Safe, element, join
@@ -28,7 +30,14 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..definitions import Instrument, Scale
     from ..scoring import ScoreResult
 
-__all__ = ["CONVERSATION_NOTE", "result_html", "pick_chart", "item_range", "scale_range"]
+__all__ = [
+    "CONVERSATION_NOTE",
+    "comparison_html",
+    "item_range",
+    "pick_chart",
+    "result_html",
+    "scale_range",
+]
 
 CONVERSATION_NOTE = (
     "Scores are conversation starters, not verdicts. Talk a result through with the person: "
@@ -181,3 +190,58 @@ def pick_chart(inst: Instrument, result: ScoreResult) -> Chart | None:
         vmax=high,
         title=f"{title}: scores",
     )
+
+
+def comparison_html(
+    inst: Instrument,
+    earlier: Mapping[str, float | None],
+    earlier_time: datetime,
+    now: Mapping[str, float | None],
+) -> Safe:
+    """Earlier and current scale scores side by side, with a line chart of the change.
+
+    >>> from datetime import datetime, timezone
+    >>> import recovery_capital as rc
+    >>> inst = rc.load_instrument("barc10")
+    >>> html = comparison_html(inst, {"total": 38.0}, datetime(2027, 3, 1, tzinfo=timezone.utc),
+    ...                        {"total": 44.0})
+    >>> "38" in html and "+6" in html and "Line chart" in html
+    True
+    """
+    from .. import charts
+
+    rows = []
+    series = {}
+    moment = datetime.now(timezone.utc)
+    for scale in inst.scales:
+        before, after = earlier.get(scale.id), now.get(scale.id)
+        change = "" if before is None or after is None else f"{after - before:+g}"
+        rows.append(
+            element(
+                "tr",
+                element("th", scale.label, scope="row"),
+                element("td", _number(before)),
+                element("td", _number(after), cls="rc-score"),
+                element("td", change),
+            )
+        )
+        if scale_range(inst, scale) is not None:
+            series[scale.label] = [(earlier_time, before), (moment, after)]
+    header = element(
+        "tr", [element("th", text, scope="col") for text in ("Scale", "Before", "Now", "Change")]
+    )
+    parts: list[object] = [
+        element("h4", "Then and now"),
+        element("table", element("thead", header), element("tbody", rows), cls="rc-comparison"),
+    ]
+    spans = [scale_range(inst, s) for s in inst.scales]
+    spans = [span for span in spans if span is not None]
+    if series and spans:
+        chart = charts.change_over_time(
+            series,
+            title=f"{inst.short_title or inst.title}: then and now",
+            vmin=min(low for low, _ in spans),
+            vmax=max(high for _, high in spans),
+        )
+        parts.append(element("div", Safe(chart.to_html()), cls="rc-chart-box"))
+    return element("div", join(parts), cls=["rc-result", "rc-then-and-now"])

@@ -106,3 +106,25 @@ def test_a_tampered_browser_value_is_ignored(context):
     barc = Questionnaire("barc10", context=context)
     barc.items["q1"].value = "9"
     assert barc.answers == {}
+
+
+def test_a_repeated_questionnaire_shows_then_and_now(context):
+    before = Questionnaire("barc10", activity_id="m1-barc-pre", context=context)
+    answer(before, [3] * 10)
+    assert before.submit()
+    after = Questionnaire(
+        "barc10", activity_id="m7-barc-post", compare_with="m1-barc-pre", context=context
+    )
+    answer(after, [4] * 10)
+    assert after.submit()
+    html = after.feedback.value
+    assert 'class="rc-result rc-then-and-now"' in html
+    assert "<td>30</td>" in html and "<td>+10</td>" in html
+    assert "Line chart: BARC-10: then and now." in html
+
+
+def test_no_comparison_before_the_earlier_one_is_submitted(context):
+    after = Questionnaire("barc10", activity_id="m7-x", compare_with="m1-x", context=context)
+    answer(after, [4] * 10)
+    assert after.submit()
+    assert "rc-then-and-now" not in after.feedback.value
