@@ -103,12 +103,12 @@ def certificate_pdf_document(certificate: Certificate) -> ReportPDF:
     pdf.heading(certificate.course_title, 15, align="C", space_before=0)
     pdf.paragraph(
         f"as part of the cohort {certificate.cohort_name}, finishing on "
-        f"{fmt_date(certificate.completed_on)}: {fmt(certificate.total_hours)} hours of "
+        f"{fmt_date(certificate.completed_on)}: {fmt(certificate.total_hours, trim=True)} hours of "
         "learning in all.", 11, align="C",
     )
     pdf.ln(2)
-    rows = [[label, fmt(hours)] for label, hours in certificate.modules]
-    rows.append(["Total", fmt(certificate.total_hours)])
+    rows = [[label, fmt(hours, trim=True)] for label, hours in certificate.modules]
+    rows.append(["Total", fmt(certificate.total_hours, trim=True)])
     width = 150
     pdf.set_x((pdf.w - width) / 2)
     pdf.set_left_margin((pdf.w - width) / 2)

@@ -58,7 +58,8 @@ def prepost_chart(prepost: PrePostChange) -> Chart | None:
     if not rows:
         return None
     return first_latest_bars(rows, title="Self-check: mean at the start and at the end",
-                             first_label="Start of course", latest_label="End of course")
+                             first_label="Start of course", latest_label="End of course",
+                             ticks=("Start", "End"))
 
 
 def _overview(
@@ -66,7 +67,7 @@ def _overview(
 ) -> str:
     share = fmt_percent(100 * completed_all / participants) if participants else "–"
     return table(
-        ["", ""],
+        None,
         [
             ["Trainees who joined", str(participants)],
             ["Completed every module", f"{completed_all} ({share})"],
@@ -159,7 +160,7 @@ def summary_html(summary: CohortSummary) -> str:
     body = "".join([
         paragraph(
             f"{summary.participants} trainees joined; {summary.completed_all} completed every "
-            f"module of the {fmt(summary.course_hours)}-hour course."
+            f"module of the {fmt(summary.course_hours, trim=True)}-hour course."
         ),
         section("Overview", _overview(summary.participants, summary.completed_all,
                                       summary.first_activity, summary.last_activity)),

@@ -5,7 +5,7 @@
 >>> change = PrePostChange("Self-check", 3, 3, 3, (ScaleChange(
 ...     "role", "Role", 1, 5, paired_change([2, 3, 3], [3, 4, 5])),))
 >>> prepost_rows(change)
-[['Role', '3', '2.67', '4', '+1.33', '0.58', '−0.10 to 2.77', '2.31']]
+[['Role', '3', '2.67', '4.00', '+1.33', '0.58', '−0.10 to 2.77', '2.31']]
 """
 
 from __future__ import annotations
@@ -60,7 +60,8 @@ def module_rows(lines: Sequence[ModuleLine | ModuleCompletion]) -> list[list[str
         if isinstance(line, ModuleCompletion):
             line = ModuleLine(line.module.label, len(line.module.activities), line.module.hours,
                               line.completed, line.percent)
-        rows.append([line.label, str(line.activities), fmt(line.hours), str(line.completed),
+        rows.append([line.label, str(line.activities), fmt(line.hours, trim=True),
+                     str(line.completed),
                      fmt_percent(line.percent)])
     return rows
 
@@ -96,7 +97,7 @@ def trainee_rows(completion: CompletionSummary) -> list[list[str]]:
     """Per trainee (handles: for the cohort's trainer only)."""
     return [
         [t.handle, ", ".join(str(n) for n in t.completed_modules) or "none",
-         ", ".join(str(n) for n in t.open_modules) or "none", fmt(t.hours),
+         ", ".join(str(n) for n in t.open_modules) or "none", fmt(t.hours, trim=True),
          fmt_date(t.finished) if t.complete else "–"]
         for t in completion.trainees
     ]

@@ -64,10 +64,12 @@ def first_latest_bars(
     title: str,
     first_label: str = "First",
     latest_label: str = "Latest",
+    ticks: tuple[str, str] = ("First", "Latest"),
 ) -> Chart:
     """First and latest score per scale: ``(label, first, latest, low, high)`` for each.
 
-    A missing score (``None`` or NaN) is marked "no score"; a score outside its range raises
+    ``ticks`` names the two bars under each panel. A missing score (``None`` or NaN) is marked
+    "no score"; a score outside its range raises
     :class:`~recovery_capital.errors.InvalidResponse` rather than being drawn off the chart.
     """
     if not scales:
@@ -105,7 +107,7 @@ def first_latest_bars(
                               textcoords="offset points", ha="center", va="bottom", fontsize=10)
             axes.set_xlim(-0.6, 1.6)
             axes.set_ylim(low, high + (high - low) * 0.12)
-            axes.set_xticks([0, 1], ["First", "Latest"])
+            axes.set_xticks([0, 1], list(ticks))
             axes.set_title(label if len(label) <= 22 else label[:21] + "…")
         handles = [
             matplotlib.patches.Patch(facecolor=PALETTE[5], label=first_label),

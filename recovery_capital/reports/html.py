@@ -65,30 +65,31 @@ def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def fmt(value: float | None, places: int = 2) -> str:
-    """A number with ``places`` decimals (whole numbers stay whole); a dash when missing.
+def fmt(value: float | None, places: int = 2, *, trim: bool = False) -> str:
+    """A number with ``places`` decimals, a dash when missing; ``trim`` shows whole numbers
+    without decimals (for scores), while tables of means keep every row alike.
 
-    >>> fmt(1.5), fmt(2.0), fmt(None), fmt(0.123456, 3)
-    ('1.50', '2', '–', '0.123')
+    >>> fmt(1.5), fmt(2.0), fmt(2.0, trim=True), fmt(None), fmt(0.123456, 3)
+    ('1.50', '2.00', '2', '–', '0.123')
     """
     if _missing(value):
         return "–"
     assert value is not None
-    if float(value).is_integer() and places > 0:
+    if trim and float(value).is_integer():
         return str(int(value))
     return f"{value:.{places}f}"
 
 
-def fmt_signed(value: float | None, places: int = 2) -> str:
+def fmt_signed(value: float | None, places: int = 2, *, trim: bool = False) -> str:
     """Like :func:`fmt`, with a plus sign for a rise and a true minus sign for a fall.
 
-    >>> fmt_signed(0.5), fmt_signed(-1.25), fmt_signed(0)
-    ('+0.50', '−1.25', '0')
+    >>> fmt_signed(0.5), fmt_signed(-1.25), fmt_signed(0), fmt_signed(3.0, trim=True)
+    ('+0.50', '−1.25', '0.00', '+3')
     """
     if _missing(value):
         return "–"
     assert value is not None
-    text = fmt(abs(value), places)
+    text = fmt(abs(value), places, trim=trim)
     if value > 0:
         return f"+{text}"
     return f"−{text}" if value < 0 else text
@@ -130,25 +131,30 @@ def _cell(value: object) -> str:
 
 
 def table(
-    headers: Sequence[str],
+    headers: Sequence[str] | None,
     rows: Iterable[Sequence[object]],
     *,
     caption: str | None = None,
     numeric: Iterable[int] = (),
 ) -> str:
-    """A table with header cells; numbers (and the columns listed in ``numeric``, for
-    pre-formatted numbers) align right. Every value is escaped."""
+    """A table with header cells (``headers=None``: a two-column list whose first cells are row
+    headers); numbers (and the columns listed in ``numeric``, for pre-formatted numbers) align
+    right. Every value is escaped."""
     right = set(numeric)
-    head = "".join(f'<th scope="col">{esc(h)}</th>' for h in headers)
     body = []
     for row in rows:
         cells = [
-            f'<td class="num">{esc(v)}</td>' if index in right else _cell(v)
+            f'<th scope="row">{esc(v)}</th>' if headers is None and index == 0
+            else f'<td class="num">{esc(v)}</td>' if index in right else _cell(v)
             for index, v in enumerate(row)
         ]
         body.append(f"<tr>{''.join(cells)}</tr>")
     title = f"<caption>{esc(caption)}</caption>" if caption else ""
-    return f"<table>{title}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    head = ""
+    if headers is not None:
+        names = "".join(f'<th scope="col">{esc(h)}</th>' for h in headers)
+        head = f"<thead><tr>{names}</tr></thead>"
+    return f"<table>{title}{head}<tbody>{''.join(body)}</tbody></table>"
 
 
 def page(title: str, body: str, *, subtitle: str | None = None) -> str:

@@ -344,7 +344,8 @@ def progress_html(report: ProgressReport) -> str:
     for entry in report.scales:
         index, meaning = _rci_cell(entry)
         change_rows.append([
-            entry.label, fmt(entry.first), fmt(entry.latest), fmt_signed(entry.change),
+            entry.label, fmt(entry.first, trim=True), fmt(entry.latest, trim=True),
+            fmt_signed(entry.change, trim=True),
             index, meaning,
         ])
     change_table = table(
@@ -356,7 +357,8 @@ def progress_html(report: ProgressReport) -> str:
     per_assessment = table(
         ["Date", "Activity", *[s.label for s in report.scales], "Band"],
         [
-            [fmt_date(a.time), a.activity_id, *[fmt(a.scales[s.scale_id]) for s in report.scales],
+            [fmt_date(a.time), a.activity_id,
+             *[fmt(a.scales[s.scale_id], trim=True) for s in report.scales],
              a.band or "–"]
             for a in report.assessments
         ],

@@ -31,9 +31,10 @@ def summary_pdf_document(summary: CohortSummary) -> ReportPDF:
         fmt_percent(100 * summary.completed_all / summary.participants)
         if summary.participants else "–"
     )
+    hours = fmt(summary.course_hours, trim=True)
     pdf.paragraph(
         f"{summary.participants} trainees joined and {summary.completed_all} ({share}) completed "
-        f"every module of the {fmt(summary.course_hours)}-hour course. Activity ran from "
+        f"every module of the {hours}-hour course. Activity ran from "
         f"{fmt_date(summary.first_activity)} to {fmt_date(summary.last_activity)}.",
         10,
     )
@@ -43,7 +44,7 @@ def summary_pdf_document(summary: CohortSummary) -> ReportPDF:
     pdf.heading("Questions the group found hardest", 11.5)
     if summary.hardest:
         pdf.table(QUESTION_HEADERS, question_rows(summary.hardest),
-                  widths=(40, 88, 18, 14, 18), align=("L", "L", "R", "R", "R"))
+                  widths=(38, 86, 22, 14, 18), align=("L", "L", "R", "R", "R"))
     else:
         pdf.paragraph("No knowledge checks have been answered yet.")
     pdf.heading("Self-check at the start and the end", 11.5)
