@@ -28,7 +28,7 @@ import os
 import re
 import uuid
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -198,7 +198,9 @@ def questionnaire_response(
                        "value": str(submission_id)},
         "questionnaire": f"{canonical_url(instrument.id, base)}|{instrument.version}",
         "status": "completed" if not result.missing else "in-progress",
-        "authored": authored.isoformat(),
+        # FHIR wants a timezone with any time of day; the store keeps UTC.
+        "authored": (authored if authored.tzinfo else authored.replace(tzinfo=timezone.utc)
+                     ).isoformat(),
         "item": items,
     }
     if handle is not None:
