@@ -26,8 +26,15 @@ from .figures import first_latest_bars
 from .html import fmt, fmt_date, fmt_percent, page, paragraph, section, table
 from .prepost import PrePostChange
 
-__all__ = ["completion_chart", "evaluation_html", "prepost_chart", "summary_html",
-           "METHOD_NOTE", "SELFCHECK_NOTE"]
+__all__ = [
+    "METHOD_NOTE",
+    "SELFCHECK_NOTE",
+    "completion_chart",
+    "evaluation_html",
+    "evaluation_sections",
+    "prepost_chart",
+    "summary_html",
+]
 
 METHOD_NOTE = (
     "Change is each person's end score minus their start score, for people who answered both. "
@@ -109,6 +116,15 @@ def _prepost_section(prepost: PrePostChange | None, notes: list[str]) -> str:
 
 def evaluation_html(evaluation: CohortEvaluation) -> str:
     """The trainer's report: everything in the summary plus per-activity and per-trainee detail."""
+    return page(
+        f"Training evaluation: {evaluation.cohort_name}",
+        evaluation_sections(evaluation),
+        subtitle=f"Cohort {evaluation.code}. Made on {fmt_date(evaluation.generated)}.",
+    )
+
+
+def evaluation_sections(evaluation: CohortEvaluation) -> str:
+    """The body of :func:`evaluation_html`, for showing inside a notebook."""
     lines = _module_lines(evaluation)
     activity_rows = [
         [m.module.label.split(":")[0], activity, str(count)]
@@ -147,11 +163,7 @@ def evaluation_html(evaluation: CohortEvaluation) -> str:
         _prepost_section(evaluation.prepost, list(evaluation.notes)),
         "".join(paragraph(note, "quiet") for note in evaluation.notes),
     ])
-    return page(
-        f"Training evaluation: {evaluation.cohort_name}",
-        body,
-        subtitle=f"Cohort {evaluation.code}. Made on {fmt_date(evaluation.generated)}.",
-    )
+    return body
 
 
 def summary_html(summary: CohortSummary) -> str:

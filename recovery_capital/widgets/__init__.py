@@ -99,6 +99,7 @@ _MODULES = {
     "Reflection": "reflection",
     "LivePoll": "live_poll",
     "TrainerDashboard": "dashboard",
+    "CohortReport": "cohort_report",
 }
 
 

@@ -1,0 +1,162 @@
+"""CohortReport: the trainer's evaluation of a cohort, in a notebook, behind the trainer key.
+
+The trainer types the join code and trainer key (as for the dashboard); the widget then shows
+the cohort's evaluation (completion per module, per-trainee progress, knowledge checks hardest
+first, start and end self-check) and offers downloads: the full evaluation (HTML, names
+trainees by handle) and the commissioner summary (PDF or HTML, names nobody). A wrong key is
+refused with a message; nothing about the cohort is shown before the key is checked.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as w
+
+from ..reports.access import TrainerAccess, trainer_access
+from ..reports.errors import AccessDenied
+from ..store import Store, UnknownCohort
+from ..store.keys import normalise_code
+from .base import guarded
+from .html import Safe, element, join
+from .status import StatusLine
+
+__all__ = ["CohortReport", "REPORT_CSS"]
+
+log = logging.getLogger("recovery_capital.widgets")
+
+WRONG_KEY = (
+    "That join code and trainer key don't match a cohort here. Check both: the key was shown "
+    "once, when the cohort was created."
+)
+
+#: Styles for the report inside the page, scoped so they touch nothing else on it.
+REPORT_CSS = """
+.rc-report-body table { border-collapse: collapse; margin: 0.5rem 0 1rem; }
+.rc-report-body th, .rc-report-body td { border: 1px solid #b9c3c9; padding: 0.3rem 0.5rem;
+  text-align: left; vertical-align: top; }
+.rc-report-body thead th { background: #e8f0f3; }
+.rc-report-body td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.rc-report-body h2 { font-size: 1.2rem; border-bottom: 2px solid #0b4f6c; color: #0b4f6c; }
+.rc-report-body .note { background: #fff8e5; border-left: 4px solid #b26b00;
+  padding: 0.4rem 0.7rem; }
+.rc-report-body img.rc-chart { max-width: 100%; height: auto; }
+"""
+
+
+def _download(label: str, data: bytes, mime: str, filename: str) -> Safe:
+    encoded = base64.b64encode(data).decode("ascii")
+    return element("a", label, href=f"data:{mime};base64,{encoded}", download=filename,
+                   cls="rc-download-link")
+
+
+class CohortReport:
+    """The cohort evaluation for its trainer (see the module notes).
+
+    ``code`` fills in the join code; ``store`` and ``course`` (the course folder) default to
+    the configured store and the course this notebook belongs to.
+    """
+
+    def __init__(
+        self,
+        code: str | None = None,
+        *,
+        store: Store | None = None,
+        course: str | Path | None = None,
+    ) -> None:
+        self._store = store
+        self._course = course
+        self.access: TrainerAccess | None = None
+        self.status = StatusLine()
+        self.code_field = w.Text(
+            value=code or "", description="Join code", style={"description_width": "initial"}
+        ).add_class("rc-trainer-code")
+        self.key_field = w.Password(
+            description="Trainer key", style={"description_width": "initial"}
+        ).add_class("rc-trainer-key")
+        self.open_button = w.Button(description="Show the evaluation", button_style="primary")
+        self.open_button.add_class("rc-submit")
+        self.open_button.on_click(guarded(lambda _: self.open(), self.status, "report login"))
+        self.login = w.VBox(
+            [self.code_field, self.key_field, w.HBox([self.open_button]).add_class("rc-actions")]
+        ).add_class("rc-report-login")
+        self.refresh_button = w.Button(description="Refresh").add_class("rc-refresh")
+        self.refresh_button.on_click(guarded(lambda _: self.refresh(), self.status,
+                                             "report refresh"))
+        self.downloads = w.HTML().add_class("rc-downloads")
+        self.report = w.HTML().add_class("rc-report-body")
+        self.body = w.VBox([w.HBox([self.refresh_button]), self.downloads, self.report])
+        self.body.layout.display = "none"
+        self.widget = w.VBox(
+            [w.HTML(element("h3", "Cohort report", cls="rc-title")), self.login, self.status,
+             self.body]
+        ).add_class("rc-cohort-report")
+        self.widget.add_class("rc-exercise")
+
+    @property
+    def store(self) -> Store:
+        """The response store (opened on first use)."""
+        if self._store is None:
+            self._store = Store()
+        return self._store
+
+    def open(self) -> bool:
+        """Check the code and key; on success show the evaluation. True if it opened."""
+        key = self.key_field.value
+        self.key_field.value = ""  # the key leaves the page as soon as it has been read
+        try:
+            code = normalise_code(self.code_field.value)
+        except UnknownCohort as exc:
+            self.status.show(str(exc), "warning")
+            return False
+        try:
+            self.access = trainer_access(self.store, code, key)
+        except AccessDenied:
+            self.status.show(WRONG_KEY, "warning")
+            return False
+        self.login.layout.display = "none"
+        self.body.layout.display = None
+        self.refresh()
+        return True
+
+    def refresh(self) -> None:
+        """Work out the evaluation again from the store and show it with fresh downloads."""
+        from ..reports.cohort_pages import evaluation_html, evaluation_sections, summary_html
+        from ..reports.evaluation import commissioner_summary, evaluate_cohort
+        from ..reports.summary_pdf import summary_pdf
+
+        if self.access is None:
+            return
+        self.status.show("Working out the evaluation…", "info")
+        evaluation = evaluate_cohort(self.access, self._course)
+        summary = commissioner_summary(evaluation)
+        code = self.access.code
+        self.report.value = join([
+            Safe(f"<style>{REPORT_CSS}</style>"),
+            element("h2", f"Training evaluation: {self.access.cohort_name} ({code})"),
+            Safe(evaluation_sections(evaluation)),
+        ])
+        self.downloads.value = element(
+            "p",
+            "Download: ",
+            _download("commissioner summary (PDF)", summary_pdf(summary), "application/pdf",
+                      f"summary-{code}.pdf"),
+            " · ",
+            _download("commissioner summary (HTML)", summary_html(summary).encode("utf-8"),
+                      "text/html", f"summary-{code}.html"),
+            " · ",
+            _download("full evaluation with handles (HTML)",
+                      evaluation_html(evaluation).encode("utf-8"), "text/html",
+                      f"evaluation-{code}.html"),
+            ". The summaries name nobody; the full evaluation lists trainees by handle, so keep "
+            "it to yourself.",
+        )
+        self.status.show(
+            f"Showing cohort {code} ({self.access.cohort_name}): {evaluation.participants} "
+            "trainees.", "ok")
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
