@@ -107,7 +107,8 @@ instruments: {_dump(instruments, width=80)}
 # store: data/answers.sqlite3
 
 # What a cohort starts with when `recovery-capital serve` creates one. In workshop mode
-# (serve: workshop: 2) `size` kernels are kept warm so the whole group can start at once.
+# (`recovery-capital serve . --workshop 2`) `size` pages are kept ready, so the whole group
+# can start at once.
 cohort:
   # name: Spring 2027           # default: "Workshop" and the date and time
   size: 30

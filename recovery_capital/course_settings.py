@@ -178,14 +178,14 @@ class CourseSettings(_Frozen):
         return f"sqlite:///{path}"
 
     def for_serving(self, course_dir: str | os.PathLike[str]) -> dict[str, Any]:
-        """The mapping :func:`recovery_capital.voila_settings.load_settings` reads: the title
-        and the ``serve:`` settings, with the store and cohort defaults folded in (anything
-        set under ``serve:`` itself wins).
+        """The mapping :func:`recovery_capital.voila_settings.load_settings` reads: the title,
+        the cohort size (the preheated pool in workshop mode) and the ``serve:`` settings, with
+        the store and cohort name folded in (anything set under ``serve:`` itself wins).
 
         >>> s = parse_course_settings({"title": "T", "cohort": {"name": "Leeds", "size": 12},
         ...                            "serve": {"workshop": "2"}})
         >>> s.for_serving("/c")
-        {'title': 'T', 'serve': {'cohort_name': 'Leeds', 'pool_size': 12, 'workshop': '2'}}
+        {'title': 'T', 'cohort_size': 12, 'serve': {'cohort_name': 'Leeds', 'workshop': '2'}}
         """
         serve: dict[str, Any] = {}
         if self.cohort.name:
@@ -193,10 +193,8 @@ class CourseSettings(_Frozen):
         store = self.store_url(course_dir)
         if store:
             serve["store"] = store
-        if self.serve.get("workshop"):
-            serve["pool_size"] = self.cohort.size
         serve.update(self.serve)
-        return {"title": self.title, "serve": serve}
+        return {"title": self.title, "cohort_size": self.cohort.size, "serve": serve}
 
 
 def parse_course_settings(data: Any, source: str = COURSE_FILE) -> CourseSettings:

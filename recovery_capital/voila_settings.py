@@ -297,7 +297,7 @@ def load_settings(
     workshop = values.get("workshop")
     if workshop is not None:
         values["workshop_notebook"] = resolve_module(course_dir, workshop)
-        values.setdefault("pool_size", WORKSHOP_POOL_SIZE)
+        values.setdefault("pool_size", course_yaml.get("cohort_size", WORKSHOP_POOL_SIZE))
         values.setdefault("fill_delay", WORKSHOP_FILL_DELAY)
     elif values.get("pool_size"):
         raise fail("pool_size", "a kernel pool needs a workshop module (--workshop MODULE)")
