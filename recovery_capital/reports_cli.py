@@ -34,6 +34,7 @@ __all__ = [
     "register",
     "run_certificate",
     "run_evaluation",
+    "run_export_format",
     "run_fhir_questionnaires",
     "run_fhir_responses",
     "run_import",
@@ -391,6 +392,35 @@ def run_fhir_responses(args: argparse.Namespace) -> int:
                     for e in bundle.entry or [])
     print(f"Wrote {responses} QuestionnaireResponse{'s' if responses != 1 else ''} to "
           f"{args.output}")
+    return 0
+
+
+@_friendly
+def run_export_format(args: argparse.Namespace) -> int:
+    """``export --format workbook|fhir``: the store's export command, in the richer formats.
+
+    Like the store's table export, it is for whoever runs the store, so it asks for no key.
+    """
+    from .reports.errors import ReportError
+    from .reports.fhir import cohort_bundle, write_bundle
+    from .reports.workbook import write_workbook
+    from .store import Store
+    from .store.keys import normalise_code
+
+    if args.include_drafts:
+        raise ReportError("Drafts are in the table export only (--format table).")
+    store = Store(args.store)
+    code = normalise_code(args.cohort)
+    if args.format == "workbook":
+        _suffix(args.output, (".xlsx",))
+        counts = write_workbook(store, code, args.output)
+        print(f"Wrote {sum(counts.values())} rows to {args.output} "
+              f"({', '.join(f'{sheet} {rows}' for sheet, rows in counts.items())})")
+        return 0
+    _suffix(args.output, (".json",))
+    bundle = cohort_bundle(store, code)
+    write_bundle(bundle, args.output)
+    print(f"Wrote {len(bundle.entry or [])} FHIR resources to {args.output}")
     return 0
 
 

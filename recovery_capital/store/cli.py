@@ -77,6 +77,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     export.add_argument(
         "--include-drafts", action="store_true", help="also export unsubmitted drafts"
     )
+    export.add_argument(
+        "--format", choices=("table", "workbook", "fhir"), default="table",
+        help="table: flat .csv or .xlsx (default); workbook: .xlsx with a sheet per "
+        "questionnaire and a codebook; fhir: FHIR R4B JSON (.json)",
+    )
     _add_store_option(export)
     export.set_defaults(func=run_export)
 
@@ -175,6 +180,10 @@ def run_export(args: argparse.Namespace) -> int:
     Wrote 0 rows to .../session.csv
     0
     """
+    if getattr(args, "format", "table") != "table":
+        from ..reports_cli import run_export_format
+
+        return run_export_format(args)
     from .exporting import check_export_path
 
     target = check_export_path(args.output)

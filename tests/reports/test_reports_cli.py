@@ -103,3 +103,18 @@ def test_import_prints_or_writes(run, tmp_path) -> None:
     assert code == 0 and "Scored 1 row into" in out
     code, _, err = run("import", "barc10", str(source), "--map", "nonsense", cohort_args=False)
     assert code == 1 and "NAME=VALUE" in err
+
+
+def test_store_export_takes_the_richer_formats(run, cohort, tmp_path) -> None:
+    code, out, _ = run("export", "--format", "workbook", "-o", str(tmp_path / "w.xlsx"),
+                       "--cohort", cohort.code, "--store", str(cohort.store.url),
+                       cohort_args=False)
+    assert code == 0 and "Wrote 8 rows" in out
+    code, out, _ = run("export", "--format", "fhir", "-o", str(tmp_path / "f.json"),
+                       "--cohort", cohort.code, "--store", str(cohort.store.url),
+                       cohort_args=False)
+    assert code == 0 and "Wrote 6 FHIR resources" in out  # 1 Questionnaire + 5 responses
+    code, _, err = run("export", "--format", "fhir", "-o", str(tmp_path / "f.csv"),
+                       "--cohort", cohort.code, "--store", str(cohort.store.url),
+                       cohort_args=False)
+    assert code == 1 and "must end in .json" in err
