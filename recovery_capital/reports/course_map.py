@@ -116,11 +116,13 @@ def _questionnaire_activities(code: str) -> list[str]:
 def _content_ids(course_dir: Path) -> list[str]:
     """The ``id`` of every YAML file under ``assets/content/`` (instrument files have none that
     start with ``m<N>-``, so they never match a module)."""
+    # The C loader, where PyYAML has it, reads the whole course about ten times faster.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     ids = []
     root = course_dir / "assets" / "content"
     for path in sorted([*root.rglob("*.yaml"), *root.rglob("*.yml")]):
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
         except (OSError, UnicodeDecodeError, yaml.YAMLError):
             continue  # `recovery-capital check` reports broken files; a report skips them
         if isinstance(data, dict) and isinstance(data.get("id"), str):

@@ -57,6 +57,8 @@ def course_quizzes(course_dir: str | os.PathLike[str] | None = None) -> dict[str
     ``recovery-capital check`` is where they are reported)."""
     quizzes: dict[str, QuizContent] = {}
     for path in content_files(Path(course_dir) if course_dir is not None else None):
+        if path.parent.name != QuizContent.folder:
+            continue
         try:
             content = load_content(path)
         except DefinitionError:

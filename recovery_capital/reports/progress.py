@@ -167,8 +167,9 @@ class ProgressReport:
                 entry.label: [(a.time, a.scales.get(entry.scale_id)) for a in self.assessments]
                 for entry in entries
             }
+            names = ", ".join(entry.label for entry in entries)
             charts.append(change_over_time(
-                series, title=f"{self.title} over time", vmin=low, vmax=high
+                series, title=f"{self.title} over time: {names}", vmin=low, vmax=high
             ))
         return charts
 
@@ -354,12 +355,13 @@ def progress_html(report: ProgressReport) -> str:
         numeric=(1, 2, 3, 4),
     )
     method = _method_notes(report)
+    banded = inst.primary_band is not None
     per_assessment = table(
-        ["Date", "Activity", *[s.label for s in report.scales], "Band"],
+        ["Date", "Activity", *[s.label for s in report.scales], *(["Band"] if banded else [])],
         [
             [fmt_date(a.time), a.activity_id,
              *[fmt(a.scales[s.scale_id], trim=True) for s in report.scales],
-             a.band or "–"]
+             *([a.band or "–"] if banded else [])]
             for a in report.assessments
         ],
         numeric=range(2, 2 + len(report.scales)),

@@ -92,6 +92,10 @@ def test_barc10_uses_internal_consistency_and_says_so(access) -> None:
     assert total.rci is None and "at least 5 people" in total.rci_note  # only fox has BARC-10
     page = progress_html(report)
     assert "internal consistency" in page and "No test-retest reliability" in page
+    assert [a.band for a in report.assessments] == [
+        "Below the remission-associated score (under 47)",
+        "At or above the remission-associated score (47+)"]
+    assert "Below the remission-associated score (under 47)" in page
     chart = report.chart()
     assert chart.alt_text.startswith("Radar chart") and "Latest" in chart.alt_text
 
