@@ -334,17 +334,22 @@ def branding_css(branding: Branding) -> str:
 
 
 def page_branding(course_dir: str | os.PathLike[str], base_url: str = "/") -> dict[str, str]:
-    """What the course's pages need to show its branding: ``brand_name``, ``brand_css`` and
-    ``logo_url`` (empty when there is no logo).
+    """What the course's pages need to show its branding: ``brand_name``, ``brand_css`` (empty
+    while the colours are the theme's own) and ``logo_url`` (empty when there is no logo).
 
     >>> import tempfile
     >>> course = Path(tempfile.mkdtemp())
     >>> _ = (course / "course.yaml").write_text(
     ...     "title: T\\nbranding: {name: Northshire, logo: assets/logo.png}\\n")
     >>> branding = page_branding(course, "/course/")
-    >>> branding["brand_name"], branding["logo_url"]
-    ('Northshire', '/course/voila/files/assets/logo.png')
+    >>> branding["brand_name"], branding["logo_url"], branding["brand_css"]
+    ('Northshire', '/course/voila/files/assets/logo.png', '')
     """
     branding = load_course_settings(course_dir).branding
     logo = f"{base_url}voila/files/{branding.logo}" if branding.logo else ""
-    return {"brand_name": branding.name, "brand_css": branding_css(branding), "logo_url": logo}
+    default = Branding()
+    own_colours = (branding.primary_colour, branding.accent_colour) != (
+        default.primary_colour, default.accent_colour
+    )  # fmt: skip
+    css = branding_css(branding) if own_colours else ""  # the theme's own shades otherwise
+    return {"brand_name": branding.name, "brand_css": css, "logo_url": logo}

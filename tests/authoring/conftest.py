@@ -7,6 +7,8 @@ notebooks still run in a few seconds.
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 import textwrap
 from pathlib import Path
 
@@ -14,6 +16,18 @@ import nbformat
 import pytest
 
 from recovery_capital.course_check import check_course
+
+# The browser test reuses the browser-test helpers and fixtures (one Chromium, fresh contexts)
+# from tests/browser/ rather than copying them.
+BROWSER_TESTS = Path(__file__).resolve().parents[1] / "browser"
+sys.path.insert(0, str(BROWSER_TESTS))
+_spec = importlib.util.spec_from_file_location("browser_fixtures", BROWSER_TESTS / "conftest.py")
+assert _spec is not None and _spec.loader is not None
+browser_fixtures = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(browser_fixtures)
+browser = browser_fixtures.browser
+dialogs = browser_fixtures.dialogs
+new_page = browser_fixtures.new_page
 
 COURSE_YAML = """\
 title: Working with people who use drugs and alcohol
