@@ -16,6 +16,7 @@ from typing import Any
 
 import ipywidgets as w
 
+from ..errors import RecoveryCapitalError
 from ..reports.access import TrainerAccess, trainer_access
 from ..reports.errors import AccessDenied
 from ..store import Store, UnknownCohort
@@ -131,7 +132,11 @@ class CohortReport:
         if self.access is None:
             return
         self.status.show("Working out the evaluation…", "info")
-        evaluation = evaluate_cohort(self.access, self._course)
+        try:
+            evaluation = evaluate_cohort(self.access, self._course)
+        except RecoveryCapitalError as exc:  # e.g. no module notebooks in the course folder
+            self.status.show(str(exc), "warning")
+            return
         summary = commissioner_summary(evaluation)
         code = self.access.code
         self.report.value = join([

@@ -45,3 +45,10 @@ def test_a_failure_becomes_a_message_not_a_traceback(cohort, monkeypatch) -> Non
     monkeypatch.setattr("recovery_capital.reports.evaluation.evaluate_cohort", broken)
     report.open_button.click()
     assert report.status.tone == "error" and "disk on fire" not in report.status.text
+
+
+def test_a_course_without_modules_is_explained(cohort, tmp_path) -> None:
+    report = CohortReport(cohort.code, store=cohort.store, course=tmp_path)
+    report.key_field.value = cohort.key
+    report.open_button.click()
+    assert report.status.tone == "warning" and "No module notebooks" in report.status.text
