@@ -5,7 +5,7 @@
 >>> change = PrePostChange("Self-check", 3, 3, 3, (ScaleChange(
 ...     "role", "Role", 1, 5, paired_change([2, 3, 3], [3, 4, 5])),))
 >>> prepost_rows(change)
-[['Role', '3', '2.67', '4.00', '+1.33', '0.58', '−0.10 to 2.77', '2.31']]
+[['Role', '3', '2.67', '4.00', '+1.33', '0.58', '−0.10 to 2.77', '+2.31']]
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ def prepost_rows(prepost: PrePostChange) -> list[list[str]]:
         rows.append([
             entry.label, str(change.n), fmt(change.mean_before), fmt(change.mean_after),
             fmt_signed(change.mean_difference), fmt(change.sd_difference),
-            interval(change.ci_low, change.ci_high), fmt(change.cohens_dz),
+            interval(change.ci_low, change.ci_high), fmt_signed(change.cohens_dz),
         ])
     return rows
 

@@ -326,7 +326,7 @@ def participant_progress(
 def _rci_cell(entry: ScaleProgress) -> tuple[str, str]:
     if entry.rci is None:
         return "–", entry.rci_note or ""
-    return fmt(entry.rci.index, 2), entry.rci.verdict
+    return fmt_signed(entry.rci.index), entry.rci.verdict
 
 
 def progress_html(report: ProgressReport) -> str:

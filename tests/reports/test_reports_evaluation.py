@@ -81,7 +81,7 @@ def test_trainer_report_shows_every_number(evaluation) -> None:
     page = evaluation_html(evaluation)
     text = _text(page)
     for expected in ("75%", "50%", "2 (50%)", "33%", "67%", "2.50", "4.00", "+1.50", "0.71",
-                     "−4.85 to 7.85", "2.12", "1.25", "0.50"):
+                     "−4.85 to 7.85", "+2.12", "1.25", "0.50"):
         assert expected in text, expected
     assert all(handle in text for handle in HANDLES)
     assert "Northshire &lt;Spring&gt;" in page and "<Spring>" not in page
@@ -95,7 +95,7 @@ def test_commissioner_summary_names_nobody(evaluation) -> None:
     for handle in HANDLES:
         assert handle not in page and handle not in pdf_text
         assert handle not in repr(summary)
-    for expected in ("75%", "50%", "33%", "67%", "+1.50", "−4.85 to 7.85", "2.12"):
+    for expected in ("75%", "50%", "33%", "67%", "+1.50", "−4.85 to 7.85", "+2.12"):
         assert expected in _text(page) and expected in pdf_text, expected
     assert "4 trainees joined and 2 (50%) completed every module of the 1.25-hour" in pdf_text
     assert [q.question_id for q in summary.hardest] == ["b", "a"]
