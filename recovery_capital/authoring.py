@@ -7,7 +7,8 @@
     recovery-capital check spring-2027          # exit code 0 when trainees can use it
 
 The guide for educators is ``docs/educators.md``; the work is done by
-:mod:`recovery_capital.authoring_template` (making courses and modules) and
+:mod:`recovery_capital.authoring_template` (making courses),
+:mod:`recovery_capital.authoring_module` (adding modules) and
 :mod:`recovery_capital.course_check` (checking them).
 
 >>> import argparse
@@ -25,8 +26,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .authoring_module import new_module
 from .authoring_report import format_report
-from .authoring_template import AuthoringError, new_course, new_module
+from .authoring_template import AuthoringError, new_course
 from .course_settings import DEFAULT_TITLE
 
 __all__ = ["register", "run_new_course", "run_new_module", "run_check"]

@@ -9,15 +9,10 @@ import pytest
 from conftest import findings, make_tiny_course
 
 from recovery_capital import authoring_template
+from recovery_capital.authoring_module import append_to_list, new_module
 from recovery_capital.authoring_notebooks import cells_with_outputs, guidance_cells
 from recovery_capital.authoring_run import run_notebook
-from recovery_capital.authoring_template import (
-    AuthoringError,
-    append_to_list,
-    new_course,
-    new_module,
-    template_root,
-)
+from recovery_capital.authoring_template import AuthoringError, new_course, template_root
 from recovery_capital.cli import main
 from recovery_capital.course_settings import load_course_settings
 from recovery_capital.definitions import list_instruments
