@@ -30,6 +30,7 @@ from .authoring_module import new_module
 from .authoring_report import format_report
 from .authoring_template import AuthoringError, new_course
 from .course_settings import DEFAULT_TITLE
+from .errors import DefinitionError
 
 __all__ = ["register", "run_new_course", "run_new_module", "run_check"]
 
@@ -82,7 +83,7 @@ def register(subparsers: Any) -> None:
         help="check files only; do not run the notebooks (quicker)",
     )  # fmt: skip
     check.add_argument(
-        "--timeout", type=float, default=300.0, metavar="SECONDS",
+        "--timeout", type=_seconds, default=300.0, metavar="SECONDS",
         help="longest one notebook may take to run (default 300)",
     )  # fmt: skip
     check.add_argument(
@@ -98,6 +99,21 @@ def register(subparsers: Any) -> None:
     check.set_defaults(func=run_check)
 
 
+def _seconds(text: str) -> float:
+    """A positive number of seconds, for ``--timeout``.
+
+    >>> _seconds("90")
+    90.0
+    """
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be more than 0 seconds")
+    return value
+
+
 def _fail(command: str, message: str) -> int:
     print(f"recovery-capital {command}: {message}", file=sys.stderr)
     return 2
@@ -109,6 +125,8 @@ def run_new_course(args: argparse.Namespace) -> int:
         target = new_course(args.course_dir, title=args.title, organisation=args.organisation)
     except AuthoringError as exc:
         return _fail("new-course", str(exc))
+    except OSError as exc:
+        return _fail("new-course", f"cannot write the course: {exc.strerror} ({exc.filename})")
     modules = sorted((target / "modules").glob("*.ipynb"))
     content = [p for p in (target / "assets" / "content").rglob("*.y*ml")]
     print(f"Made the course in {target}:")
@@ -125,8 +143,10 @@ def run_new_module(args: argparse.Namespace) -> int:
     """``recovery-capital new-module DIR TITLE``."""
     try:
         made = new_module(args.course_dir, args.title, number=args.number)
-    except AuthoringError as exc:
+    except (AuthoringError, DefinitionError) as exc:
         return _fail("new-module", str(exc))
+    except OSError as exc:
+        return _fail("new-module", f"cannot write the module: {exc.strerror} ({exc.filename})")
     course = Path(args.course_dir)
     print(f"Made {made.notebook.relative_to(course).as_posix()} and its example quiz "
           f"{made.quiz.relative_to(course).as_posix()}.")  # fmt: skip

@@ -146,6 +146,10 @@ def _yaml_findings(relative: str, text: str, problems: list[tuple[str, str]]) ->
 
 
 def _problem_findings(state: CheckState, path: Path, error: DefinitionError) -> None:
+    # A problem may lie in a file the checked one reads (an instrument's .wording.yaml).
+    source = Path(error.source)
+    if source.is_file() and source.resolve() != path.resolve():
+        path = source
     for finding in _yaml_findings(state.rel(path), _read_text(path), error.problems):
         state.report.add(finding)
 

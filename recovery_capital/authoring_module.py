@@ -204,6 +204,7 @@ def new_module(
     if not course.is_dir():
         raise AuthoringError(f"{course} is not a folder: make a course first with new-course")
     check_title(title, "module title")
+    load_course_settings(course)  # a broken course.yaml stops here, before anything is written
     title = title.strip()
     modules = course / "modules"
     modules.mkdir(exist_ok=True)

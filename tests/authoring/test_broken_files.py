@@ -369,3 +369,13 @@ def test_every_broken_file_at_once_is_listed_in_one_report(tiny_course: Path) ->
             write(tiny_course, relative, text)
     files = {file for file, _, severity, _ in findings(tiny_course) if severity == "error"}
     assert len(files) == 14
+
+
+def test_a_broken_wording_file_is_reported_under_its_own_name(tiny_course: Path) -> None:
+    instrument = INSTRUMENT_NAMED_WRONGLY.replace("id: brief_check", "id: brief")
+    write(tiny_course, "assets/content/instruments/brief.yaml", instrument)
+    write(tiny_course, "assets/content/instruments/brief.wording.yaml",
+          "q1: Official wording one\nq7: Official wording seven\n")  # fmt: skip
+    errors = [f for f in findings(tiny_course) if f[2] == "error"]
+    assert errors == [("assets/content/instruments/brief.wording.yaml", 2, "error",
+                       "q7: not an item of this instrument")]  # fmt: skip

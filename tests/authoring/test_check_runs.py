@@ -110,3 +110,13 @@ def test_check_of_a_folder_that_is_not_there_fails_clearly(
     assert main(["check", str(tmp_path / "nowhere"), "--no-run"]) == 1
     out = capsys.readouterr().out
     assert out.startswith(f"{tmp_path / 'nowhere'}\n  is not a folder: give the course folder")
+
+
+@pytest.mark.parametrize("timeout", ["0", "-5", "soon"])
+def test_a_timeout_must_be_a_positive_number(
+    timeout: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["check", ".", "--timeout", timeout])
+    assert done.value.code == 2
+    assert "--timeout" in capsys.readouterr().err

@@ -139,3 +139,13 @@ def test_the_cli_prints_next_steps(tmp_path: Path, capsys: pytest.CaptureFixture
     assert f"recovery-capital check {tmp_path / 'c'}" in out
     assert f"recovery-capital serve {tmp_path / 'c'}" in out
     assert load_course_settings(tmp_path / "c").title == "Leeds: spring"
+
+
+def test_new_module_leaves_a_broken_course_yaml_untouched(
+    tiny_course: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tiny_course / "course.yaml").write_text("title: T\nmodules: notes.md\n")
+    assert main(["new-module", str(tiny_course), "Housing"]) == 2
+    assert "modules: Input should be a valid" in capsys.readouterr().err
+    assert not list((tiny_course / "modules").glob("02-*.ipynb"))
+    assert not (tiny_course / "assets/content/quizzes/m2-quiz-housing.yaml").exists()
