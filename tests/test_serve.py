@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -275,6 +276,24 @@ def test_notebook_title_falls_back_to_the_file_name(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- kernel cap
 
 
+def run_coroutine(make) -> None:
+    """Run ``make()`` to completion on a fresh event loop in its own thread (another test's
+    browser driver may already run a loop in this one)."""
+    errors: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            asyncio.run(make())
+        except BaseException as exc:  # re-raised in the test's thread below
+            errors.append(exc)
+
+    worker = threading.Thread(target=target)
+    worker.start()
+    worker.join(30)
+    if errors:
+        raise errors[0]
+
+
 class FakeKernels(CappedKernelManager):
     """The cap logic over a pretend kernel table (starting real kernels is slow)."""
 
@@ -309,7 +328,7 @@ def test_a_page_beyond_the_cap_gets_course_full(fake_start: None) -> None:
             await manager.start_kernel(env={"VOILA_PREHEAT": "False"})
         assert refused.value.status_code == 503
 
-    asyncio.run(scenario())
+    run_coroutine(scenario)
     assert manager.fake_ids == ["k0", "k1"]
 
 
@@ -324,7 +343,7 @@ def test_a_pool_refill_waits_for_a_free_slot_instead_of_failing(fake_start: None
         manager.fake_ids.remove("busy")  # a trainee closes their tab
         assert await asyncio.wait_for(refill, 1) == "k0"
 
-    asyncio.run(scenario())
+    run_coroutine(scenario)
 
 
 def test_kernels_left_without_a_page_are_timed_from_first_sighting() -> None:

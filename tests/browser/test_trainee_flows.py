@@ -11,6 +11,8 @@ import recovery_capital as rc
 
 BARC10_ANSWERS = [5, 4, 6, 3, 5, 4, 2, 6, 5, 4]  # one value per item, q1..q10 (each 1-6)
 XSS = "<img src=x onerror=alert(1)>"
+# Long enough for the reflection's minimum word count, with markup a browser would run.
+REFLECTION = XSS + " " + " ".join(["I noticed how quickly I judge a person by one word."] * 5)
 
 
 def questionnaire(page):
@@ -147,9 +149,8 @@ def test_live_poll_three_trainees_dashboard_and_reveal(course_server, new_page, 
     # A reflection with markup in it reaches the dashboard as plain text.
     writer = trainees[0]
     reflection = writer.locator(".rc-reflection").first
-    reflection.locator(".rc-reflection-text textarea").fill(XSS)
-    share = reflection.locator(".rc-share input").first
-    share.check()
+    reflection.locator(".rc-reflection-text textarea").fill(REFLECTION)
+    reflection.locator(".rc-share input[value=yes]").check()
     reflection.locator(".rc-submit").click()
     moderation = dashboard.locator(".rc-moderation")
     moderation.get_by_text(XSS, exact=False).first.wait_for()
