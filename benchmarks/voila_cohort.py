@@ -128,7 +128,8 @@ async def run_trainee(trainee: Trainee, url: str, ws_base: str, start: float) ->
 
     try:
         client = AsyncHTTPClient()
-        response = await client.fetch(HTTPRequest(url, request_timeout=300))
+        request = HTTPRequest(url, connect_timeout=300, request_timeout=300)
+        response = await client.fetch(request)
         trainee.page_done = now()
         html = response.body.decode()
         config = json.loads(CONFIG_DATA.search(html).group(1))
@@ -188,6 +189,10 @@ async def run_trainee(trainee: Trainee, url: str, ws_base: str, start: float) ->
 
 
 async def run_cohort(trainees: list[Trainee], url_for, ws_base: str, spread: float) -> None:
+    from tornado.httpclient import AsyncHTTPClient
+
+    # Every trainee's page request must be in flight at once, as with real browsers.
+    AsyncHTTPClient.configure(None, max_clients=len(trainees) + 10)
     start = time.monotonic()
     tasks = []
     for index, trainee in enumerate(trainees):
