@@ -50,10 +50,15 @@ def test_module_passes_axe_and_is_screenshotted(
         wait_until_rendered(page)
     assert page.locator("main").count() == 1
     assert page.locator(".jp-Cell").count() > 0
-    page.screenshot(path=str(artifacts / f"{slug(Path(notebook).stem)}.png"))
+    name = slug(Path(notebook).stem)
+    page.screenshot(path=str(artifacts / f"{name}.png"))
+    exercise = page.locator(".rc-exercise").first
+    if exercise.count():
+        exercise.scroll_into_view_if_needed()
+        page.screenshot(path=str(artifacts / f"{name}-exercise.png"))
     # A tablet held upright: the same page must stay usable at 820 px wide.
     page.set_viewport_size({"width": 820, "height": 1180})
-    page.screenshot(path=str(artifacts / f"{slug(Path(notebook).stem)}-tablet.png"))
+    page.screenshot(path=str(artifacts / f"{name}-tablet.png"))
     assert blocking_violations(page) == []
     assert "Traceback" not in page.inner_text("body")
 
