@@ -26,11 +26,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .authoring_module import new_module
-from .authoring_report import format_report
-from .authoring_template import AuthoringError, new_course
-from .course_settings import DEFAULT_TITLE
 from .errors import DefinitionError
+
+# The commands import their machinery (nbformat, pydantic, nbclient) only when they run, so
+# every other recovery-capital command starts quickly.
 
 __all__ = ["register", "run_new_course", "run_new_module", "run_check"]
 
@@ -46,7 +45,9 @@ def register(subparsers: Any) -> None:
         ),
     )
     course.add_argument("course_dir", metavar="DIR", help="the new folder (must not exist yet)")
-    course.add_argument("--title", default=DEFAULT_TITLE, help="the course title")
+    course.add_argument(
+        "--title", help="the course title (default: the title of the course it is copied from)"
+    )
     course.add_argument("--organisation", default="", help="who runs the course")
     course.set_defaults(func=run_new_course)
 
@@ -121,8 +122,12 @@ def _fail(command: str, message: str) -> int:
 
 def run_new_course(args: argparse.Namespace) -> int:
     """``recovery-capital new-course DIR``."""
+    from .authoring_template import AuthoringError, new_course
+    from .course_settings import DEFAULT_TITLE
+
     try:
-        target = new_course(args.course_dir, title=args.title, organisation=args.organisation)
+        title = args.title or DEFAULT_TITLE
+        target = new_course(args.course_dir, title=title, organisation=args.organisation)
     except AuthoringError as exc:
         return _fail("new-course", str(exc))
     except OSError as exc:
@@ -141,6 +146,9 @@ def run_new_course(args: argparse.Namespace) -> int:
 
 def run_new_module(args: argparse.Namespace) -> int:
     """``recovery-capital new-module DIR TITLE``."""
+    from .authoring_module import new_module
+    from .authoring_template import AuthoringError
+
     try:
         made = new_module(args.course_dir, args.title, number=args.number)
     except (AuthoringError, DefinitionError) as exc:
@@ -161,6 +169,7 @@ def run_new_module(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     """``recovery-capital check DIR``: print the report; exit 0 when the course is usable."""
+    from .authoring_report import format_report
     from .course_check import check_course
 
     def progress(message: str) -> None:
