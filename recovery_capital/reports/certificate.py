@@ -57,6 +57,17 @@ def certificate_for(
 
     ``name`` is the name to print (the trainer types it; only handles are stored), else the
     handle. Raises :class:`~.errors.NotComplete` naming the modules still to do.
+
+    >>> from recovery_capital.store import Store
+    >>> from .access import trainer_access
+    >>> store = Store("sqlite://")
+    >>> cohort = store.create_cohort("Spring 2027")
+    >>> _ = store.join(cohort.code, "fox-12")
+    >>> access = trainer_access(store, cohort.code, cohort.trainer_key)
+    >>> certificate_for(access, "fox-12")
+    Traceback (most recent call last):
+    ...
+    recovery_capital.reports.errors.NotComplete: fox-12 has not finished every module yet, ...
     """
     store = access.store
     participants = store.participants(access.code)

@@ -225,7 +225,11 @@ def definitions_bundle(
     instrument_ids: list[str], *, base: str = DEFAULT_BASE,
     course_dir: str | os.PathLike[str] | None = None,
 ) -> Bundle:
-    """A Bundle of Questionnaires, one per instrument id."""
+    """A Bundle of Questionnaires, one per instrument id.
+
+    >>> [e.resource.name for e in definitions_bundle(["audit_c", "barc10"]).entry]
+    ['AuditC', 'Barc10']
+    """
     resources = []
     for instrument_id in instrument_ids:
         inst = load_instrument(instrument_id, course_dir=course_dir)
@@ -241,7 +245,16 @@ def cohort_bundle(
     include_handles: bool = True,
     course_dir: str | os.PathLike[str] | None = None,
 ) -> Bundle:
-    """Every questionnaire submission of a cohort, with the Questionnaires they answer."""
+    """Every questionnaire submission of a cohort, with the Questionnaires they answer.
+
+    >>> from recovery_capital.store import Store
+    >>> store = Store("sqlite://")
+    >>> code = store.create_cohort("Spring 2027").code
+    >>> _ = store.submit(code, "fox-12", "m5-dast10", {f"q{i}": 0 for i in range(1, 11)},
+    ...                  instrument="dast10")
+    >>> [e.resource.get_resource_type() for e in cohort_bundle(store, code).entry]
+    ['Questionnaire', 'QuestionnaireResponse']
+    """
     from ..store.keys import normalise_code
 
     cohort = normalise_code(code)
@@ -269,7 +282,14 @@ def cohort_bundle(
 
 
 def write_bundle(bundle: Bundle, path: str | os.PathLike[str]) -> Path:
-    """Write a Bundle as FHIR JSON (UTF-8, indented) to ``path``."""
+    """Write a Bundle as FHIR JSON (UTF-8, indented) to ``path``.
+
+    >>> import tempfile, os
+    >>> path = write_bundle(definitions_bundle(["dast10"]), os.path.join(tempfile.mkdtemp(),
+    ...                                                                  "q.json"))
+    >>> json.loads(path.read_text())["resourceType"]
+    'Bundle'
+    """
     target = Path(path)
     text = json.dumps(json.loads(bundle.model_dump_json(exclude_none=True)), indent=2,
                       ensure_ascii=False)

@@ -54,7 +54,11 @@ class QuestionResult:
 
 def course_quizzes(course_dir: str | os.PathLike[str] | None = None) -> dict[str, QuizContent]:
     """Every knowledge check of the course, keyed by activity id (broken files are skipped:
-    ``recovery-capital check`` is where they are reported)."""
+    ``recovery-capital check`` is where they are reported).
+
+    >>> course_quizzes("/nonexistent")
+    {}
+    """
     quizzes: dict[str, QuizContent] = {}
     for path in content_files(Path(course_dir) if course_dir is not None else None):
         if path.parent.name != QuizContent.folder:

@@ -275,6 +275,23 @@ def participant_progress(
 
     ``reference`` gives the SD for the reliable change index; by default it is
     :func:`cohort_baseline` (same instrument and activity filter).
+
+    >>> from recovery_capital.store import Store
+    >>> from .access import trainer_access
+    >>> store = Store("sqlite://")
+    >>> cohort = store.create_cohort("Spring 2027")
+    >>> for total in (3, 5):
+    ...     _ = store.submit(cohort.code, "fox-12", "m2-barc10",
+    ...                      {f"q{i}": total for i in range(1, 11)}, instrument="barc10")
+    >>> access = trainer_access(store, cohort.code, cohort.trainer_key)
+    >>> report = participant_progress(access, "fox-12", "barc10")
+    >>> total = report.scale("total")
+    >>> total.first, total.latest, total.change
+    (30.0, 50.0, 20.0)
+    >>> total.rci_note
+    'The reference SD needs the scores of at least 5 people (this sample has 1).'
+    >>> progress_html(report).count("fox-12") >= 1
+    True
     """
     inst = _load(instrument, course_dir)
     scored = _instrument_rows(access, inst, activity_id)

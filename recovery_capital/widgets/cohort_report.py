@@ -59,6 +59,17 @@ class CohortReport:
 
     ``code`` fills in the join code; ``store`` and ``course`` (the course folder) default to
     the configured store and the course this notebook belongs to.
+
+    >>> from recovery_capital.store import Store
+    >>> store = Store("sqlite://")
+    >>> cohort = store.create_cohort("Spring 2027")
+    >>> report = CohortReport(cohort.code, store=store)
+    >>> report.key_field.value = "NOT-THE-KEY"
+    >>> report.open(), report.report.value
+    (False, '')
+    >>> report.key_field.value = cohort.trainer_key
+    >>> report.open(), "Completion per module" in report.report.value
+    (True, True)
     """
 
     def __init__(
