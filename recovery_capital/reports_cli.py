@@ -336,7 +336,10 @@ def run_certificate(args: argparse.Namespace) -> int:
     if args.name:
         raise ReportError("--name is for one certificate; with --all each shows the handle.")
     folder = Path(args.output)
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReportError(f"Couldn't make the folder {folder}: {exc.strerror or exc}.") from None
     made, waiting = 0, 0
     for handle in access.store.participants(access.code):
         try:

@@ -87,9 +87,14 @@ def test_wrong_or_missing_key_is_refused(run, monkeypatch, tmp_path) -> None:
     assert code == 1 and KEY_ENV in err
 
 
-def test_wrong_file_type_is_named(run, tmp_path) -> None:
+def test_wrong_file_type_or_place_is_named(run, tmp_path) -> None:
     code, _, err = run("report", "summary", "-o", str(tmp_path / "s.docx"))
     assert code == 1 and "must end in .html or .pdf" in err
+    code, _, err = run("report", "summary", "-o", str(tmp_path / "no" / "such" / "s.html"))
+    assert code == 1 and "Couldn't write" in err and "Traceback" not in err
+    (tmp_path / "taken").write_text("a file, not a folder")
+    code, _, err = run("report", "certificate", "--all", "-o", str(tmp_path / "taken"))
+    assert code == 1 and "Couldn't make the folder" in err
 
 
 def test_import_prints_or_writes(run, tmp_path) -> None:
