@@ -10,7 +10,9 @@
 The result is one frozen :class:`Settings` that the rest of the serving code is handed
 explicitly; nothing else reads the environment or the YAML.
 
->>> settings = load_settings({"course_dir": "."}, environ={}, course_yaml={})
+>>> import tempfile
+>>> course = Path(tempfile.mkdtemp()); (course / "modules").mkdir()
+>>> settings = load_settings({"course_dir": course}, environ={}, course_yaml={})
 >>> settings.host, settings.port, settings.base_url, settings.pool_size
 ('127.0.0.1', 8866, '/', 0)
 """
@@ -253,10 +255,12 @@ def load_settings(
     from ``cli`` or ``RECOVERY_CAPITAL_COURSE_DIR`` and defaults to the current folder.
     ``course_yaml`` is read from the course folder when not given.
 
-    >>> s = load_settings({"course_dir": ".", "port": None}, {"RECOVERY_CAPITAL_PORT": "9000"}, {})
+    >>> import tempfile
+    >>> course = Path(tempfile.mkdtemp()); (course / "modules").mkdir()
+    >>> s = load_settings({"course_dir": course}, {"RECOVERY_CAPITAL_PORT": "9000"}, {})
     >>> s.port
     9000
-    >>> load_settings({"course_dir": ".", "port": 0}, {}, {})
+    >>> load_settings({"course_dir": course, "port": 0}, {}, {})
     Traceback (most recent call last):
     ...
     recovery_capital.voila_settings.SettingsError: port (from --port): must be between 1 and 65535
@@ -264,6 +268,12 @@ def load_settings(
     course_dir = Path(cli.get("course_dir") or environ.get(COURSE_DIR_ENV) or ".").resolve()
     if not course_dir.is_dir():
         raise SettingsError("course folder", f"{course_dir} is not a folder")
+    if not (course_dir / "modules").is_dir():
+        raise SettingsError(
+            "course folder",
+            f"{course_dir} has no modules/ folder: give the folder that holds the course "
+            "(modules/ and assets/), e.g. recovery-capital serve path/to/course",
+        )
     if course_yaml is None:
         course_yaml = read_course_yaml(course_dir)
     serve_yaml = course_yaml.get("serve") or {}

@@ -114,6 +114,11 @@ def test_bad_settings_are_named_with_their_source(
         load_settings({"course_dir": str(course), **cli}, environ, {})
 
 
+def test_a_folder_without_modules_is_not_taken_for_a_course(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match="has no modules/ folder"):
+        load_settings({"course_dir": str(tmp_path)}, {}, {})
+
+
 def test_unknown_course_yaml_settings_are_refused(course: Path) -> None:
     with pytest.raises(SettingsError, match="unknown setting.*prot"):
         load_settings({"course_dir": str(course)}, {}, {"serve": {"prot": 1}})
