@@ -9,7 +9,7 @@ front of a class. Each notebook runs in a fresh kernel of the *current* Python e
   never writes to a real cohort's answers;
 - ``RECOVERY_CAPITAL_STRICT=1``, so an exercise whose content cannot load fails the run instead
   of quietly showing trainees a "could not be shown" message;
-- a time limit for the whole notebook.
+- a time limit for running the whole notebook (starting its kernel has a limit of its own).
 """
 
 from __future__ import annotations
@@ -87,6 +87,11 @@ def _last_line(text: str) -> str:
     return lines[-1] if lines else text.strip()
 
 
+async def _execute_cells(client: Any) -> None:
+    for index, cell in enumerate(client.nb.cells):
+        await client.async_execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
+
+
 def run_notebook(
     path: str | os.PathLike[str],
     course_dir: str | os.PathLike[str],
@@ -125,19 +130,31 @@ def run_notebook(
         resources={"metadata": {"path": str(path.parent)}},
         on_cell_start=on_cell_start,
     )
+    cells_started: list[float] = []
+
+    async def execute(env: dict[str, str]) -> None:
+        # The time limit counts from the first cell: starting the kernel has its own limit.
+        client.reset_execution_trackers()
+        async with client.async_setup_kernel(env=env, stderr=subprocess.DEVNULL):
+            cells_started.append(time.monotonic())
+            await asyncio.wait_for(_execute_cells(client), timeout)
+
+    def timed_out() -> bool:
+        return bool(cells_started) and time.monotonic() - cells_started[0] >= timeout - 0.5
+
     with tempfile.TemporaryDirectory(prefix="rc-check-") as default_scratch:
-        env = run_environment(course_dir, scratch or default_scratch)
         try:
-            execution = client.async_execute(env=env, stderr=subprocess.DEVNULL)
-            asyncio.run(asyncio.wait_for(execution, timeout))
+            asyncio.run(execute(run_environment(course_dir, scratch or default_scratch)))
         except CellExecutionError as exc:
             value = " ".join(str(exc.evalue).split())  # one line, however the error is laid out
             reason = f"{exc.ename}: {value}" if exc.ename else _last_line(str(exc))
             return result(False, current["cell"] or None, reason)
         except (CellTimeoutError, DeadKernelError, asyncio.TimeoutError, TimeoutError) as exc:
             # Cancelling a run at the time limit can surface as a dead kernel: the clock decides.
-            if time.monotonic() - started < timeout and isinstance(exc, DeadKernelError):
+            if isinstance(exc, DeadKernelError) and not timed_out():
                 return result(False, current["cell"] or None, "the kernel stopped (out of memory?)")
+            if not cells_started:
+                return result(False, None, "the kernel did not start in time")
             reason = f"did not finish within {timeout:.0f} s (raise --timeout if it is just slow)"
             return result(False, current["cell"] or None, reason)
         except RuntimeError as exc:

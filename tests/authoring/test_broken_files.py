@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import findings, write
+from authoring_support import findings, write
 
 QUIZ_WITH_THREE_PROBLEMS = """\
 kind: quiz

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import notebook, write
+from authoring_support import notebook, write
 
 from recovery_capital.authoring_report import CheckReport, Finding, format_report
 from recovery_capital.authoring_run import run_notebook

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import findings, write
+from authoring_support import findings, write
 
 from recovery_capital.course_settings import (
     course_notebooks,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import findings, make_tiny_course
+from authoring_support import findings, make_tiny_course
 
 from recovery_capital import authoring_template
 from recovery_capital.authoring_module import append_to_list, new_module

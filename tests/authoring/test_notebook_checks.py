@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import nbformat
-from conftest import findings, notebook
+from authoring_support import findings, notebook
 
 from recovery_capital.authoring_notebooks import cells_with_outputs, exercise_uses, strip_outputs
 from recovery_capital.course_check import check_course

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from authoring_support import write
 from browser_support import ARTIFACTS, start_server, stop_server, wait_until_rendered
-from conftest import write
 
 from recovery_capital.authoring_template import new_course
 from recovery_capital.course_check import check_course
