@@ -38,6 +38,8 @@ __all__ = ["Context", "current_context", "join_link", "practice_context", "runni
 log = logging.getLogger(__name__)
 
 HANDLE_FILE_NAME = "practice-handle.txt"
+#: the handle a preheated kernel reads under until its trainee arrives; it never joins or saves
+PREHEAT_HANDLE = "waiting-for-trainee"
 
 
 @dataclass
@@ -153,24 +155,89 @@ def _join_from_query(store: Store, query: Mapping[str, str]) -> Context:
 _CURRENT: Context | None = None
 
 
+def _waiting_in_pool(environ: Mapping[str, str] | None = None) -> bool:
+    """True in a preheated kernel whose trainee has not arrived yet (no query string).
+
+    >>> _waiting_in_pool({"VOILA_PREHEAT": "True"}), _waiting_in_pool({"VOILA_PREHEAT": "False"})
+    (True, False)
+    >>> _waiting_in_pool({"VOILA_PREHEAT": "True", "QUERY_STRING": "cohort=K7P2Q"})
+    False
+    """
+    environ = os.environ if environ is None else environ
+    return environ.get("VOILA_PREHEAT", "False") == "True" and "QUERY_STRING" not in environ
+
+
+def _display_notice(context: Context, slot: object | None = None) -> None:
+    from .widgets.join import JoinPanel
+
+    panel = JoinPanel(context)
+    if slot is not None:
+        slot.children = (panel,)  # type: ignore[attr-defined]
+        return
+    from IPython.display import display
+
+    display(panel)
+
+
+def _follow_request_later(store: Store, context: Context, slot: object) -> None:
+    """Wait for the trainee's request in the background, then move ``context`` to their cohort.
+
+    A preheated kernel runs the whole module before anyone asks for it. Blocking the first
+    exercise's cell on the request (as ``wait_for_request`` does) would leave every later cell
+    to run after the trainee arrives, all thirty of them at once. Instead the exercises are built
+    in a neutral context and follow :meth:`Context.switch`, which restores the trainee's answers.
+    """
+    import asyncio
+    import threading
+
+    loop = asyncio.get_event_loop()
+
+    def arrive() -> None:
+        try:
+            joined = _join_from_query(store, _query())
+        except Exception:  # the page keeps working in the neutral practice context
+            log.exception("could not join the cohort from the page request")
+            return
+        context.switch(joined.cohort, joined.handle)
+        if joined.notice:
+            context.notice = joined.notice
+            _display_notice(context, slot)
+
+    def wait() -> None:
+        _query()  # blocks this thread (not the kernel) until Voila hands over the request
+        loop.call_soon_threadsafe(arrive)
+
+    threading.Thread(target=wait, name="rc-wait-for-request", daemon=True).start()
+
+
 def current_context(*, refresh: bool = False) -> Context:
     """This kernel's context, worked out once from the page link (see the module notes).
 
     When the link could not be used, a join panel with a friendly message is shown
     once on the page, and the returned context answers in the practice cohort until the
-    trainee joins.
+    trainee joins. In a preheated kernel the request is awaited in the background: the
+    context starts in the practice cohort under a placeholder handle (nothing is saved
+    before a trainee arrives) and switches to the trainee's cohort when their request does.
     """
     global _CURRENT
     if _CURRENT is None or refresh:
         from .store import Store
 
-        _CURRENT = _join_from_query(Store(), _query())
-        if _CURRENT.notice:
+        store = Store()
+        if _waiting_in_pool():
+            import ipywidgets
+
+            store.ensure_practice_cohort()
+            _CURRENT = Context(store, Store.PRACTICE_CODE, PREHEAT_HANDLE)
+            slot = ipywidgets.VBox()
             from IPython.display import display
 
-            from .widgets.join import JoinPanel
-
-            display(JoinPanel(_CURRENT))
+            display(slot)
+            _follow_request_later(store, _CURRENT, slot)
+            return _CURRENT
+        _CURRENT = _join_from_query(store, _query())
+        if _CURRENT.notice:
+            _display_notice(_CURRENT)
     return _CURRENT
 
 

@@ -142,3 +142,46 @@ def test_a_handle_is_escaped_wherever_the_panel_shows_it(tmp_path):
     store = Store("sqlite:///" + str(tmp_path / "s.sqlite3"))
     panel = JoinPanel(Context(store, "K7P2Q", ATTACK))
     assert "<img" not in panel.where.value and "&lt;img src=x" in panel.where.value
+
+
+def test_a_preheated_kernel_does_not_block_and_follows_the_trainee_who_arrives(
+        store_url, monkeypatch, shown):
+    import asyncio
+    import os
+    import threading
+
+    import voila.utils
+
+    arrived = threading.Event()
+
+    def wait_for_request() -> None:  # stands in for Voila handing over the page request
+        arrived.wait(10)
+        os.environ["QUERY_STRING"] = f"cohort={code}&handle=ada-7"
+
+    monkeypatch.setattr(voila.utils, "wait_for_request", wait_for_request)
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
+    with Store(store_url) as store:
+        code = store.create_cohort("Workshop").code
+        store.join(code, "ada-7")
+        store.submit(code, "ada-7", "m0-quiz-how-it-works", {"q": "saved"})
+
+    async def scenario() -> Context:
+        context = current_context()  # returns at once: the module's later cells can run
+        assert (context.cohort, context.handle) == (Store.PRACTICE_CODE, course.PREHEAT_HANDLE)
+        switched = asyncio.Event()
+        context.on_switch(switched.set)
+        arrived.set()
+        await asyncio.wait_for(switched.wait(), 10)
+        return context
+
+    loop = asyncio.new_event_loop()
+    try:
+        asyncio.set_event_loop(loop)
+        context = loop.run_until_complete(scenario())
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
+        monkeypatch.delenv("QUERY_STRING", raising=False)
+    assert (context.cohort, context.handle) == (code, "ada-7")
+    assert context.store.latest(code, "ada-7", "m0-quiz-how-it-works").answers == {"q": "saved"}
+    assert context.store.latest(Store.PRACTICE_CODE, course.PREHEAT_HANDLE, "m0-quiz") is None
