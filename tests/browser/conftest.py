@@ -3,8 +3,9 @@
 Every test in this folder is marked ``browser``. The session starts ``recovery-capital serve``
 once, on a free port, against this repository's course, a temporary SQLite store and two
 cohorts made for the run; tests share it and open their own browser contexts (one per
-trainee). Outside CI a machine without Chromium skips these tests; in CI (``CI=true``) a
-Chromium or server that cannot start fails them.
+trainee). Chromium itself (the ``browser`` and ``new_page`` fixtures) comes from
+``tests/conftest.py``. Outside CI a machine without Chromium skips these tests; in CI
+(``CI=true``) a Chromium or server that cannot start fails them.
 """
 
 from __future__ import annotations
@@ -15,14 +16,10 @@ from pathlib import Path
 import pytest
 from browser_support import (
     ARTIFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    PAGE_TIMEOUT_MS,
     REPO,
     CourseServer,
     start_server,
     stop_server,
-    unavailable,
 )
 
 from recovery_capital.store import Store
@@ -65,53 +62,3 @@ def course_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CourseSe
         )
     finally:
         stop_server(process)
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    """One Chromium for the session; each test opens its own contexts."""
-    if not Path(CHROMIUM).exists():
-        unavailable(f"{CHROMIUM} is missing: run scripts/setup-env (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as exc:  # pragma: no cover - the test extra installs it
-        unavailable(f"playwright is not installed: {exc}")
-    playwright = sync_playwright().start()
-    try:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    except Exception as exc:
-        playwright.stop()
-        unavailable(f"Chromium did not start: {exc}")
-    try:
-        yield chromium
-    finally:
-        chromium.close()
-        playwright.stop()
-
-
-@pytest.fixture()
-def dialogs() -> list[str]:
-    """Messages of any alert/confirm a page opened during the test (there should be none)."""
-    return []
-
-
-@pytest.fixture()
-def new_page(browser, dialogs: list[str]):
-    """Open pages in fresh browser contexts (separate trainees); all closed after the test."""
-    contexts = []
-
-    def on_dialog(dialog) -> None:
-        dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    def make(viewport: dict[str, int] | None = None):
-        context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900})
-        context.set_default_timeout(PAGE_TIMEOUT_MS)
-        contexts.append(context)
-        page = context.new_page()
-        page.on("dialog", on_dialog)
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
