@@ -57,3 +57,173 @@
     start();
   }
 })();
+
+// Module pages get an "On this page" list of their sections, a line saying which section the
+// reader is in, and a thin progress bar, all built from the notebook's h2 headings once they
+// have rendered. Voila renders cells progressively, so the list is rebuilt whenever the set of
+// headings changes; pages with fewer than two sections show none of it.
+(function () {
+  "use strict";
+  var built = "";
+  var observer = null;
+  var current = -1;
+  function headingText(heading) {
+    var text = "";
+    heading.childNodes.forEach(function (node) {
+      if (!(node.classList && node.classList.contains("jp-InternalAnchorLink"))) {
+        text += node.textContent;
+      }
+    });
+    return text.replace(/\u00b6/g, "").replace(/\s+/g, " ").trim();
+  }
+  function sectionHeadings() {
+    return Array.prototype.slice.call(
+      document.querySelectorAll("#rc-main .jp-RenderedHTMLCommon h2")
+    );
+  }
+  function showSection(index, headings, titles) {
+    if (index === current) {
+      return;
+    }
+    current = index;
+    var label = "Section " + (index + 1) + " of " + titles.length + ": " + titles[index];
+    var status = document.getElementById("rc-progress-status");
+    var bar = document.getElementById("rc-progress-bar");
+    var fill = document.getElementById("rc-progress-fill");
+    if (status) {
+      status.textContent = label;
+    }
+    if (bar) {
+      bar.setAttribute("aria-valuenow", String(index + 1));
+      bar.setAttribute("aria-valuetext", label);
+      fill.style.width = ((index + 1) / titles.length) * 100 + "%";
+    }
+    document.querySelectorAll("#rc-sections a").forEach(function (link, position) {
+      if (position === index) {
+        link.setAttribute("aria-current", "location");
+      } else {
+        link.removeAttribute("aria-current");
+      }
+    });
+  }
+  // The reader is in the last section whose heading has passed the upper third of the screen.
+  function sectionInView(headings) {
+    var line = window.innerHeight / 3;
+    var index = 0;
+    headings.forEach(function (heading, position) {
+      if (heading.getBoundingClientRect().top <= line) {
+        index = position;
+      }
+    });
+    return index;
+  }
+  function removeProgress() {
+    ["rc-sections", "rc-progress"].forEach(function (id) {
+      var old = document.getElementById(id);
+      if (old) {
+        old.remove();
+      }
+    });
+    if (observer) {
+      observer.disconnect();
+      observer = null;
+    }
+  }
+  function buildProgress() {
+    var main = document.getElementById("rc-main");
+    var headings = sectionHeadings();
+    var titles = headings.map(headingText);
+    var signature = titles.join("\n");
+    if (signature === built || !main) {
+      return;
+    }
+    built = signature;
+    current = -1;
+    removeProgress();
+    if (headings.length < 2) {
+      return;
+    }
+    headings.forEach(function (heading, position) {
+      if (!heading.id) {
+        heading.id = "rc-section-" + (position + 1);
+      }
+      heading.setAttribute("tabindex", "-1");
+    });
+    var progress = document.createElement("div");
+    progress.id = "rc-progress";
+    progress.className = "rc-progress";
+    var bar = document.createElement("div");
+    bar.id = "rc-progress-bar";
+    bar.className = "rc-progress-bar";
+    bar.setAttribute("role", "progressbar");
+    bar.setAttribute("aria-label", "Progress through this module's sections");
+    bar.setAttribute("aria-valuemin", "1");
+    bar.setAttribute("aria-valuemax", String(headings.length));
+    bar.setAttribute("aria-valuenow", "1");
+    var fill = document.createElement("div");
+    fill.id = "rc-progress-fill";
+    fill.className = "rc-progress-fill";
+    bar.appendChild(fill);
+    var status = document.createElement("p");
+    status.id = "rc-progress-status";
+    status.className = "rc-progress-status";
+    status.setAttribute("aria-live", "polite");
+    progress.appendChild(bar);
+    progress.appendChild(status);
+    var nav = document.createElement("nav");
+    nav.id = "rc-sections";
+    nav.className = "rc-sections";
+    nav.setAttribute("aria-label", "Sections of this module");
+    var heading = document.createElement("p");
+    heading.className = "rc-sections-title";
+    heading.textContent = "On this page";
+    var list = document.createElement("ol");
+    headings.forEach(function (target, position) {
+      var item = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = "#" + encodeURIComponent(target.id);
+      link.textContent = titles[position];
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        var reduce = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+        target.scrollIntoView({ behavior: reduce ? "auto" : "smooth", block: "start" });
+        target.focus({ preventScroll: true });
+        showSection(position, headings, titles);
+      });
+      item.appendChild(link);
+      list.appendChild(item);
+    });
+    nav.appendChild(heading);
+    nav.appendChild(list);
+    main.insertBefore(nav, main.firstChild);
+    main.insertBefore(progress, main.firstChild);
+    showSection(sectionInView(headings), headings, titles);
+    if ("IntersectionObserver" in window) {
+      observer = new IntersectionObserver(function () {
+        showSection(sectionInView(headings), headings, titles);
+      }, { rootMargin: "0px 0px -66% 0px", threshold: [0, 1] });
+      headings.forEach(function (target) {
+        observer.observe(target);
+      });
+    }
+  }
+  var pending = null;
+  function scheduleBuild() {
+    if (pending) {
+      window.clearTimeout(pending);
+    }
+    pending = window.setTimeout(function () {
+      pending = null;
+      buildProgress();
+    }, 150);
+  }
+  function startProgress() {
+    scheduleBuild();
+    new MutationObserver(scheduleBuild).observe(document.body, { childList: true, subtree: true });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", startProgress);
+  } else {
+    startProgress();
+  }
+})();
