@@ -111,7 +111,9 @@
     var line = window.innerHeight / 3;
     var index = 0;
     headings.forEach(function (heading, position) {
-      if (heading.getBoundingClientRect().top <= line) {
+      var box = heading.getBoundingClientRect();
+      // A heading with no height is not laid out yet (Voila shows the page once every cell ran).
+      if (box.height > 0 && box.top <= line) {
         index = position;
       }
     });
@@ -206,6 +208,9 @@
         observer.observe(target);
       });
     }
+    window.addEventListener("resize", function () {
+      showSection(sectionInView(headings), headings, titles);
+    });
   }
   var pending = null;
   function scheduleBuild() {
