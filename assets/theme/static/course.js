@@ -66,6 +66,7 @@
   "use strict";
   var built = "";
   var observer = null;
+  var refresh = null;
   var current = -1;
   function headingText(heading) {
     var text = "";
@@ -129,6 +130,10 @@
     if (observer) {
       observer.disconnect();
       observer = null;
+    }
+    if (refresh) {
+      window.removeEventListener("resize", refresh);
+      refresh = null;
     }
   }
   function buildProgress() {
@@ -208,9 +213,10 @@
         observer.observe(target);
       });
     }
-    window.addEventListener("resize", function () {
+    refresh = function () {
       showSection(sectionInView(headings), headings, titles);
-    });
+    };
+    window.addEventListener("resize", refresh);
   }
   var pending = null;
   function scheduleBuild() {
