@@ -97,7 +97,8 @@ def _query() -> dict[str, str]:
     try:
         from voila.utils import wait_for_request
 
-        wait_for_request()
+        if _waiting_in_pool():  # Voila hands the request over once; never ask twice
+            wait_for_request()
     except Exception:  # without the query the page still works, in the practice cohort
         log.exception("could not read the page request from Voila")
     query = parse_qs(os.environ.get("QUERY_STRING", ""), keep_blank_values=False)
@@ -192,9 +193,9 @@ def _follow_request_later(store: Store, context: Context, slot: object) -> None:
 
     loop = asyncio.get_event_loop()
 
-    def arrive() -> None:
+    def arrive(query: dict[str, str]) -> None:
         try:
-            joined = _join_from_query(store, _query())
+            joined = _join_from_query(store, query)
         except Exception:  # the page keeps working in the neutral practice context
             log.exception("could not join the cohort from the page request")
             return
@@ -204,8 +205,8 @@ def _follow_request_later(store: Store, context: Context, slot: object) -> None:
             _display_notice(context, slot)
 
     def wait() -> None:
-        _query()  # blocks this thread (not the kernel) until Voila hands over the request
-        loop.call_soon_threadsafe(arrive)
+        query = _query()  # blocks this thread (not the kernel) until Voila hands it over
+        loop.call_soon_threadsafe(arrive, query)
 
     threading.Thread(target=wait, name="rc-wait-for-request", daemon=True).start()
 

@@ -153,8 +153,10 @@ def test_a_preheated_kernel_does_not_block_and_follows_the_trainee_who_arrives(
     import voila.utils
 
     arrived = threading.Event()
+    handed_over = []
 
     def wait_for_request() -> None:  # stands in for Voila handing over the page request
+        handed_over.append(True)  # the real one answers once: a second call would never return
         arrived.wait(10)
         os.environ["QUERY_STRING"] = f"cohort={code}&handle=ada-7"
 
@@ -183,5 +185,6 @@ def test_a_preheated_kernel_does_not_block_and_follows_the_trainee_who_arrives(
         loop.close()
         monkeypatch.delenv("QUERY_STRING", raising=False)
     assert (context.cohort, context.handle) == (code, "ada-7")
+    assert len(handed_over) == 1
     assert context.store.latest(code, "ada-7", "m0-quiz-how-it-works").answers == {"q": "saved"}
     assert context.store.latest(Store.PRACTICE_CODE, course.PREHEAT_HANDLE, "m0-quiz") is None
