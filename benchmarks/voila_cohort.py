@@ -239,6 +239,9 @@ def main() -> int:
         "--pool", type=int, default=None, help="pool size (default: trainees + the 2 real loads)"
     )
     parser.add_argument("--max-kernels", type=int, default=40)
+    parser.add_argument(
+        "--fill-delay", default=None, help="seconds before a used pool slot is refilled"
+    )
     args = parser.parse_args()
     module = module_notebook(args.module)
     pool = args.pool or args.trainees + 2
@@ -252,6 +255,8 @@ def main() -> int:
             "--max-kernels",
             str(args.max_kernels),
         ]
+        if args.fill_delay is not None:
+            options += ["--fill-delay", args.fill_delay]
         server = start_server(REPO, store_url, *options, workdir=workdir)
         sampler = MemorySampler(server.process.pid)
         sampler.start()

@@ -9,6 +9,12 @@ through ``VoilaConfiguration.multi_kernel_manager_class``; Voila's pooling wrapp
   course's page handler turns into a friendly "the course is full" page.
 - A kernel asked for by the preheated pool's refill never fails: it waits until a kernel ends
   (closed tab, culled after idling) and starts then, so the pool refills without going over.
+- Pool kernels are preheated a few at a time (``pool_start_concurrency``), each holding its
+  turn until it has finished running the module. Voila asks for one refill per trainee who
+  arrives; thirty at once would start thirty kernels running the module together, taking the
+  machine from the trainees who just arrived. A refill also waits until the trainees' kernels
+  have been quiet for ``refill_quiet`` seconds (at most ``refill_max_wait``), so the pool
+  refills in the lull after a burst of arrivals rather than during it.
 - A kernel that no page has been connected to for ``unconnected_timeout`` seconds (a page
   fetched but never opened in a browser, a tab that vanished without saying goodbye) is ended
   at the next cull, so it cannot hold a slot for the full idle timeout.
@@ -23,6 +29,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import datetime, timezone
 from typing import Any
 
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
@@ -65,11 +72,27 @@ class CappedKernelManager(AsyncMappingKernelManager):
     pool_wait_interval = Float(
         0.5, config=True, help="Seconds between checks while a pool refill waits for a slot."
     )
+    pool_start_concurrency = Integer(
+        2, config=True, help="How many pool kernels may be starting and running the module at once."
+    )
+    refill_quiet = Float(
+        3.0, config=True, help="Seconds the trainees' kernels must be quiet before a refill starts."
+    )
+    refill_max_wait = Float(
+        90.0, config=True, help="The longest a refill waits for quiet before it starts anyway."
+    )
+    preheat_settle = Float(
+        1.5, config=True, help="Seconds without activity after which a pool kernel is preheated."
+    )
+    preheat_max_hold = Float(
+        120.0, config=True, help="The longest one pool kernel holds its turn to preheat."
+    )
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._starting = 0
         self._unconnected_since: dict[str, float] = {}
+        self._pool_turns: asyncio.Semaphore | None = None
 
     @property
     def kernels_in_use(self) -> int:
@@ -83,20 +106,76 @@ class CappedKernelManager(AsyncMappingKernelManager):
     async def start_kernel(self, *args: Any, **kwargs: Any) -> str:
         """Start a kernel if a slot is free; a pool refill waits for one, a page gets 503."""
         if is_pool_start(kwargs):
-            while self.at_capacity():
-                await asyncio.sleep(self.pool_wait_interval)
-        elif self.at_capacity():
+            return await self._start_pool_kernel(*args, **kwargs)
+        if self.at_capacity():
             self.log.warning(
                 "Kernel cap reached (%d of %d): showing the 'course is full' page",
                 self.kernels_in_use,
                 self.max_kernels,
             )
             raise CourseFull()
+        return await self._start_now(*args, **kwargs)
+
+    async def _start_now(self, *args: Any, **kwargs: Any) -> str:
         self._starting += 1
         try:
             return await super().start_kernel(*args, **kwargs)
         finally:
             self._starting -= 1
+
+    async def _start_pool_kernel(self, *args: Any, **kwargs: Any) -> str:
+        """Start a pool kernel in its turn, after the trainees' kernels have gone quiet."""
+        if self._pool_turns is None:
+            self._pool_turns = asyncio.Semaphore(max(1, self.pool_start_concurrency))
+        await self._pool_turns.acquire()
+        try:
+            await self._wait_for_quiet()
+            while self.at_capacity():
+                await asyncio.sleep(self.pool_wait_interval)
+            kernel_id = await self._start_now(*args, **kwargs)
+        except BaseException:
+            self._pool_turns.release()
+            raise
+        asyncio.ensure_future(self._release_turn_when_preheated(kernel_id, self._pool_turns))
+        return kernel_id
+
+    def _seconds_since_activity(self, kernel_id: str) -> float:
+        """Seconds since the kernel last sent or received a message (0 while it is busy)."""
+        kernel = self._kernels.get(kernel_id)
+        last = getattr(kernel, "last_activity", None)
+        if last is None or getattr(kernel, "execution_state", "idle") == "busy":
+            return 0.0
+        return (datetime.now(timezone.utc) - last).total_seconds()
+
+    def trainees_quiet(self) -> bool:
+        """True when every kernel a page is connected to has been quiet for ``refill_quiet``.
+
+        Kernels waiting in the pool have no page connected, so only trainees' kernels count.
+        """
+        return all(
+            self._seconds_since_activity(kernel_id) >= self.refill_quiet
+            for kernel_id, connections in list(self._kernel_connections.items())
+            if connections
+        )
+
+    async def _wait_for_quiet(self) -> None:
+        deadline = time.monotonic() + self.refill_max_wait
+        while not self.trainees_quiet() and time.monotonic() < deadline:
+            await asyncio.sleep(self.pool_wait_interval)
+
+    async def _release_turn_when_preheated(self, kernel_id: str, turns: asyncio.Semaphore) -> None:
+        """Hold a pool turn until the new kernel has run the module (quiet for a moment)."""
+        started = time.monotonic()
+        try:
+            await asyncio.sleep(self.preheat_settle)
+            while time.monotonic() - started < self.preheat_max_hold:
+                if kernel_id not in self or (
+                    self._seconds_since_activity(kernel_id) >= self.preheat_settle
+                ):
+                    break
+                await asyncio.sleep(self.pool_wait_interval)
+        finally:
+            turns.release()
 
     def unconnected_for(self, kernel_id: str, now: float | None = None) -> float:
         """Seconds since a page was last seen connected to ``kernel_id`` (0 while connected).

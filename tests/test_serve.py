@@ -543,3 +543,62 @@ def test_server_ignores_template_overrides_and_caps_kernels(running_server) -> N
             break
     assert status == 503 and headers["Retry-After"] == "60"
     assert "The course is full right now — please try again in a minute" in body
+
+
+class PacedKernels(FakeKernels):
+    """Fake kernels whose activity the test sets, to drive the pool's pacing."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.quiet_for: dict[str, float] = {}
+
+    def _seconds_since_activity(self, kernel_id: str) -> float:
+        return self.quiet_for.get(kernel_id, 0.0)
+
+    def __contains__(self, kernel_id: object) -> bool:
+        return kernel_id in self.fake_ids
+
+
+PACING = {"pool_wait_interval": 0.01, "preheat_settle": 0.02, "refill_quiet": 3.0}
+
+
+def test_pool_kernels_preheat_a_few_at_a_time(fake_start: None) -> None:
+    manager = PacedKernels(pool_start_concurrency=2, preheat_max_hold=5, **PACING)
+    pool = {"env": {"VOILA_PREHEAT": "True"}}
+
+    async def scenario() -> None:
+        starts = [asyncio.ensure_future(manager.start_kernel(**pool)) for _ in range(3)]
+        await asyncio.sleep(0.1)
+        assert manager.fake_ids == ["k0", "k1"]  # the third waits for a turn
+        manager.quiet_for["k0"] = 2.0  # k0 has run the module and gone quiet: its turn ends
+        assert await asyncio.wait_for(starts[2], 1) == "k2"
+        await asyncio.gather(*starts)
+
+    run_coroutine(scenario)
+
+
+def test_a_refill_waits_for_the_trainees_to_go_quiet(fake_start: None) -> None:
+    manager = PacedKernels(refill_max_wait=5, **PACING)
+    manager.fake_ids.append("trainee")
+    manager._kernel_connections["trainee"] = 1  # a page is connected and busy
+
+    async def scenario() -> None:
+        refill = asyncio.ensure_future(manager.start_kernel(env={"VOILA_PREHEAT": "True"}))
+        await asyncio.sleep(0.1)
+        assert not refill.done()
+        manager.quiet_for["trainee"] = 3.5  # the burst of arrivals is over
+        assert await asyncio.wait_for(refill, 1) == "k1"
+
+    run_coroutine(scenario)
+
+
+def test_a_refill_starts_anyway_after_the_longest_wait(fake_start: None) -> None:
+    manager = PacedKernels(refill_max_wait=0.1, **PACING)
+    manager.fake_ids.append("trainee")
+    manager._kernel_connections["trainee"] = 1  # a trainee who never stops clicking
+
+    async def scenario() -> None:
+        refill = manager.start_kernel(env={"VOILA_PREHEAT": "True"})
+        assert await asyncio.wait_for(refill, 2) == "k1"
+
+    run_coroutine(scenario)
