@@ -8,8 +8,9 @@ client doing what a browser does, without a browser's CPU cost:
 
 1. request the page (Voila streams the executed notebook; the kernel id is in its config);
 2. open the kernel websocket (``/api/kernels/<id>/channels``);
-3. complete the widget handshake: ``comm_info_request``, then ``request_state`` on every widget
-   comm until each has answered with its state: the page is now usable;
+3. complete the widget handshake as ipywidgets 8 in the browser does: open the
+   ``jupyter.widget.control`` comm and send ``request_states``; the kernel answers with every
+   widget's state in one ``update_states`` message: the page is now usable;
 4. submit an answer: set every item of the module's questionnaire and click its Submit button,
    as comm messages, then wait for the kernel to acknowledge the click.
 
@@ -28,6 +29,7 @@ import argparse
 import asyncio
 import json
 import re
+import struct
 import sys
 import threading
 import time
@@ -69,7 +71,9 @@ class Trainee:
     states: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-def message(msg_type: str, content: dict[str, Any], session: str) -> str:
+def message(
+    msg_type: str, content: dict[str, Any], session: str, metadata: dict[str, Any] | None = None
+) -> str:
     header = {
         "msg_id": uuid.uuid4().hex,
         "msg_type": msg_type,
@@ -82,12 +86,19 @@ def message(msg_type: str, content: dict[str, Any], session: str) -> str:
         {
             "header": header,
             "parent_header": {},
-            "metadata": {},
+            "metadata": metadata or {},
             "content": content,
             "channel": "shell",
             "buffers": [],
         }
     )
+
+
+def json_part(frame: bytes) -> bytes:
+    """The JSON message of a binary websocket frame (one that carries widget buffers)."""
+    count, first = struct.unpack("!II", frame[:8])
+    end = struct.unpack("!I", frame[8:12])[0] if count > 1 else len(frame)
+    return frame[first:end]
 
 
 def comm_msg(comm_id: str, data: dict[str, Any], session: str) -> str:
@@ -138,51 +149,41 @@ async def run_trainee(trainee: Trainee, url: str, ws_base: str, start: float) ->
         socket = await websocket_connect(
             f"{ws_base}api/kernels/{kernel_id}/channels?session_id={session}"
         )
-        await socket.write_message(
-            message("comm_info_request", {"target_name": "jupyter.widget"}, session)
-        )
-        comms: dict[str, Any] | None = None
-        pending: set[str] = set()
+        control = uuid.uuid4().hex
+        opening = {"comm_id": control, "target_name": "jupyter.widget.control", "data": {}}
+        version = {"version": "1.0.0"}  # ipywidgets' control protocol
+        await socket.write_message(message("comm_open", opening, session, version))
+        await socket.write_message(comm_msg(control, {"method": "request_states"}, session))
         clicked = False
         deadline = time.monotonic() + 300
         while time.monotonic() < deadline:
             raw = await asyncio.wait_for(socket.read_message(), timeout=deadline - time.monotonic())
             if raw is None:
                 raise ConnectionError("the kernel websocket closed")
-            if not isinstance(raw, str):
-                continue  # binary frames carry widget buffers (images); not needed here
-            msg = json.loads(raw)
-            kind = msg["header"]["msg_type"]
+            msg = json.loads(raw if isinstance(raw, str) else json_part(raw))
             content = msg.get("content", {})
-            if kind == "comm_info_reply" and comms is None:
-                comms = content.get("comms", {})
-                pending = set(comms)
-                for comm_id in comms:
-                    await socket.write_message(
-                        comm_msg(comm_id, {"method": "request_state"}, session)
-                    )
-            elif kind == "comm_msg":
-                comm_id, data = content.get("comm_id"), content.get("data", {})
-                if data.get("method") == "update" and comm_id in pending:
-                    trainee.states[comm_id] = data.get("state", {})
-                    pending.discard(comm_id)
-                    if not pending and trainee.usable is None:
-                        trainee.usable = now()
-                        items, submit = questionnaire_controls(trainee.states)
-                        if not items or submit is None:
-                            raise LookupError("no questionnaire with a Submit button on the page")
-                        for item in items:
-                            update = {"value": BARC10_ANSWER}
-                            data = {"method": "update", "state": update, "buffer_paths": []}
-                            await socket.write_message(comm_msg(item, data, session))
-                        click = {"method": "custom", "content": {"event": "click"}}
-                        await socket.write_message(comm_msg(submit, click, session))
-                        clicked = True
-                elif clicked and data.get("method") == "update":
-                    text = json.dumps(data.get("state", {}))
-                    if "rc-score" in text or "Saved" in text:
-                        trainee.submitted = now()
-                        break
+            if msg["header"]["msg_type"] != "comm_msg":
+                continue
+            comm_id, data = content.get("comm_id"), content.get("data", {})
+            if comm_id == control and data.get("method") == "update_states":
+                states = data.get("states", {})
+                trainee.states = {key: value["state"] for key, value in states.items()}
+                trainee.usable = now()
+                items, submit = questionnaire_controls(trainee.states)
+                if not items or submit is None:
+                    raise LookupError("no questionnaire with a Submit button on the page")
+                for item in items:
+                    update = {"value": BARC10_ANSWER}
+                    data = {"method": "update", "state": update, "buffer_paths": []}
+                    await socket.write_message(comm_msg(item, data, session))
+                click = {"method": "custom", "content": {"event": "click"}}
+                await socket.write_message(comm_msg(submit, click, session))
+                clicked = True
+            elif clicked and data.get("method") == "update":
+                text = json.dumps(data.get("state", {}))
+                if "rc-score" in text or "Saved" in text:
+                    trainee.submitted = now()
+                    break
         socket.close()
     except Exception as exc:  # a benchmark reports failures instead of stopping
         trainee.error = f"{type(exc).__name__}: {exc}"
