@@ -121,6 +121,15 @@ def tree_rss(pid: int) -> int:
     return total
 
 
+def tree_pss(pid: int) -> int:
+    """Proportional memory of the whole process tree (shared pages shared out), in bytes."""
+    total = 0
+    for process in tree(pid):
+        with contextlib.suppress(psutil.Error):
+            total += process.memory_full_info().pss
+    return total
+
+
 def kernel_count(pid: int) -> int:
     count = 0
     for process in tree(pid):
