@@ -218,8 +218,10 @@ class MemorySampler(threading.Thread):
 
     RSS counts pages shared between processes (libraries, the interpreter) once in every
     kernel, so the RSS sum overstates what forty kernels take; PSS shares them out and sums to
-    the memory the tree really holds. The drop in the machine's MemAvailable since the server
-    started is reported too, as a check from outside the tree.
+    the memory the tree really holds. PSS is read once the burst is over (reading it costs CPU),
+    which is when the tree is largest: every trainee's kernel plus the pool's refill. The drop
+    in the machine's MemAvailable since the server started is reported too, as a check from
+    outside the tree.
     """
 
     def __init__(self, pid: int, baseline_available: int) -> None:
