@@ -151,6 +151,14 @@ def _duplicates(values: Iterable[str]) -> list[str]:
     return repeated
 
 
+def _repeated_ids(where: str, noun: str, parts: Iterable[Any]) -> Problems:
+    """One problem for each id used more than once among ``parts`` (things with an ``id``)."""
+    return [
+        (where, f"{noun} id {value!r} is used more than once")
+        for value in _duplicates(part.id for part in parts)
+    ]
+
+
 # --- quiz -----------------------------------------------------------------------------
 
 
@@ -192,10 +200,7 @@ class QuizContent(Content):
     folder: ClassVar[str] = "quizzes"
 
     def check(self) -> Problems:
-        return [
-            ("questions", f"question id {qid!r} is used more than once")
-            for qid in _duplicates(q.id for q in self.questions)
-        ]
+        return _repeated_ids("questions", "question", self.questions)
 
 
 # --- vignette -------------------------------------------------------------------------
@@ -335,10 +340,7 @@ class TalkSortContent(Content):
     folder: ClassVar[str] = "talk"
 
     def check(self) -> Problems:
-        return [
-            ("statements", f"statement id {sid!r} is used more than once")
-            for sid in _duplicates(s.id for s in self.statements)
-        ]
+        return _repeated_ids("statements", "statement", self.statements)
 
 
 # --- scenario -------------------------------------------------------------------------
@@ -468,10 +470,7 @@ class RulerContent(Content):
     folder: ClassVar[str] = "rulers"
 
     def check(self) -> Problems:
-        return [
-            ("rulers", f"ruler id {rid!r} is used more than once")
-            for rid in _duplicates(r.id for r in self.rulers)
-        ]
+        return _repeated_ids("rulers", "ruler", self.rulers)
 
 
 class ReflectionContent(Content):

@@ -17,22 +17,16 @@ from typing import Any
 import ipywidgets as w
 
 from ..errors import RecoveryCapitalError
-from ..reports.access import TrainerAccess, trainer_access
-from ..reports.errors import AccessDenied
-from ..store import Store, UnknownCohort
-from ..store.keys import normalise_code
+from ..reports.access import TrainerAccess
+from ..store import Store
 from .base import guarded
 from .html import Safe, element, join
 from .status import StatusLine
+from .trainer_sign_in import TrainerSignIn
 
 __all__ = ["CohortReport", "REPORT_CSS"]
 
 log = logging.getLogger("recovery_capital.widgets")
-
-WRONG_KEY = (
-    "That join code and trainer key don't match a cohort here. Check both: the key was shown "
-    "once, when the cohort was created."
-)
 
 #: Styles for the report inside the page, scoped so they touch nothing else on it.
 REPORT_CSS = """
@@ -83,18 +77,15 @@ class CohortReport:
         self._course = course
         self.access: TrainerAccess | None = None
         self.status = StatusLine()
-        self.code_field = w.Text(
-            value=code or "", description="Join code", style={"description_width": "initial"}
-        ).add_class("rc-trainer-code")
-        self.key_field = w.Password(
-            description="Trainer key", style={"description_width": "initial"}
-        ).add_class("rc-trainer-key")
-        self.open_button = w.Button(description="Show the evaluation", button_style="primary")
-        self.open_button.add_class("rc-submit")
-        self.open_button.on_click(guarded(lambda _: self.open(), self.status, "report login"))
-        self.login = w.VBox(
-            [self.code_field, self.key_field, w.HBox([self.open_button]).add_class("rc-actions")]
-        ).add_class("rc-report-login")
+        self.sign_in = TrainerSignIn(
+            code,
+            button="Show the evaluation",
+            status=self.status,
+            on_open=self.open,
+            css_class="rc-report-login",
+        )
+        self.code_field, self.key_field = self.sign_in.code_field, self.sign_in.key_field
+        self.open_button, self.login = self.sign_in.open_button, self.sign_in.box
         self.refresh_button = w.Button(description="Refresh").add_class("rc-refresh")
         self.refresh_button.on_click(guarded(lambda _: self.refresh(), self.status,
                                              "report refresh"))
@@ -117,19 +108,10 @@ class CohortReport:
 
     def open(self) -> bool:
         """Check the code and key; on success show the evaluation. True if it opened."""
-        key = self.key_field.value
-        self.key_field.value = ""  # the key leaves the page as soon as it has been read
-        try:
-            code = normalise_code(self.code_field.value)
-        except UnknownCohort as exc:
-            self.status.show(str(exc), "warning")
+        self.access = self.sign_in.check(self.store)
+        if self.access is None:
             return False
-        try:
-            self.access = trainer_access(self.store, code, key)
-        except AccessDenied:
-            self.status.show(WRONG_KEY, "warning")
-            return False
-        self.login.layout.display = "none"
+        self.sign_in.hide()
         self.body.layout.display = None
         self.refresh()
         return True

@@ -26,8 +26,7 @@ import ipywidgets as w
 
 from ..content import Content, PollContent, ReflectionContent, content_files, load_content
 from ..errors import DefinitionError
-from ..store import Store, UnknownCohort
-from ..store.keys import normalise_code
+from ..store import Store
 from .base import guarded
 from .cohort_views import activity_view
 from .html import element, join
@@ -35,16 +34,11 @@ from .live import Refresher
 from .live_poll import poll_counts, poll_results_html
 from .moderation import ModerationPanel
 from .status import StatusLine
+from .trainer_sign_in import TrainerSignIn
 
 __all__ = ["TrainerDashboard", "course_activities"]
 
 log = logging.getLogger("recovery_capital.widgets")
-
-# The store does not say whether the code exists, so neither does this message.
-WRONG_KEY = (
-    "That join code and trainer key don't match a cohort here. Check both: the key was shown "
-    "once, when the cohort was created."
-)
 
 
 def course_activities(root: str | Path | None = None) -> tuple[dict[str, Content], list[str]]:
@@ -138,18 +132,15 @@ class TrainerDashboard:
         self.code = ""
         self._store = store
         self._course = course
-        self.code_field = w.Text(
-            value=code or "", description="Join code", style={"description_width": "initial"}
-        ).add_class("rc-trainer-code")
-        self.key_field = w.Password(
-            description="Trainer key", style={"description_width": "initial"}
-        ).add_class("rc-trainer-key")
-        self.open_button = w.Button(description="Open dashboard", button_style="primary")
-        self.open_button.add_class("rc-submit")
-        self.open_button.on_click(guarded(lambda _: self.open(), self.status, "dashboard login"))
-        self.login = w.VBox(
-            [self.code_field, self.key_field, w.HBox([self.open_button]).add_class("rc-actions")]
-        ).add_class("rc-dashboard-login")
+        self.sign_in = TrainerSignIn(
+            code,
+            button="Open dashboard",
+            status=self.status,
+            on_open=self.open,
+            css_class="rc-dashboard-login",
+        )
+        self.code_field, self.key_field = self.sign_in.code_field, self.sign_in.key_field
+        self.open_button, self.login = self.sign_in.open_button, self.sign_in.box
         self.body = w.VBox().add_class("rc-dashboard-body")
         self.widget = w.VBox(
             [
@@ -173,19 +164,12 @@ class TrainerDashboard:
 
     def open(self) -> bool:
         """Check the code and key; on success show the live view. True if opened."""
-        key = self.key_field.value
-        self.key_field.value = ""  # never keep the key in the page longer than needed
-        try:
-            code = normalise_code(self.code_field.value)  # names typos such as O for 0
-        except UnknownCohort as exc:
-            self.status.show(str(exc), "warning")
+        access = self.sign_in.check(self.store)
+        if access is None:
             return False
-        if not self.store.verify_trainer_key(code, key):
-            self.status.show(WRONG_KEY, "warning")
-            return False
-        self.code = code
+        self.code = access.code
         self._build_view()
-        self.login.layout.display = "none"
+        self.sign_in.hide()
         self.status.show(f"Showing cohort {self.code}. Updates every few seconds.", "ok")
         self.refresh()
         self.refresher = Refresher(guarded(self.refresh, self.status, "dashboard refresh"))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import base64
 import re
 
-from recovery_capital.widgets.cohort_report import WRONG_KEY, CohortReport
+from recovery_capital.widgets.cohort_report import CohortReport
+from recovery_capital.widgets.trainer_sign_in import WRONG_KEY
 
 
 def test_wrong_key_shows_nothing_about_the_cohort(cohort) -> None:
