@@ -1,8 +1,8 @@
 """The trainee's context: which store, which cohort and which handle this page answers under.
 
 A trainee opens a module from a link such as ``.../module-2.ipynb?cohort=K7P2Q&handle=fox-12``.
-Voila runs the notebook in its own kernel; :func:`current_context` reads the link's query (after
-``voila.utils.wait_for_request()``, which a preheated kernel needs before the request is known),
+Voila runs the notebook in its own kernel; :func:`current_context` reads the link's query (a
+preheated kernel first waits for Voila to send it the request, see :func:`_receive_request`),
 joins the cohort and keeps the result for the life of the kernel, so every exercise on the page
 shares it.
 
@@ -94,15 +94,53 @@ def _query() -> dict[str, str]:
     """The page's query parameters (first value of each), waiting for the request if needed."""
     if not running_under_voila():
         return {}
-    try:
-        from voila.utils import wait_for_request
-
-        if _waiting_in_pool():  # Voila hands the request over once; never ask twice
-            wait_for_request()
-    except Exception:  # without the query the page still works, in the practice cohort
-        log.exception("could not read the page request from Voila")
+    if _waiting_in_pool():  # Voila hands the request over once; never ask twice
+        try:
+            _receive_request()
+        except Exception:  # without the query the page still works, in the practice cohort
+            log.exception("could not read the page request from Voila")
     query = parse_qs(os.environ.get("QUERY_STRING", ""), keep_blank_values=False)
     return {key: values[0] for key, values in query.items() if values}
+
+
+def voila_query_url(environ: Mapping[str, str] | None = None) -> str:
+    """Where a preheated kernel asks the Voila server for the request of the page it serves.
+
+    >>> voila_query_url({"VOILA_KERNEL_ID": "k1", "VOILA_APP_PORT": "8123",
+    ...                  "VOILA_SERVER_URL": "/course/"})
+    'ws://127.0.0.1:8123/course/voila/query/k1'
+    """
+    env = os.environ if environ is None else environ
+    base = env.get("VOILA_WS_BASE_URL") or env.get("VOILA_SERVER_URL") or "/"
+    return (
+        f"{env.get('VOILA_WS_PROTOCOL', 'ws')}://{env.get('VOILA_APP_IP', '127.0.0.1')}:"
+        f"{env.get('VOILA_APP_PORT', '8866')}{base}voila/query/{env.get('VOILA_KERNEL_ID', '')}"
+    )
+
+
+def _receive_request() -> None:
+    """Wait for Voila to send this kernel its page's request, and put it in ``os.environ``.
+
+    This is what ``voila.utils.wait_for_request`` does, without importing ``voila``: that
+    import brings in the whole Jupyter server (seconds of start-up and tens of megabytes in
+    every kernel). Call it from a thread without a running event loop.
+    """
+    import asyncio
+    import json
+
+    from tornado.websocket import websocket_connect
+
+    async def receive() -> str | bytes | None:
+        connection = await websocket_connect(voila_query_url(), connect_timeout=30)
+        try:
+            return await connection.read_message()
+        finally:
+            connection.close()
+
+    message = asyncio.run(receive())
+    if message is None:
+        raise ConnectionError("Voila closed the request channel without sending the request")
+    os.environ.update({str(k): str(v) for k, v in json.loads(message).items()})
 
 
 def _handle_file() -> Path:
@@ -184,8 +222,8 @@ def _follow_request_later(store: Store, context: Context, slot: object) -> None:
     """Wait for the trainee's request in the background, then move ``context`` to their cohort.
 
     A preheated kernel runs the whole module before anyone asks for it. Blocking the first
-    exercise's cell on the request (as ``wait_for_request`` does) would leave every later cell
-    to run after the trainee arrives, all thirty of them at once. Instead the exercises are built
+    exercise's cell on the request would leave every later cell to run after the trainee
+    arrives, all thirty of them at once. Instead the exercises are built
     in a neutral context and follow :meth:`Context.switch`, which restores the trainee's answers.
     """
     import asyncio

@@ -150,17 +150,15 @@ def test_a_preheated_kernel_does_not_block_and_follows_the_trainee_who_arrives(
     import os
     import threading
 
-    import voila.utils
-
     arrived = threading.Event()
     handed_over = []
 
-    def wait_for_request() -> None:  # stands in for Voila handing over the page request
+    def receive_request() -> None:  # stands in for Voila handing over the page request
         handed_over.append(True)  # the real one answers once: a second call would never return
         arrived.wait(10)
         os.environ["QUERY_STRING"] = f"cohort={code}&handle=ada-7"
 
-    monkeypatch.setattr(voila.utils, "wait_for_request", wait_for_request)
+    monkeypatch.setattr(course, "_receive_request", receive_request)
     monkeypatch.setenv("VOILA_PREHEAT", "True")
     with Store(store_url) as store:
         code = store.create_cohort("Workshop").code
