@@ -32,10 +32,12 @@ from __future__ import annotations
 import base64
 import html
 import io
+import logging
 import math
 import numbers
 import sys
 import textwrap
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -580,12 +582,45 @@ def distribution(
 # --- drawing helpers ------------------------------------------------------------------------
 
 
+# matplotlib's settings are global: one chart is drawn at a time, even when a preheated
+# kernel's warm-up thread (see warm_up_in_background) is still drawing.
+_DRAWING = threading.RLock()
+_WARMING: threading.Thread | None = None
+
+
 @contextmanager
 def _style() -> Iterator[None]:
     import matplotlib
 
-    with matplotlib.rc_context(_STYLE):
+    with _DRAWING, matplotlib.rc_context(_STYLE):
         yield
+
+
+def warm_up() -> None:
+    """Import matplotlib and draw one small chart, so that the next chart is quick.
+
+    The first chart in a process costs most of a second (imports, fonts); a preheated kernel
+    pays it while it waits for its trainee instead of when the trainee submits.
+
+    >>> warm_up()
+    """
+    radar({"a": 1, "b": 2, "c": 3}, vmin=0, vmax=5, title="warm-up").to_png_bytes()
+
+
+def warm_up_in_background() -> None:
+    """Run :func:`warm_up` once per process on a background thread (a failure is only logged)."""
+    global _WARMING
+    if _WARMING is not None:
+        return
+
+    def run() -> None:
+        try:
+            warm_up()
+        except Exception:  # a cold first chart is slower, never broken
+            logging.getLogger(__name__).warning("chart warm-up failed", exc_info=True)
+
+    _WARMING = threading.Thread(target=run, name="rc-chart-warm-up", daemon=True)
+    _WARMING.start()
 
 
 def _new_figure(width: float, height: float) -> Figure:

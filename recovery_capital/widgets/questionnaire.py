@@ -20,7 +20,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..content import course_dir
-from ..course import Context
+from ..course import PREHEAT_HANDLE, Context
 from ..definitions import Instrument, load_instrument
 from ..scoring import ScoreResult, score
 from .base import Exercise, Outcome
@@ -99,6 +99,10 @@ class Questionnaire(Exercise):
         self._intro = intro
         self._compare_with = compare_with
         super().__init__(instrument, context=context)
+        if self.context is not None and self.context.handle == PREHEAT_HANDLE:
+            from .. import charts
+
+            charts.warm_up_in_background()  # the trainee's first chart is then quick
 
     # -- building -----------------------------------------------------------------------
 

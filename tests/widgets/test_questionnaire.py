@@ -128,3 +128,22 @@ def test_no_comparison_before_the_earlier_one_is_submitted(context):
     answer(after, [4] * 10)
     assert after.submit()
     assert "rc-then-and-now" not in after.feedback.value
+
+
+def test_a_preheated_questionnaire_warms_chart_drawing_up_while_it_waits(
+    context, store, monkeypatch
+):
+    from recovery_capital import charts
+    from recovery_capital.course import PREHEAT_HANDLE, Context
+
+    warmed = []
+    monkeypatch.setattr(charts, "_WARMING", None)
+    monkeypatch.setattr(charts, "warm_up", lambda: warmed.append(True))
+    Questionnaire("barc10", context=context)  # a trainee's own page: nothing to warm up
+    assert charts._WARMING is None
+    store.ensure_practice_cohort()
+    waiting = Context(store, store.PRACTICE_CODE, PREHEAT_HANDLE)
+    Questionnaire("barc10", context=waiting)
+    Questionnaire("dast10", context=waiting)  # once per kernel
+    charts._WARMING.join(10)
+    assert warmed == [True]
