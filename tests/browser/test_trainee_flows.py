@@ -84,10 +84,15 @@ def test_branching_scenario_reaches_an_ending_with_a_miti_summary(course_server,
     wait_until_rendered(page)
     scenario = page.locator(".rc-branchingscenario").first
     for _ in range(40):  # far more steps than any path through the scenario
+        # At the last step the choices go away a moment before the ending's feedback arrives.
+        page.wait_for_function(
+            "(box) => box.querySelector('.rc-ending') || [...box.querySelectorAll("
+            "'.rc-item input[type=radio]')].some((input) => input.offsetParent !== null)",
+            arg=scenario.element_handle(),
+        )
         if scenario.locator(".rc-ending").count():
             break
         options = scenario.locator(".rc-item input[type=radio]")
-        options.first.wait_for()
         steps_before = scenario.locator(".rc-practitioner").count()
         options.first.check()
         scenario.locator(".rc-say").click()
