@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from browser_support import REPO, find_module, start_server, stop_server, wait_until_rendered
+from browser_support import (
+    REPO,
+    find_module,
+    module_notebooks,
+    start_server,
+    stop_server,
+    wait_until_rendered,
+)
 
 from recovery_capital.store import Store
 
@@ -46,3 +55,40 @@ def test_preheated_module_restores_the_trainees_own_answers(workshop, new_page) 
         "(inputs) => inputs.map((input) => input.value)"
     )
     assert [float(value) for value in checked[:10]] == [float(v) for v in SAVED.values()]
+
+
+@pytest.mark.parametrize("notebook", [n for n in module_notebooks() if "/trainer/" not in n])
+def test_every_module_renders_from_a_preheated_kernel(
+    notebook: str, new_page, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Each module, served from the workshop pool, renders without an error for its trainee."""
+    tmp = tmp_path_factory.mktemp("preheated")
+    store_url = f"sqlite:///{tmp / 'store.sqlite3'}"
+    with Store(store_url) as store:
+        cohort = store.create_cohort("Preheated").code
+    log_path = tmp / "server.log"
+    prefix = Path(notebook).name[:2]
+    process, base_url, _ = start_server(
+        REPO, store_url, "--cohort", cohort, "--workshop", prefix, "--pool", "1",
+        "--fill-delay", "600", log_path=log_path,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while "is filled with 1 kernel" not in log_path.read_text(errors="replace"):
+            assert time.monotonic() < deadline, "the pool never filled"
+            time.sleep(0.5)
+        page = new_page()
+        page.goto(f"{base_url}voila/render/{notebook}?cohort={cohort}&handle=pool-7")
+        wait_until_rendered(page)
+        page.locator(".rc-exercise").first.wait_for()
+        assert "Using pre-heated kernel" in log_path.read_text(errors="replace")
+        body = page.inner_text("body")
+        assert "Traceback" not in body and "Error" not in body
+        assert page.locator("[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
+        with Store(store_url) as store:  # the kernel moved over to this trainee
+            deadline = time.monotonic() + 30
+            while "pool-7" not in store.participants(cohort):
+                assert time.monotonic() < deadline, "the preheated page never joined the trainee"
+                time.sleep(0.5)
+    finally:
+        stop_server(process)
