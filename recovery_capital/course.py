@@ -92,11 +92,13 @@ def running_under_voila(environ: Mapping[str, str] | None = None) -> bool:
 
 def _query() -> dict[str, str]:
     """The page's query parameters (first value of each), waiting for the request if needed."""
+    global _REQUEST_RECEIVED
     if not running_under_voila():
         return {}
     if _waiting_in_pool():  # Voila hands the request over once; never ask twice
         try:
             _receive_request()
+            _REQUEST_RECEIVED = True
         except Exception:  # without the query the page still works, in the practice cohort
             log.exception("could not read the page request from Voila")
     query = parse_qs(os.environ.get("QUERY_STRING", ""), keep_blank_values=False)
@@ -194,16 +196,23 @@ def _join_from_query(store: Store, query: Mapping[str, str]) -> Context:
 _CURRENT: Context | None = None
 
 
+_REQUEST_RECEIVED = False
+
+
 def _waiting_in_pool(environ: Mapping[str, str] | None = None) -> bool:
-    """True in a preheated kernel whose trainee has not arrived yet (no query string).
+    """True in a preheated kernel whose trainee's request has not arrived yet.
+
+    Voila marks pool kernels with ``VOILA_PREHEAT=True`` and never unsets it, so arrival is
+    remembered here rather than read from ``QUERY_STRING``, which a kernel may inherit from the
+    shell that started the server.
 
     >>> _waiting_in_pool({"VOILA_PREHEAT": "True"}), _waiting_in_pool({"VOILA_PREHEAT": "False"})
     (True, False)
-    >>> _waiting_in_pool({"VOILA_PREHEAT": "True", "QUERY_STRING": "cohort=K7P2Q"})
-    False
+    >>> _waiting_in_pool({"VOILA_PREHEAT": "True", "QUERY_STRING": "cohort=STALE"})
+    True
     """
     environ = os.environ if environ is None else environ
-    return environ.get("VOILA_PREHEAT", "False") == "True" and "QUERY_STRING" not in environ
+    return environ.get("VOILA_PREHEAT", "False") == "True" and not _REQUEST_RECEIVED
 
 
 def _display_notice(context: Context, slot: object | None = None) -> None:
