@@ -58,10 +58,10 @@ class CohortReport:
     >>> store = Store("sqlite://")
     >>> cohort = store.create_cohort("Spring 2027")
     >>> report = CohortReport(cohort.code, store=store)
-    >>> report.key_field.value = "NOT-THE-KEY"
+    >>> report.sign_in.key_field.value = "NOT-THE-KEY"
     >>> report.open(), report.report.value
     (False, '')
-    >>> report.key_field.value = cohort.trainer_key
+    >>> report.sign_in.key_field.value = cohort.trainer_key
     >>> report.open(), "Completion per module" in report.report.value
     (True, True)
     """
@@ -84,8 +84,6 @@ class CohortReport:
             on_open=self.open,
             css_class="rc-report-login",
         )
-        self.code_field, self.key_field = self.sign_in.code_field, self.sign_in.key_field
-        self.open_button, self.login = self.sign_in.open_button, self.sign_in.box
         self.refresh_button = w.Button(description="Refresh").add_class("rc-refresh")
         self.refresh_button.on_click(guarded(lambda _: self.refresh(), self.status,
                                              "report refresh"))
@@ -94,7 +92,7 @@ class CohortReport:
         self.body = w.VBox([w.HBox([self.refresh_button]), self.downloads, self.report])
         self.body.layout.display = "none"
         self.widget = w.VBox(
-            [w.HTML(element("h3", "Cohort report", cls="rc-title")), self.login, self.status,
+            [w.HTML(element("h3", "Cohort report", cls="rc-title")), self.sign_in.box, self.status,
              self.body]
         ).add_class("rc-cohort-report")
         self.widget.add_class("rc-exercise")

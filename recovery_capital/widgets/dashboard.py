@@ -116,7 +116,7 @@ class TrainerDashboard:
     >>> store = Store("sqlite://")
     >>> cohort = store.create_cohort("Tuesday group")
     >>> board = TrainerDashboard(cohort.code, store=store, course="/nonexistent")
-    >>> board.key_field.value = cohort.trainer_key
+    >>> board.sign_in.key_field.value = cohort.trainer_key
     >>> board.open(), "0 people have joined" in board.header.value
     (True, True)
     """
@@ -139,13 +139,11 @@ class TrainerDashboard:
             on_open=self.open,
             css_class="rc-dashboard-login",
         )
-        self.code_field, self.key_field = self.sign_in.code_field, self.sign_in.key_field
-        self.open_button, self.login = self.sign_in.open_button, self.sign_in.box
         self.body = w.VBox().add_class("rc-dashboard-body")
         self.widget = w.VBox(
             [
                 w.HTML(element("h3", "Trainer dashboard", cls="rc-title")),
-                self.login,
+                self.sign_in.box,
                 self.status,
                 self.body,
             ]

@@ -40,31 +40,31 @@ def course(tmp_path):
 @pytest.fixture
 def dashboard(store, cohort, trainer_key, course):
     board = TrainerDashboard(cohort, store=store, course=course)
-    board.key_field.value = trainer_key
+    board.sign_in.key_field.value = trainer_key
     assert board.open()
     return board
 
 
 def test_a_wrong_key_is_refused_with_a_clear_message(store, cohort, course):
     board = TrainerDashboard(cohort, store=store, course=course)
-    board.key_field.value = "AAAA-BBBB-CCCC-DDDD"
-    board.open_button.click()
+    board.sign_in.key_field.value = "AAAA-BBBB-CCCC-DDDD"
+    board.sign_in.open_button.click()
     assert board.status.text.startswith("That join code and trainer key don't match")
-    assert board.body.children == () and board.key_field.value == ""
+    assert board.body.children == () and board.sign_in.key_field.value == ""
 
 
 def test_a_mistyped_code_is_named_and_an_unknown_one_refused(store, course):
     board = TrainerDashboard("K0P2Q", store=store, course=course)
-    board.key_field.value = "anything"
+    board.sign_in.key_field.value = "anything"
     assert not board.open()
     assert "never use 0" in board.status.text
-    board.code_field.value = "ZZZZZ"
+    board.sign_in.code_field.value = "ZZZZZ"
     assert not board.open()
     assert board.status.text.startswith("That join code and trainer key don't match")
 
 
 def test_the_right_key_opens_the_live_view(dashboard, cohort):
-    assert dashboard.login.layout.display == "none"
+    assert dashboard.sign_in.box.layout.display == "none"
     assert f"Cohort {cohort}: 0 people have joined" in dashboard.header.value
     assert "No answers yet" in dashboard.counts.value
     assert "m1-broken" not in dashboard.titles
