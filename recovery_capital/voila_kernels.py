@@ -136,7 +136,7 @@ class CappedKernelManager(AsyncMappingKernelManager):
         except BaseException:
             self._pool_turns.release()
             raise
-        asyncio.ensure_future(self._release_turn_when_preheated(kernel_id, self._pool_turns))
+        asyncio.ensure_future(self._release_turn_when_preheated(kernel_id))
         return kernel_id
 
     def _seconds_since_activity(self, kernel_id: str) -> float:
@@ -163,7 +163,7 @@ class CappedKernelManager(AsyncMappingKernelManager):
         while not self.trainees_quiet() and time.monotonic() < deadline:
             await asyncio.sleep(self.pool_wait_interval)
 
-    async def _release_turn_when_preheated(self, kernel_id: str, turns: asyncio.Semaphore) -> None:
+    async def _release_turn_when_preheated(self, kernel_id: str) -> None:
         """Hold a pool turn until the new kernel has run the module (quiet for a moment)."""
         started = time.monotonic()
         try:
@@ -175,7 +175,8 @@ class CappedKernelManager(AsyncMappingKernelManager):
                     break
                 await asyncio.sleep(self.pool_wait_interval)
         finally:
-            turns.release()
+            assert self._pool_turns is not None  # made before the turn was taken
+            self._pool_turns.release()
 
     def unconnected_for(self, kernel_id: str, now: float | None = None) -> float:
         """Seconds since a page was last seen connected to ``kernel_id`` (0 while connected).

@@ -562,6 +562,14 @@ class PacedKernels(FakeKernels):
 PACING = {"pool_wait_interval": 0.01, "preheat_settle": 0.02, "refill_quiet": 3.0}
 
 
+def with_busy_trainee(**settings: float) -> PacedKernels:
+    """Paced fake kernels with one trainee's page connected and still active."""
+    manager = PacedKernels(**settings, **PACING)
+    manager.fake_ids.append("trainee")
+    manager._kernel_connections["trainee"] = 1
+    return manager
+
+
 def test_pool_kernels_preheat_a_few_at_a_time(fake_start: None) -> None:
     manager = PacedKernels(pool_start_concurrency=2, preheat_max_hold=5, **PACING)
     pool = {"env": {"VOILA_PREHEAT": "True"}}
@@ -578,9 +586,7 @@ def test_pool_kernels_preheat_a_few_at_a_time(fake_start: None) -> None:
 
 
 def test_a_refill_waits_for_the_trainees_to_go_quiet(fake_start: None) -> None:
-    manager = PacedKernels(refill_max_wait=5, **PACING)
-    manager.fake_ids.append("trainee")
-    manager._kernel_connections["trainee"] = 1  # a page is connected and busy
+    manager = with_busy_trainee(refill_max_wait=5)
 
     async def scenario() -> None:
         refill = asyncio.ensure_future(manager.start_kernel(env={"VOILA_PREHEAT": "True"}))
@@ -593,9 +599,7 @@ def test_a_refill_waits_for_the_trainees_to_go_quiet(fake_start: None) -> None:
 
 
 def test_a_refill_starts_anyway_after_the_longest_wait(fake_start: None) -> None:
-    manager = PacedKernels(refill_max_wait=0.1, **PACING)
-    manager.fake_ids.append("trainee")
-    manager._kernel_connections["trainee"] = 1  # a trainee who never stops clicking
+    manager = with_busy_trainee(refill_max_wait=0.1)  # a trainee who never stops clicking
 
     async def scenario() -> None:
         refill = manager.start_kernel(env={"VOILA_PREHEAT": "True"})
