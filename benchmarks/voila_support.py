@@ -112,22 +112,22 @@ def tree(pid: int) -> list[psutil.Process]:
         return []
 
 
-def tree_rss(pid: int) -> int:
-    """Resident memory of the whole process tree, in bytes."""
+def _tree_total(pid: int, measure) -> int:
     total = 0
     for process in tree(pid):
         with contextlib.suppress(psutil.Error):
-            total += process.memory_info().rss
+            total += measure(process)
     return total
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory of the whole process tree, in bytes."""
+    return _tree_total(pid, lambda process: process.memory_info().rss)
 
 
 def tree_pss(pid: int) -> int:
     """Proportional memory of the whole process tree (shared pages shared out), in bytes."""
-    total = 0
-    for process in tree(pid):
-        with contextlib.suppress(psutil.Error):
-            total += process.memory_full_info().pss
-    return total
+    return _tree_total(pid, lambda process: process.memory_full_info().pss)
 
 
 def kernel_count(pid: int) -> int:
