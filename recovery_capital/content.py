@@ -25,7 +25,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
-import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -39,6 +38,7 @@ from pydantic import (
 
 from .errors import DefinitionError
 from .locations import COURSE_DIR_ENV, course_dir
+from .yaml_text import read_yaml
 
 __all__ = [
     "BEHAVIOUR_TAGS",
@@ -123,7 +123,7 @@ Problems = list[tuple[str, str]]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Content(_Frozen):
@@ -211,7 +211,7 @@ PersonFact = str | int | float | tuple[str, ...]
 class Person(_Frozen):
     """Facts about a fictional person; extra facts (housing, work, ...) are welcome."""
 
-    model_config = ConfigDict(frozen=True, extra="allow")
+    model_config = ConfigDict(frozen=True, extra="allow", defer_build=True)
 
     name: Text
     age: int | None = Field(default=None, ge=0, le=120)
@@ -513,42 +513,6 @@ KINDS: dict[str, type[Content]] = {
 # --- reading files --------------------------------------------------------------------
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """A safe loader that records repeated keys instead of silently keeping the last one."""
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self.repeated_keys: Problems = []
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
-            if key in seen:
-                line = key_node.start_mark.line + 1
-                self.repeated_keys.append((f"line {line}", f"key {key!r} appears twice"))
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
-def _read_yaml(text: str, source: str) -> Any:
-    loader = _StrictLoader(text)
-    try:
-        data = loader.get_single_data()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        what = " ".join(part for part in (exc.context, exc.problem) if part)
-        raise DefinitionError(source, [(where, f"YAML syntax: {what}")]) from None
-    except yaml.YAMLError as exc:
-        raise DefinitionError(source, [("", f"YAML syntax: {exc}")]) from None
-    finally:
-        loader.dispose()
-    if loader.repeated_keys:
-        raise DefinitionError(source, loader.repeated_keys)
-    return data
-
-
 def _pydantic_problems(error: ValidationError) -> Problems:
     problems: Problems = []
     for item in error.errors(include_url=False):
@@ -650,7 +614,7 @@ def load_content(path: str | os.PathLike[str], kind: str | None = None) -> Conte
         text = resolved.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise DefinitionError(str(path), [("", f"cannot read the file: {exc}")]) from None
-    return parse_content(_read_yaml(text, str(path)), str(path), kind)
+    return parse_content(read_yaml(text, str(path)), str(path), kind)
 
 
 def content_files(root: str | os.PathLike[str] | None = None) -> list[Path]:

@@ -34,11 +34,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import DefinitionError, UnknownInstrument
 from .locations import course_dir as default_course_dir
+from .yaml_text import read_yaml
 
 __all__ = [
     "Instrument",
@@ -426,13 +426,7 @@ def _read_yaml(path: Path) -> Any:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise DefinitionError(str(path), [("", f"cannot read the file: {exc.strerror}")]) from exc
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise DefinitionError(str(path), [(where, f"YAML syntax: {problem}")]) from exc
+    return read_yaml(text, str(path))
 
 
 def _pydantic_problems(error: ValidationError) -> list[tuple[str, str]]:

@@ -148,6 +148,13 @@ def test_yaml_syntax_error_names_the_line(tmp_path):
         load_instrument_file(path)
 
 
+def test_a_key_written_twice_in_a_definition_is_named_by_line(tmp_path):
+    path = write(tmp_path, "twice.yaml", "id: twice\ntitle: One\ntitle: Two\n")
+    with pytest.raises(rc.DefinitionError) as caught:
+        load_instrument_file(path)
+    assert caught.value.problems == [("line 3", "key 'title' appears twice")]
+
+
 def test_nearest_band_tie_rule_is_data(tmp_path):
     text = """
     id: tie_demo
