@@ -10,7 +10,10 @@
 - the course home (``/``) lists the modules instead of Voila's file browser; ``/voila/tree``
   redirects there and the contents API (``/voila/api/contents``) is gone;
 - a page that would go over the kernel cap gets "The course is full right now" (HTTP 503);
-- not-found and error pages use the course theme; a trainer key never reaches the access log.
+- not-found and error pages use the course theme; a trainer key never reaches the access log;
+- the course controls' own JavaScript and CSS are served once, under a versioned address that
+  browsers may cache (:mod:`recovery_capital.widgets.control_code`), instead of travelling
+  with every widget.
 
 >>> classify_path("modules/02-recovery-capital.ipynb"), classify_path("assets/img/map.png")
 ('notebook', 'file')
@@ -29,6 +32,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from jupyter_server.base.handlers import JupyterHandler
+from jupyter_server.utils import url_path_join
 from tornado import web
 from traitlets import default
 from voila.app import Voila
@@ -39,6 +43,7 @@ from voila.tornado.treehandler import TornadoVoilaTreeHandler
 from .store.errors import StoreError
 from .voila_kernels import CourseFull
 from .voila_pages import BRANDING_KEYS, CoursePages, carried_query, list_modules
+from .widgets.control_code import STATIC_DIR, controls_path
 
 __all__ = ["CourseVoila", "classify_path", "redact_query", "main", "CONFIG_DIR_ENV"]
 
@@ -207,6 +212,14 @@ class NotFoundHandler(CoursePageMixin, JupyterHandler):
         raise web.HTTPError(404)
 
 
+class ControlCodeHandler(web.StaticFileHandler):
+    """The course controls' code (``widgets/static/``); its address changes when it does."""
+
+    def set_extra_headers(self, path: str) -> None:
+        self.set_header("Cache-Control", "public, max-age=31536000, immutable")
+        self.set_header("X-Content-Type-Options", "nosniff")
+
+
 class CourseVoila(Voila):
     """Voila narrowed to the course; configured entirely by the generated ``voila.json``."""
 
@@ -244,6 +257,8 @@ class CourseVoila(Voila):
             elif handler is VoilaContentsHandler:
                 continue
             handlers.append(spec)
+        controls = url_path_join(controls_path(self.server_url), "(.*)")
+        handlers.append((controls, ControlCodeHandler, {"path": str(STATIC_DIR)}))
         return handlers
 
 

@@ -29,6 +29,7 @@ from .course_settings import page_branding
 from .voila_app import CONFIG_DIR_ENV
 from .voila_pages import TEMPLATE_NAME
 from .voila_settings import COURSE_DIR_ENV, STORE_ENV, Settings
+from .widgets.control_code import CONTROLS_URL_ENV, controls_path
 
 __all__ = ["voila_config", "child_environment", "stage_config", "CELL_ERROR_MESSAGE"]
 
@@ -134,6 +135,8 @@ def child_environment(
     env[CONFIG_DIR_ENV] = str(config_dir)
     # A preheated kernel asks the server for its page's query string at this address.
     env["VOILA_APP_IP"] = settings.connect_host
+    # Where the course's own controls load their code from (one copy per page, not per widget).
+    env[CONTROLS_URL_ENV] = controls_path(settings.base_url)
     share = str(config_dir / "share")
     env["JUPYTER_PATH"] = os.pathsep.join(p for p in (share, env.get("JUPYTER_PATH")) if p)
     env.setdefault("PYTHONUNBUFFERED", "1")

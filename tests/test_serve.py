@@ -34,6 +34,7 @@ from recovery_capital.voila_config import (
 from recovery_capital.voila_kernels import CappedKernelManager, CourseFull
 from recovery_capital.voila_pages import CoursePages, list_modules, notebook_title
 from recovery_capital.voila_settings import Settings, SettingsError, load_settings
+from recovery_capital.widgets.control_code import CONTROLS_URL_ENV, controls_path, controls_version
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -208,6 +209,12 @@ def test_kernels_inherit_the_store_url_and_course_folder(course: Path, tmp_path:
     assert env["RECOVERY_CAPITAL_STORE"] == "sqlite:///x.db"
     assert env["RECOVERY_CAPITAL_COURSE_DIR"] == str(course.resolve())
     assert env["JUPYTER_PATH"] == os.pathsep.join([str(tmp_path / "cfg" / "share"), "/elsewhere"])
+
+
+def test_kernels_learn_where_the_course_controls_code_is_served(course: Path, tmp_path: Path):
+    settings = load_settings({"course_dir": str(course), "base_url": "/course/"}, {}, {})
+    env = child_environment(settings, tmp_path / "cfg", base={})
+    assert env[CONTROLS_URL_ENV] == f"/course/recovery-capital/controls/{controls_version()}/"
 
 
 def test_stage_config_writes_voila_json_and_links_the_theme(course: Path, tmp_path: Path) -> None:
@@ -515,6 +522,21 @@ def test_server_refuses_everything_outside_the_course(
     assert status == expected
     if expected == 404:
         assert "Page not found" in body and "Traceback" not in body
+
+
+@pytest.mark.slow
+def test_the_course_controls_code_is_served_once_for_browsers_to_keep(running_server) -> None:
+    base, _, _, _ = running_server
+    prefix = controls_path("/").lstrip("/")
+    status, body, headers = http_get(base + prefix + "choice.js")
+    assert status == 200 and "function render" in body
+    assert "javascript" in headers["Content-Type"]
+    assert "immutable" in headers["Cache-Control"]
+    status, body, _ = http_get(base + prefix + "choice.css")
+    assert status == 200 and ".rc-choice-group" in body
+    # another version's address, or a path out of the folder, is not served
+    assert http_get(base + "recovery-capital/controls/000000000000/choice.js")[0] == 404
+    assert http_get(base + prefix + "..%2F..%2Fserve.py")[0] in (403, 404)
 
 
 @pytest.mark.slow

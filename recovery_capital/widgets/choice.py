@@ -23,126 +23,9 @@ from collections.abc import Iterable, Sequence
 
 import traitlets
 
-from .sync import SEND_VALUE_JS, BrowserValue
+from .sync import BrowserValue
 
 __all__ = ["ChoiceGroup", "CheckboxGroup", "option_pairs", "value_text"]
-
-_ESM = (
-    SEND_VALUE_JS
-    + """
-let counter = 0;
-
-function render({ model, el }) {
-  counter += 1;
-  const name = `rc-choice-${counter}-${Math.random().toString(36).slice(2, 8)}`;
-  const fieldset = document.createElement("fieldset");
-  fieldset.className = "rc-choice-group";
-  const legend = document.createElement("legend");
-  legend.className = "rc-choice-legend";
-  const hint = document.createElement("p");
-  hint.className = "rc-choice-hint";
-  hint.id = `${name}-hint`;
-  const list = document.createElement("div");
-  list.className = "rc-choice-options";
-  fieldset.append(legend, hint, list);
-  el.append(fieldset);
-
-  const chosen = () => {
-    const value = model.get("value");
-    if (Array.isArray(value)) return value;
-    return value === "" ? [] : [value];
-  };
-
-  function choose(input) {
-    if (model.get("multiple")) {
-      sendValue(model, [...list.querySelectorAll("input:checked")].map((i) => i.value));
-    } else if (input.checked) {
-      sendValue(model, input.value);
-    }
-  }
-
-  function showChecked() {
-    const values = chosen();
-    for (const input of list.querySelectorAll("input")) {
-      input.checked = values.includes(input.value);
-      input.closest("label").classList.toggle("rc-choice-selected", input.checked);
-    }
-  }
-
-  function showText() {
-    legend.textContent = model.get("legend");
-    hint.textContent = model.get("hint");
-    hint.hidden = !model.get("hint");
-    if (model.get("hint")) fieldset.setAttribute("aria-describedby", hint.id);
-    else fieldset.removeAttribute("aria-describedby");
-    fieldset.dataset.orientation = model.get("orientation");
-    fieldset.disabled = model.get("disabled");
-  }
-
-  function showOptions() {
-    const kind = model.get("multiple") ? "checkbox" : "radio";
-    list.replaceChildren();
-    for (const option of model.get("options")) {
-      const label = document.createElement("label");
-      label.className = "rc-choice-option";
-      const input = document.createElement("input");
-      input.type = kind;
-      input.name = name;
-      input.value = option.value;
-      input.addEventListener("change", () => choose(input));
-      const text = document.createElement("span");
-      text.textContent = option.label;
-      label.append(input, text);
-      list.append(label);
-    }
-    showChecked();
-  }
-
-  showText();
-  showOptions();
-  // Only tick boxes on a value change: rebuilding would lose keyboard focus mid-group.
-  model.on("change:value", showChecked);
-  model.on("change:options", showOptions);
-  model.on("change:multiple", showOptions);
-  for (const trait of ["legend", "hint", "orientation", "disabled"]) {
-    model.on(`change:${trait}`, showText);
-  }
-}
-
-export default { render };
-"""
-)
-
-_CSS = """
-.rc-choice-group {
-  border: 1px solid var(--jp-border-color1, #8a8a8a);
-  border-radius: 6px;
-  margin: 0.4em 0;
-  padding: 0.5em 0.9em 0.7em;
-  min-width: 0;
-}
-.rc-choice-legend { font-weight: 600; padding: 0 0.3em; }
-.rc-choice-hint { margin: 0.1em 0 0.4em; color: var(--jp-ui-font-color2, #4a4a4a); }
-.rc-choice-options { display: flex; flex-direction: column; gap: 0.25em; }
-.rc-choice-group[data-orientation="horizontal"] .rc-choice-options {
-  flex-direction: row; flex-wrap: wrap; gap: 0.4em;
-}
-.rc-choice-option {
-  display: inline-flex; align-items: center; gap: 0.45em;
-  padding: 0.3em 0.6em; border-radius: 4px; cursor: pointer;
-  border: 1px solid transparent;
-}
-.rc-choice-group[data-orientation="horizontal"] .rc-choice-option {
-  border-color: var(--jp-border-color2, #b0b0b0); min-width: 2.6em; justify-content: center;
-}
-.rc-choice-option:hover { background: var(--jp-layout-color2, #eeeeee); }
-.rc-choice-option.rc-choice-selected {
-  background: #e0ecf7; border-color: #0072b2; font-weight: 600;
-}
-.rc-choice-option input { width: 1.1em; height: 1.1em; margin: 0; accent-color: #0072b2; }
-.rc-choice-option:focus-within { outline: 3px solid #e69f00; outline-offset: 1px; }
-.rc-choice-group:disabled .rc-choice-option { cursor: not-allowed; opacity: 0.7; }
-"""
 
 
 def value_text(value: object) -> str:
@@ -178,8 +61,8 @@ def option_pairs(options: Iterable[object]) -> list[tuple[str, str]]:
 
 
 class _ChoiceBase(BrowserValue):
-    _esm = _ESM
-    _css = _CSS
+    module_file = "choice.js"
+    style_files = ("choice.css",)
 
     legend = traitlets.Unicode("").tag(sync=True)
     hint = traitlets.Unicode("").tag(sync=True)

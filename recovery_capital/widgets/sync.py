@@ -13,24 +13,19 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import anywidget
 import traitlets
+
+from .controls import CourseControl
 
 __all__ = ["BrowserValue"]
 
 log = logging.getLogger("recovery_capital.widgets")
 
-#: The JavaScript side: ``sendValue(model, value)`` shows the value at once and tells the kernel.
-SEND_VALUE_JS = """
-function sendValue(model, value) {
-  model.set("value", value);
-  model.send({ event: "value", value });
-}
-"""
 
+class BrowserValue(CourseControl):
+    """A control whose ``value`` the browser sends as ``{"event": "value", "value": ...}``.
 
-class BrowserValue(anywidget.AnyWidget):
-    """An anywidget whose ``value`` the browser sends as ``{"event": "value", "value": ...}``.
+    Its JavaScript sends values with ``sendValue(model, value)`` (``static/choice.js``).
 
     Subclasses declare a synced ``value`` trait with a validator that calls :meth:`_refuse`
     for anything it will not accept.

@@ -18,81 +18,16 @@ from __future__ import annotations
 
 import traitlets
 
-from .sync import SEND_VALUE_JS, BrowserValue
+from .sync import BrowserValue
 
 __all__ = ["TextField"]
-
-_ESM = (
-    SEND_VALUE_JS
-    + """
-let counter = 0;
-
-function render({ model, el }) {
-  counter += 1;
-  const id = `rc-text-${counter}-${Math.random().toString(36).slice(2, 8)}`;
-  const label = document.createElement("label");
-  label.className = "rc-text-label";
-  label.htmlFor = id;
-  const rows = model.get("rows");
-  const box = document.createElement(rows > 1 ? "textarea" : "input");
-  box.id = id;
-  box.className = "rc-text-input";
-  if (rows > 1) box.rows = rows;
-  else box.type = "text";
-  el.append(label, box);
-
-  let timer = null;
-  const send = () => {
-    clearTimeout(timer);
-    timer = null;
-    if (box.value !== model.get("value")) sendValue(model, box.value);
-  };
-  box.addEventListener("input", () => {
-    if (timer === null) timer = setTimeout(send, 300);
-  });
-  box.addEventListener("change", send);
-  box.addEventListener("blur", send);
-
-  const show = () => {
-    label.textContent = model.get("label");
-    box.placeholder = model.get("placeholder");
-    box.maxLength = model.get("max_chars");
-    box.disabled = model.get("disabled");
-    if (document.activeElement !== box && box.value !== model.get("value")) {
-      box.value = model.get("value");
-    }
-  };
-  show();
-  for (const trait of ["label", "placeholder", "max_chars", "disabled"]) {
-    model.on(`change:${trait}`, show);
-  }
-  model.on("change:value", () => {
-    // Never overwrite what the trainee is typing with an older echo of it.
-    if (document.activeElement !== box) box.value = model.get("value");
-  });
-  return () => clearTimeout(timer);
-}
-
-export default { render };
-"""
-)
-
-_CSS = """
-.rc-text-label { display: block; font-weight: 600; margin: 0.6em 0 0.25em; }
-.rc-text-input {
-  display: block; box-sizing: border-box; width: 100%; max-width: 48em;
-  font: inherit; line-height: 1.45; padding: 0.45em 0.6em;
-  border: 1px solid #767676; border-radius: 4px;
-}
-.rc-text-input:focus { outline: 3px solid #e69f00; outline-offset: 1px; }
-"""
 
 
 class TextField(BrowserValue):
     """Free text with a visible label; ``rows=1`` gives a one-line box."""
 
-    _esm = _ESM
-    _css = _CSS
+    module_file = "text-field.js"
+    style_files = ("text-field.css",)
 
     label = traitlets.Unicode("").tag(sync=True)
     value = traitlets.Unicode("").tag(sync=True)

@@ -72,3 +72,8 @@ def test_new_course_works_from_an_installed_wheel(tmp_path: Path) -> None:
     )
     report = run(venv / "bin" / "recovery-capital", "check", course, "--no-run", cwd=tmp_path)
     assert "Fix the errors" not in report
+    # the course controls' browser code travels as package data, served and inlined from there
+    static = Path(site) / "recovery_capital" / "widgets" / "static"
+    assert sorted(p.name for p in static.iterdir()) == sorted(
+        p.name for p in (REPO / "recovery_capital" / "widgets" / "static").iterdir()
+    )
