@@ -25,7 +25,6 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlencode
@@ -33,7 +32,14 @@ from urllib.parse import parse_qs, urlencode
 if TYPE_CHECKING:  # pragma: no cover
     from .store import Store
 
-__all__ = ["Context", "current_context", "join_link", "practice_context", "running_under_voila"]
+__all__ = [
+    "Context",
+    "current_context",
+    "join_link",
+    "practice_context",
+    "preheating",
+    "running_under_voila",
+]
 
 log = logging.getLogger(__name__)
 
@@ -42,25 +48,99 @@ HANDLE_FILE_NAME = "practice-handle.txt"
 PREHEAT_HANDLE = "waiting-for-trainee"
 
 
-@dataclass
 class Context:
     """Where this page's answers go: a store, a cohort code and the trainee's handle.
 
     ``notice`` holds a message for the trainee when the link could not be used as it was (an
     unknown cohort code, say). :meth:`switch` moves the page to another cohort; exercises that
     registered with :meth:`on_switch` then load the answers saved there.
+
+    A page's context may start **pending**: its exercises are built before the trainee's
+    cohort is joined, and :meth:`on_join` callbacks run once it is (see :func:`current_context`).
+    Reading :attr:`store` settles a pending context first, so nothing is ever saved under the
+    placeholder handle.
+
+    >>> pending = Context.waiting(lambda: Context(None, "K7P2Q", "fox-12"))
+    >>> joined = []
+    >>> pending.on_join(lambda: joined.append(pending.handle))
+    >>> pending.pending, pending.handle == PREHEAT_HANDLE
+    (True, True)
+    >>> pending.settle()
+    >>> pending.pending, pending.cohort, joined
+    (False, 'K7P2Q', ['fox-12'])
     """
 
-    store: Store
-    cohort: str
-    handle: str
-    notice: str = ""
-    _listeners: list[Callable[[], None]] = field(default_factory=list, repr=False)
+    def __init__(self, store: Store | None, cohort: str, handle: str, notice: str = "") -> None:
+        self._store = store
+        self.cohort = cohort
+        self.handle = handle
+        self.notice = notice
+        self._listeners: list[Callable[[], None]] = []
+        self._join_listeners: list[Callable[[], None]] = []
+        self._joiner: Callable[[], Context] | None = None
+        self._pending = False
+
+    @classmethod
+    def waiting(
+        cls, joiner: Callable[[], Context] | None = None, store: Store | None = None
+    ) -> Context:
+        """A context waiting for its trainee: ``joiner()`` returns the joined context.
+
+        Without ``joiner`` (a preheated kernel, whose trainee's request has not arrived),
+        :meth:`settle` waits for :meth:`join` to be called instead.
+        """
+        from .store.keys import PRACTICE_CODE
+
+        context = cls(store, PRACTICE_CODE, PREHEAT_HANDLE)
+        context._pending = True
+        context._joiner = joiner
+        return context
+
+    def __repr__(self) -> str:
+        state = "pending, " if self._pending else ""
+        return f"Context({state}cohort={self.cohort!r}, handle={self.handle!r})"
+
+    @property
+    def store(self) -> Store:
+        """The response store (a pending context joins its cohort first)."""
+        if self._store is None or self._pending:
+            self.settle()
+        assert self._store is not None, "a context without a store was used before joining"
+        return self._store
+
+    @property
+    def pending(self) -> bool:
+        """True until the trainee's cohort is joined (exercises then restore their answers)."""
+        return self._pending
 
     @property
     def in_practice(self) -> bool:
         """True when answers go to the store's practice cohort rather than a real cohort."""
-        return self.cohort == type(self.store).PRACTICE_CODE
+        from .store.keys import PRACTICE_CODE
+
+        return self.cohort == PRACTICE_CODE
+
+    def on_join(self, callback: Callable[[], None]) -> None:
+        """Call ``callback()`` once this pending context has joined (at once if it has)."""
+        if self._pending:
+            self._join_listeners.append(callback)
+        else:
+            callback()
+
+    def settle(self) -> None:
+        """Join now, if this context is pending and knows how."""
+        if self._pending and self._joiner is not None:
+            joiner, self._joiner = self._joiner, None
+            self.join(joiner())
+
+    def join(self, joined: Context) -> None:
+        """End the wait: take ``joined``'s store, cohort, handle and notice, and tell listeners."""
+        self._store = joined._store if joined._store is not None else self._store
+        self.cohort, self.handle, self.notice = joined.cohort, joined.handle, joined.notice
+        self._pending = False
+        self._joiner = None
+        listeners, self._join_listeners = self._join_listeners, []
+        _call_each(listeners, self.cohort)
 
     def on_switch(self, callback: Callable[[], None]) -> None:
         """Call ``callback()`` whenever :meth:`switch` moves this context to another cohort."""
@@ -69,11 +149,15 @@ class Context:
     def switch(self, cohort: str, handle: str) -> None:
         """Answer under ``cohort`` as ``handle`` from now on (both already joined/validated)."""
         self.cohort, self.handle, self.notice = cohort, handle, ""
-        for callback in list(self._listeners):
-            try:
-                callback()
-            except Exception:  # one broken exercise must not stop the others from updating
-                log.exception("an exercise could not follow the switch to cohort %s", cohort)
+        _call_each(list(self._listeners), cohort)
+
+
+def _call_each(callbacks: list[Callable[[], None]], cohort: str) -> None:
+    for callback in callbacks:
+        try:
+            callback()
+        except Exception:  # one broken exercise must not stop the others from updating
+            log.exception("an exercise could not follow the move to cohort %s", cohort)
 
 
 def running_under_voila(environ: Mapping[str, str] | None = None) -> bool:
@@ -227,13 +311,37 @@ def _display_notice(context: Context, slot: object | None = None) -> None:
     display(panel)
 
 
-def _follow_request_later(store: Store, context: Context, slot: object) -> None:
-    """Wait for the trainee's request in the background, then move ``context`` to their cohort.
+def preheating() -> bool:
+    """True while this kernel is a preheated one still waiting for its trainee.
+
+    >>> preheating()
+    False
+    """
+    return _waiting_in_pool()
+
+
+def _notice_slot() -> object:
+    """An empty box on the page where a join panel can appear once the link has been read."""
+    from IPython.display import display
+
+    from .widgets.parts import VBox
+
+    slot = VBox()
+    display(slot)
+    return slot
+
+
+def _show_notice_after_join(context: Context, slot: object) -> None:
+    context.on_join(lambda: _display_notice(context, slot) if context.notice else None)
+
+
+def _follow_request_later(store: Store, context: Context) -> None:
+    """Wait for the trainee's request in the background, then join ``context`` to their cohort.
 
     A preheated kernel runs the whole module before anyone asks for it. Blocking the first
     exercise's cell on the request would leave every later cell to run after the trainee
-    arrives, all thirty of them at once. Instead the exercises are built
-    in a neutral context and follow :meth:`Context.switch`, which restores the trainee's answers.
+    arrives, all thirty of them at once. Instead the exercises are built in a waiting context
+    and restore the trainee's answers when it joins (:meth:`Context.on_join`).
     """
     import asyncio
     import threading
@@ -246,10 +354,7 @@ def _follow_request_later(store: Store, context: Context, slot: object) -> None:
         except Exception:  # the page keeps working in the neutral practice context
             log.exception("could not join the cohort from the page request")
             return
-        context.switch(joined.cohort, joined.handle)
-        if joined.notice:
-            context.notice = joined.notice
-            _display_notice(context, slot)
+        context.join(joined)
 
     def wait() -> None:
         query = _query()  # blocks this thread (not the kernel) until Voila hands it over
@@ -258,34 +363,92 @@ def _follow_request_later(store: Store, context: Context, slot: object) -> None:
     threading.Thread(target=wait, name="rc-wait-for-request", daemon=True).start()
 
 
+#: How long the kernel must go without starting another cell before the page counts as run.
+SETTLE_AFTER = 0.25
+
+
+def _settle_after_the_notebook_runs(context: Context, shell: object) -> None:
+    """Join ``context`` once the kernel has run every cell of the page (none for a moment).
+
+    Opening the store and joining the cohort cost a cold kernel about a third of a second,
+    mostly importing SQLAlchemy. Done here, that work happens while the browser loads the
+    page's scripts, not between the page's cells; the answers are restored before the
+    browser asks for the widgets. Anything that needs the store sooner settles the context
+    itself (:attr:`Context.store`).
+    """
+    import asyncio
+
+    loop = asyncio.get_event_loop()
+    events = shell.events  # type: ignore[attr-defined]
+    timer: list[asyncio.TimerHandle] = []
+
+    def cancel(*_args: object) -> None:
+        while timer:
+            timer.pop().cancel()
+
+    def later(*_args: object) -> None:
+        cancel()
+        timer.append(loop.call_later(SETTLE_AFTER, settle))
+
+    def settle() -> None:
+        events.unregister("pre_run_cell", cancel)
+        events.unregister("post_run_cell", later)
+        try:
+            context.settle()
+        except Exception:  # saving will try again, and says so if it still cannot
+            log.exception("could not open the store or join the cohort from the page link")
+
+    events.register("pre_run_cell", cancel)
+    events.register("post_run_cell", later)
+
+
+def _join_link_cohort() -> Context:
+    """Open the store and join the cohort the page link names (the practice one if none)."""
+    from .store import Store
+
+    return _join_from_query(Store(), _query())
+
+
+def _kernel_shell() -> object | None:
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with ipykernel
+        return None
+    shell = get_ipython()
+    return shell if shell is not None and hasattr(shell, "events") else None
+
+
 def current_context(*, refresh: bool = False) -> Context:
     """This kernel's context, worked out once from the page link (see the module notes).
 
     When the link could not be used, a join panel with a friendly message is shown
     once on the page, and the returned context answers in the practice cohort until the
-    trainee joins. In a preheated kernel the request is awaited in the background: the
-    context starts in the practice cohort under a placeholder handle (nothing is saved
-    before a trainee arrives) and switches to the trainee's cohort when their request does.
+    trainee joins.
+
+    Under Voila the context starts waiting (:meth:`Context.waiting`), so the page's exercises
+    are built before any store work: a cold kernel joins the link's cohort once the notebook
+    has run; a preheated kernel, which runs the module before anyone asks for it, joins when
+    its trainee's request arrives. Nothing is saved under the waiting placeholder.
     """
     global _CURRENT
     if _CURRENT is None or refresh:
-        from .store import Store
-
-        store = Store()
+        shell = _kernel_shell() if running_under_voila() else None
         if _waiting_in_pool():
-            import ipywidgets
+            from .store import Store
 
+            store = Store()
             store.ensure_practice_cohort()
-            _CURRENT = Context(store, Store.PRACTICE_CODE, PREHEAT_HANDLE)
-            slot = ipywidgets.VBox()
-            from IPython.display import display
-
-            display(slot)
-            _follow_request_later(store, _CURRENT, slot)
-            return _CURRENT
-        _CURRENT = _join_from_query(store, _query())
-        if _CURRENT.notice:
-            _display_notice(_CURRENT)
+            _CURRENT = Context.waiting(store=store)
+            _show_notice_after_join(_CURRENT, _notice_slot())
+            _follow_request_later(store, _CURRENT)
+        elif shell is not None:
+            _CURRENT = Context.waiting(_join_link_cohort)
+            _show_notice_after_join(_CURRENT, _notice_slot())
+            _settle_after_the_notebook_runs(_CURRENT, shell)
+        else:
+            _CURRENT = _join_link_cohort()
+            if _CURRENT.notice:
+                _display_notice(_CURRENT)
     return _CURRENT
 
 

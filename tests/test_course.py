@@ -169,8 +169,9 @@ def test_a_preheated_kernel_does_not_block_and_follows_the_trainee_who_arrives(
     async def scenario() -> Context:
         context = current_context()  # returns at once: the module's later cells can run
         assert (context.cohort, context.handle) == (Store.PRACTICE_CODE, course.PREHEAT_HANDLE)
+        assert context.pending
         switched = asyncio.Event()
-        context.on_switch(switched.set)
+        context.on_join(switched.set)
         arrived.set()
         await asyncio.wait_for(switched.wait(), 10)
         return context
@@ -187,3 +188,119 @@ def test_a_preheated_kernel_does_not_block_and_follows_the_trainee_who_arrives(
     assert len(handed_over) == 1
     assert context.store.latest(code, "ada-7", "m0-quiz-how-it-works").answers == {"q": "saved"}
     assert context.store.latest(Store.PRACTICE_CODE, course.PREHEAT_HANDLE, "m0-quiz") is None
+
+
+class FakeShell:
+    """The IPython events a Voila kernel fires around each cell."""
+
+    def __init__(self) -> None:
+        self.handlers: dict[str, list] = {"pre_run_cell": [], "post_run_cell": []}
+        self.events = self
+
+    def register(self, event, handler):
+        self.handlers[event].append(handler)
+
+    def unregister(self, event, handler):
+        self.handlers[event].remove(handler)
+
+    def run_cell(self, work=lambda: None):
+        for handler in list(self.handlers["pre_run_cell"]):
+            handler(None)
+        result = work()
+        for handler in list(self.handlers["post_run_cell"]):
+            handler(None)
+        return result
+
+
+def quiz(activity_id: str = "m0-quiz"):
+    return parse_content(
+        {
+            "kind": "quiz",
+            "id": activity_id,
+            "title": "T",
+            "questions": [
+                {
+                    "id": "a",
+                    "prompt": "P?",
+                    "options": [
+                        {"text": "x", "correct": True, "feedback": "f"},
+                        {"text": "y", "feedback": "g"},
+                    ],
+                }
+            ],
+        }
+    )
+
+
+@pytest.fixture
+def cold_voila_kernel(store_url, monkeypatch):
+    shell = FakeShell()
+    monkeypatch.setattr(course, "_kernel_shell", lambda: shell)
+    monkeypatch.setattr(course, "SETTLE_AFTER", 0.05)
+    monkeypatch.setattr(IPython.display, "display", lambda *_: None)
+    with Store(store_url) as store:
+        code = store.create_cohort("Tuesday").code
+        store.join(code, "ada-7")
+        store.save_draft(code, "ada-7", "m0-quiz", {"a": [1]})
+    under_voila(monkeypatch, f"cohort={code}&handle=ada-7")
+    return shell, code
+
+
+def run_in_loop(coroutine_function):
+    import asyncio
+
+    loop = asyncio.new_event_loop()
+    try:
+        asyncio.set_event_loop(loop)
+        return loop.run_until_complete(coroutine_function())
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
+
+
+def test_a_cold_kernel_joins_its_cohort_once_the_notebook_has_run(cold_voila_kernel):
+    import asyncio
+
+    shell, code = cold_voila_kernel
+    opened = []
+    real_join = course._join_link_cohort
+
+    def join_and_note():
+        opened.append(True)
+        return real_join()
+
+    course._join_link_cohort = join_and_note
+    try:
+
+        async def page():
+            first = shell.run_cell(lambda: KnowledgeCheck(quiz(), context=current_context()))
+            second = shell.run_cell(lambda: KnowledgeCheck(quiz("m0-other")))
+            # every cell has run, and the store has not been opened or joined yet
+            assert opened == [] and first.context.pending and second.context is first.context
+            assert first.answers == {"a": []}
+            await asyncio.sleep(0.3)  # the kernel goes quiet: the page joins
+            return first
+
+        exercise = run_in_loop(page)
+    finally:
+        course._join_link_cohort = real_join
+    assert opened == [True] and not exercise.context.pending
+    assert (exercise.context.cohort, exercise.context.handle) == (code, "ada-7")
+    assert exercise.answers == {"a": [1]}  # the trainee's draft came back after the join
+
+
+def test_an_answer_given_while_the_page_joins_is_kept_and_saved(cold_voila_kernel):
+    shell, code = cold_voila_kernel
+
+    async def page():
+        exercise = shell.run_cell(lambda: KnowledgeCheck(quiz(), context=current_context()))
+        exercise.controls["a"].value = "0"  # before the kernel has gone quiet
+        assert exercise.submit()  # joins the cohort first; nothing goes to the placeholder
+        return exercise
+
+    exercise = run_in_loop(page)
+    assert (exercise.context.cohort, exercise.context.handle) == (code, "ada-7")
+    assert exercise.answers == {"a": [0]}  # the newer answer, not the saved draft
+    with Store() as store:
+        assert store.latest(code, "ada-7", "m0-quiz").answers == {"a": [0]}
+        assert store.latest(Store.PRACTICE_CODE, course.PREHEAT_HANDLE, "m0-quiz") is None

@@ -33,6 +33,7 @@ import ipywidgets as w
 from ..content import Content, load_content
 from ..course import Context, current_context
 from .html import Safe, element, join
+from .parts import HTML, Button, HBox, VBox
 from .status import StatusLine
 
 __all__ = ["Exercise", "Outcome", "DraftSaver", "STRICT_ENV", "guarded"]
@@ -130,15 +131,16 @@ class Exercise:
         self.activity_id = ""
         self.context: Context | None = context
         self.status = StatusLine()
-        self.feedback = w.HTML().add_class("rc-feedback")
-        self.submit_button = w.Button(description=self.submit_label, button_style="primary")
+        self.feedback = HTML().add_class("rc-feedback")
+        self.submit_button = Button(description=self.submit_label, button_style="primary")
         self.submit_button.add_class("rc-submit")
-        self.reset_button = w.Button(description=self.reset_label).add_class("rc-reset")
+        self.reset_button = Button(description=self.reset_label).add_class("rc-reset")
         self.error: Exception | None = None
         self._drafts = DraftSaver(self._save_draft)
         self._request_id = new_request_id()
         self._submitted: dict[str, Any] | None = None
         self._quiet = 0
+        self._touched = False  # the trainee has changed something on this page
         try:
             self.content = self._load(source)
             self.activity_id = self._activity_id()
@@ -152,15 +154,16 @@ class Exercise:
             self.error = exc
             self.widget = _unavailable(exc)
             return
-        title = w.HTML(element("h3", self._title(), cls="rc-title"))
-        actions = w.HBox(self._actions()).add_class("rc-actions")
-        self.widget = w.VBox([title, *body, actions, self.status, self.feedback])
+        title = HTML(element("h3", self._title(), cls="rc-title"))
+        actions = HBox(self._actions()).add_class("rc-actions")
+        self.widget = VBox([title, *body, actions, self.status, self.feedback])
         self.widget.add_class("rc-exercise")
         self.widget.add_class(f"rc-{type(self).__name__.lower()}")
         self.submit_button.on_click(self._guarded(lambda _: self.submit()))
         self.reset_button.on_click(self._guarded(lambda _: self.reset()))
         self.context.on_switch(self._guarded(self._after_switch))
-        self._guarded(self.restore)()  # stale saved answers must not break the page
+        # Stale saved answers must not break the page; a waiting page restores once joined.
+        self.context.on_join(self._guarded(self._after_join))
 
     # -- hooks for subclasses ---------------------------------------------------------
 
@@ -224,6 +227,7 @@ class Exercise:
         """Check, give feedback, and store the answers; True once they are saved."""
         if self.error is not None:
             return False
+        self._ctx.settle()  # a page still joining its cohort joins now, before reading answers
         answers = self._read()
         problem = self._problem(answers)
         if problem:
@@ -258,6 +262,7 @@ class Exercise:
         """Clear the answers and feedback; an empty draft replaces the old one."""
         if self.error is not None:
             return
+        self._ctx.settle()  # else joining afterwards would bring the old answers back
         with self._quietly():
             self._clear()
         self.feedback.value = ""
@@ -301,6 +306,7 @@ class Exercise:
         """Called by subclasses' control observers on every change the trainee makes."""
         if self._quiet:
             return
+        self._touched = True
         self._request_id = new_request_id()
         self._drafts.schedule(self._read())
 
@@ -317,6 +323,12 @@ class Exercise:
             return
         if self.announce_drafts:
             self.status.show(DRAFT_SAVED, "info")
+
+    def _after_join(self) -> None:
+        # Answers the trainee gave while the page was joining are newer than any saved ones:
+        # keep them (their draft is on its way) rather than overwrite them.
+        if not self._touched:
+            self.restore()
 
     def _after_switch(self) -> None:
         self._submitted = None
@@ -374,7 +386,7 @@ def _unavailable(exc: Exception) -> w.Widget:
     else:
         details, what = "", element("p", "It will be back once the problem is fixed.")
     return (
-        w.HTML(
+        HTML(
             join(
                 [
                     element(

@@ -14,13 +14,12 @@ import logging
 from pathlib import Path
 from typing import Any
 
-import ipywidgets as w
-
 from ..errors import RecoveryCapitalError
 from ..reports.access import TrainerAccess
 from ..store import Store
 from .base import guarded
 from .html import Safe, element, join
+from .parts import HTML, Button, HBox, Layout, VBox
 from .status import StatusLine
 from .trainer_sign_in import TrainerSignIn
 
@@ -84,15 +83,17 @@ class CohortReport:
             on_open=self.open,
             css_class="rc-report-login",
         )
-        self.refresh_button = w.Button(description="Refresh").add_class("rc-refresh")
+        self.refresh_button = Button(description="Refresh").add_class("rc-refresh")
         self.refresh_button.on_click(guarded(lambda _: self.refresh(), self.status,
                                              "report refresh"))
-        self.downloads = w.HTML().add_class("rc-downloads")
-        self.report = w.HTML().add_class("rc-report-body")
-        self.body = w.VBox([w.HBox([self.refresh_button]), self.downloads, self.report])
+        self.downloads = HTML().add_class("rc-downloads")
+        self.report = HTML().add_class("rc-report-body")
+        self.body = VBox(  # its own layout: shown once the trainer is signed in
+            [HBox([self.refresh_button]), self.downloads, self.report], layout=Layout()
+        )
         self.body.layout.display = "none"
-        self.widget = w.VBox(
-            [w.HTML(element("h3", "Cohort report", cls="rc-title")), self.sign_in.box, self.status,
+        self.widget = VBox(
+            [HTML(element("h3", "Cohort report", cls="rc-title")), self.sign_in.box, self.status,
              self.body]
         ).add_class("rc-cohort-report")
         self.widget.add_class("rc-exercise")

@@ -22,8 +22,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import ipywidgets as w
-
 from ..content import Content, PollContent, ReflectionContent, content_files, load_content
 from ..errors import DefinitionError
 from ..store import Store
@@ -33,6 +31,7 @@ from .html import element, join
 from .live import Refresher
 from .live_poll import poll_counts, poll_results_html
 from .moderation import ModerationPanel
+from .parts import HTML, Button, HBox, VBox
 from .status import StatusLine
 from .trainer_sign_in import TrainerSignIn
 
@@ -65,16 +64,16 @@ class PollControls:
     def __init__(self, dashboard: TrainerDashboard, poll: PollContent) -> None:
         self.dashboard = dashboard
         self.poll = poll
-        self.open_button = w.Button().add_class("rc-open")
-        self.reveal_button = w.Button().add_class("rc-reveal")
-        self.state_line = w.HTML().add_class("rc-poll-state")
-        self.results = w.HTML().add_class("rc-poll-results-area")
+        self.open_button = Button().add_class("rc-open")
+        self.reveal_button = Button().add_class("rc-reveal")
+        self.state_line = HTML().add_class("rc-poll-state")
+        self.results = HTML().add_class("rc-poll-results-area")
         status = dashboard.status
         self.open_button.on_click(guarded(lambda _: self.toggle("opened"), status, poll.id))
         self.reveal_button.on_click(guarded(lambda _: self.toggle("revealed"), status, poll.id))
-        heading = w.HTML(join([element("h4", poll.title), element("p", poll.question)]))
-        self.widget = w.VBox(
-            [heading, self.state_line, w.HBox([self.open_button, self.reveal_button]), self.results]
+        heading = HTML(join([element("h4", poll.title), element("p", poll.question)]))
+        self.widget = VBox(
+            [heading, self.state_line, HBox([self.open_button, self.reveal_button]), self.results]
         ).add_class("rc-activity")
         self.widget.add_class("rc-poll-controls")
         self._fingerprint: tuple[Any, ...] | None = None
@@ -139,10 +138,10 @@ class TrainerDashboard:
             on_open=self.open,
             css_class="rc-dashboard-login",
         )
-        self.body = w.VBox().add_class("rc-dashboard-body")
-        self.widget = w.VBox(
+        self.body = VBox().add_class("rc-dashboard-body")
+        self.widget = VBox(
             [
-                w.HTML(element("h3", "Trainer dashboard", cls="rc-title")),
+                HTML(element("h3", "Trainer dashboard", cls="rc-title")),
                 self.sign_in.box,
                 self.status,
                 self.body,
@@ -176,22 +175,22 @@ class TrainerDashboard:
     def _build_view(self) -> None:
         self.contents, broken = course_activities(self._course)
         self.titles = {aid: content.title for aid, content in self.contents.items()}
-        self.header = w.HTML().add_class("rc-dashboard-header")
-        self.counts = w.HTML().add_class("rc-dashboard-counts")
+        self.header = HTML().add_class("rc-dashboard-header")
+        self.counts = HTML().add_class("rc-dashboard-counts")
         self.polls = {
             aid: PollControls(self, content)
             for aid, content in self.contents.items()
             if isinstance(content, PollContent)
         }
-        self.results = w.VBox().add_class("rc-dashboard-results")
+        self.results = VBox().add_class("rc-dashboard-results")
         self.moderation = ModerationPanel(self.store, self.code, self.titles, self.status)
-        self.download = w.HTML().add_class("rc-download")
-        export_button = w.Button(description="Prepare a download of all answers (CSV)")
+        self.download = HTML().add_class("rc-download")
+        export_button = Button(description="Prepare a download of all answers (CSV)")
         export_button.add_class("rc-export")
         export_button.on_click(guarded(lambda _: self.export(), self.status, "export"))
         warning = (
             [
-                w.HTML(
+                HTML(
                     element(
                         "p",
                         "Some course files could not be read: "
@@ -204,18 +203,18 @@ class TrainerDashboard:
             if broken
             else []
         )
-        self._result_boxes: dict[str, w.HTML] = {}
+        self._result_boxes: dict[str, HTML] = {}
         self._result_marks: dict[str, tuple[Any, ...]] = {}
         self.body.children = [
             *warning,
             self.header,
             self.counts,
-            w.HTML(element("h3", "Polls")),
+            HTML(element("h3", "Polls")),
             *[controls.widget for controls in self.polls.values()],
-            w.HTML(element("h3", "Results by activity")),
+            HTML(element("h3", "Results by activity")),
             self.results,
             self.moderation.widget,
-            w.HBox([export_button]),
+            HBox([export_button]),
             self.download,
         ]
 
@@ -295,7 +294,7 @@ class TrainerDashboard:
             )
             box = self._result_boxes.get(aid)
             if box is None:
-                box = self._result_boxes[aid] = w.HTML().add_class("rc-activity")
+                box = self._result_boxes[aid] = HTML().add_class("rc-activity")
                 self.results.children = [*self.results.children, box]
             box.value = join([element("h4", self._title(aid)), view])
             self._result_marks[aid] = mark

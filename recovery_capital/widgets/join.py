@@ -26,6 +26,7 @@ import ipywidgets as w
 from ..course import Context, current_context, join_link
 from .base import guarded
 from .html import element, join
+from .parts import HTML, Button, HBox, VBox
 from .status import StatusLine
 
 __all__ = ["JoinPanel"]
@@ -45,13 +46,13 @@ class JoinPanel:
         self.handle = w.Text(
             description="Your handle", placeholder="a nickname, not your real name", style=wide
         ).add_class("rc-join-handle")
-        self.suggest_button = w.Button(description="Suggest a handle").add_class("rc-suggest")
-        self.join_button = w.Button(description="Join", button_style="primary")
+        self.suggest_button = Button(description="Suggest a handle").add_class("rc-suggest")
+        self.join_button = Button(description="Join", button_style="primary")
         self.join_button.add_class("rc-submit")
         self.status = StatusLine()
-        self.where = w.HTML().add_class("rc-join-where")
+        self.where = HTML().add_class("rc-join-where")
         notice = self.context.notice
-        heading = w.HTML(
+        heading = HTML(
             join(
                 [
                     element("h3", "Join your cohort", cls="rc-title"),
@@ -65,12 +66,12 @@ class JoinPanel:
                 ]
             )
         )
-        self.widget = w.VBox(
+        self.widget = VBox(
             [
                 heading,
                 self.code,
-                w.HBox([self.handle, self.suggest_button]),
-                w.HBox([self.join_button]).add_class("rc-actions"),
+                HBox([self.handle, self.suggest_button]),
+                HBox([self.join_button]).add_class("rc-actions"),
                 self.status,
                 self.where,
             ]

@@ -24,6 +24,7 @@ from ..content import QuizContent, QuizQuestion
 from .base import Exercise, Outcome
 from .choice import CheckboxGroup, ChoiceGroup
 from .html import Safe, element, join, markdown
+from .parts import HTML
 
 __all__ = ["KnowledgeCheck", "grade"]
 
@@ -84,7 +85,7 @@ class KnowledgeCheck(Exercise):
         self.controls: dict[str, ChoiceGroup | CheckboxGroup] = {}
         body: list[w.Widget] = []
         if self.content.intro:
-            body.append(w.HTML(markdown(self.content.intro)).add_class("rc-intro"))
+            body.append(HTML(markdown(self.content.intro)).add_class("rc-intro"))
         for number, question in enumerate(self.content.questions, start=1):
             options = [(str(i), option.text) for i, option in enumerate(question.options)]
             legend = f"{number}. {question.prompt}"

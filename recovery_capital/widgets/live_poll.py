@@ -22,6 +22,7 @@ from .base import Exercise, Outcome
 from .choice import CheckboxGroup, ChoiceGroup
 from .html import Safe, element, join
 from .live import Refresher
+from .parts import HTML
 
 __all__ = ["LivePoll", "poll_counts", "poll_results_html"]
 
@@ -122,8 +123,8 @@ class LivePoll(Exercise):
             self.choice = ChoiceGroup(self.content.question, options)
         self.choice.add_class("rc-item")
         self._watch(self.choice)
-        self.state_line = w.HTML().add_class("rc-poll-state")
-        self.results = w.HTML().add_class("rc-poll-results-area")
+        self.state_line = HTML().add_class("rc-poll-state")
+        self.results = HTML().add_class("rc-poll-results-area")
         self.state = ActivityState(opened=False, revealed=False, updated=None)
         self._shown_results: tuple[Any, ...] | None = None
         self.refresher = Refresher(self._guarded(self.refresh))
@@ -142,6 +143,8 @@ class LivePoll(Exercise):
 
     def _current_state(self) -> ActivityState:
         ctx = self._ctx
+        if ctx.pending:  # the page is still joining its cohort: the poll's state comes next
+            return ActivityState(opened=False, revealed=False, updated=None)
         if ctx.in_practice:
             answered = self._submitted is not None
             return ActivityState(opened=True, revealed=answered, updated=None)

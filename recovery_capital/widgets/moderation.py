@@ -15,6 +15,7 @@ import ipywidgets as w
 from ..store import FreeText, Store
 from .base import guarded
 from .html import element, join
+from .parts import HTML, Button, HBox, VBox
 from .status import StatusLine
 
 __all__ = ["ModerationPanel"]
@@ -36,9 +37,9 @@ class ModerationPanel:
         self.code = code
         self.titles = titles
         self.status = status
-        self.items = w.VBox().add_class("rc-moderation-items")
-        self.shown = w.HTML().add_class("rc-shown-to-group")
-        heading = w.HTML(
+        self.items = VBox().add_class("rc-moderation-items")
+        self.shown = HTML().add_class("rc-shown-to-group")
+        heading = HTML(
             join(
                 [
                     element("h3", "Free text to moderate"),
@@ -51,7 +52,7 @@ class ModerationPanel:
                 ]
             )
         )
-        self.widget = w.VBox([heading, self.items, self.shown]).add_class("rc-moderation")
+        self.widget = VBox([heading, self.items, self.shown]).add_class("rc-moderation")
         self.texts: list[FreeText] = []
         self._fingerprint: tuple[Any, ...] | None = None
 
@@ -64,7 +65,7 @@ class ModerationPanel:
         self.texts = texts
         self._fingerprint = fingerprint
         rows = [self._row(text) for text in texts]
-        self.items.children = rows or [w.HTML(element("p", "Nothing is waiting."))]
+        self.items.children = rows or [HTML(element("p", "Nothing is waiting."))]
         approved = [t for t in texts if t.state == "approved"]
         self.shown.value = join(
             [
@@ -97,17 +98,17 @@ class ModerationPanel:
             element("strong", text.handle),
             f" on {self._title(text.activity_id)} ({share}; {state})",
         )
-        body = w.HTML(join([header, element("blockquote", text.text)]))
+        body = HTML(join([header, element("blockquote", text.text)]))
         buttons: list[w.Widget] = []
         if text.shareable and text.state != "approved":
-            approve = w.Button(description="Approve for the group").add_class("rc-approve")
+            approve = Button(description="Approve for the group").add_class("rc-approve")
             approve.on_click(self._action(text.submission_id, "approved"))
             buttons.append(approve)
         if text.state != "hidden":
-            hide = w.Button(description="Hide").add_class("rc-hide")
+            hide = Button(description="Hide").add_class("rc-hide")
             hide.on_click(self._action(text.submission_id, "hidden"))
             buttons.append(hide)
-        return w.VBox([body, w.HBox(buttons)]).add_class("rc-moderation-item")
+        return VBox([body, HBox(buttons)]).add_class("rc-moderation-item")
 
     def _action(self, submission_id: int, state: str) -> Callable[[Any], None]:
         def act(_button: Any) -> None:

@@ -15,18 +15,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
 from ..content import course_dir
-from ..course import PREHEAT_HANDLE, Context
+from ..course import Context, preheating
 from ..definitions import Instrument, load_instrument
-from ..scoring import ScoreResult, score
 from .base import Exercise, Outcome
 from .choice import ChoiceGroup, value_text
 from .html import element, join, markdown
+from .parts import HTML
 from .results import comparison_html, pick_chart, result_html
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..scoring import ScoreResult
 
 __all__ = ["Questionnaire", "item_groups", "read_items", "write_items"]
 
@@ -99,7 +102,7 @@ class Questionnaire(Exercise):
         self._intro = intro
         self._compare_with = compare_with
         super().__init__(instrument, context=context)
-        if self.context is not None and self.context.handle == PREHEAT_HANDLE:
+        if preheating():
             from .. import charts
 
             charts.warm_up_in_background()  # the trainee's first chart is then quick
@@ -127,7 +130,7 @@ class Questionnaire(Exercise):
                 )
             )
         if intro:
-            body.append(w.HTML(join(intro)).add_class("rc-intro"))
+            body.append(HTML(join(intro)).add_class("rc-intro"))
         self.items = item_groups(inst)
         for group in self.items.values():
             self._watch(group)
@@ -145,7 +148,7 @@ class Questionnaire(Exercise):
             self._watch(group)
             self.about[name] = group
             body.append(group)
-        self.progress = w.HTML().add_class("rc-progress")
+        self.progress = HTML().add_class("rc-progress")
         self._show_progress()
         body.append(self.progress)
         return body
@@ -182,6 +185,9 @@ class Questionnaire(Exercise):
         return items, dict(answers.get(CONTEXT_KEY) or {})
 
     def _result(self, answers: Mapping[str, Any]) -> ScoreResult:
+        # imported here: scoring needs numpy, which a page need not load until someone submits
+        from ..scoring import score
+
         items, about = self._split(answers)
         return score(self.content, items, context=about)
 
@@ -240,6 +246,6 @@ class Questionnaire(Exercise):
 
     def _band_with(self, answers: Mapping[str, Any], about: dict[str, str]) -> str | None:
         try:
-            return score(self.content, self._split(answers)[0], context=about).band
+            return self._result({**answers, CONTEXT_KEY: about}).band
         except ValueError:
             return None

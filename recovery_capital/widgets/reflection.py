@@ -19,6 +19,7 @@ from ..content import ReflectionContent
 from .base import Exercise, Outcome
 from .choice import ChoiceGroup
 from .html import element, join, markdown
+from .parts import HTML
 from .text import TextField
 
 __all__ = ["Reflection"]
@@ -54,7 +55,7 @@ class Reflection(Exercise):
             ]
         self.text = TextField("Your reflection", rows=8)
         self.text.add_class("rc-reflection-text")
-        self.word_count = w.HTML().add_class("rc-word-count")
+        self.word_count = HTML().add_class("rc-word-count")
         self.share = ChoiceGroup(
             "May your trainer show this reflection to the group?", SHARE_OPTIONS, value="no"
         )
@@ -65,7 +66,7 @@ class Reflection(Exercise):
         self.text.observe(self._guarded(self._count_words), names="value")
         self._count_words()
         return [
-            w.HTML(join(intro)).add_class("rc-intro"),
+            HTML(join(intro)).add_class("rc-intro"),
             self.text,
             self.word_count,
             self.share,

@@ -20,6 +20,7 @@ from ..content import RulerContent, RulerQuestion
 from .base import Exercise, Outcome
 from .choice import ChoiceGroup
 from .html import element, join, markdown
+from .parts import HTML, VBox
 from .text import TextField
 
 __all__ = ["Ruler"]
@@ -45,7 +46,7 @@ class Ruler(Exercise):
         low, high = self.content.low, self.content.high
         body: list[w.Widget] = []
         if self.content.intro:
-            body.append(w.HTML(markdown(self.content.intro)).add_class("rc-intro"))
+            body.append(HTML(markdown(self.content.intro)).add_class("rc-intro"))
         self.scales: dict[str, ChoiceGroup] = {}
         self.notes: dict[str, list[TextField]] = {}
         for ruler in self.content.rulers:
@@ -65,9 +66,9 @@ class Ruler(Exercise):
             self.notes[ruler.id] = fields
             parts: list[w.Widget] = [scale]
             if fields:
-                parts.append(w.HTML(element("p", "Follow-up questions (notes are optional):")))
+                parts.append(HTML(element("p", "Follow-up questions (notes are optional):")))
                 parts += fields
-            body.append(w.VBox(parts).add_class("rc-ruler"))
+            body.append(VBox(parts).add_class("rc-ruler"))
         return body
 
     def _read(self) -> dict[str, Any]:

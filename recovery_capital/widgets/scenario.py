@@ -24,6 +24,7 @@ from ..content import ScenarioChoice, ScenarioContent
 from .base import Exercise, Outcome
 from .choice import ChoiceGroup
 from .html import Safe, element, join, markdown
+from .parts import HTML, Button, Layout
 
 __all__ = ["BranchingScenario", "walk"]
 
@@ -95,13 +96,14 @@ class BranchingScenario(Exercise):
     def _build(self) -> list[w.Widget]:
         self.steps: list[tuple[str, int]] = []
         client = self.content.client
-        about = w.HTML(
+        about = HTML(
             join([element("h4", f"About {client.name}"), markdown(client.summary)])
         ).add_class("rc-intro")
-        self.transcript = w.HTML().add_class("rc-transcript")
-        self.choices = ChoiceGroup("What do you say next?", [])
+        self.transcript = HTML().add_class("rc-transcript")
+        # the choices and the Say button have layouts of their own: hidden at an ending (_show)
+        self.choices = ChoiceGroup("What do you say next?", [], layout=Layout())
         self.choices.add_class("rc-item")
-        self.say_button = w.Button(description="Say this", button_style="primary")
+        self.say_button = Button(description="Say this", button_style="primary", layout=Layout())
         self.say_button.add_class("rc-submit")
         self.say_button.add_class("rc-say")
         self.say_button.on_click(self._guarded(lambda _: self.say()))

@@ -20,6 +20,7 @@ from ..content import TALK_CATEGORIES, Statement, TalkSortContent
 from .base import Exercise, Outcome
 from .choice import ChoiceGroup
 from .html import Safe, element, join, markdown
+from .parts import HTML, VBox
 
 __all__ = ["TalkSorter", "talk_agreement"]
 
@@ -81,7 +82,7 @@ class TalkSorter(Exercise):
     def _build(self) -> list[w.Widget]:
         body: list[w.Widget] = []
         if self.content.intro:
-            body.append(w.HTML(markdown(self.content.intro)).add_class("rc-intro"))
+            body.append(HTML(markdown(self.content.intro)).add_class("rc-intro"))
         self.sorting: dict[str, tuple[ChoiceGroup, ChoiceGroup]] = {}
         for number, statement in enumerate(self.content.statements, start=1):
             quote = f"“{statement.text}”"
@@ -101,8 +102,8 @@ class TalkSorter(Exercise):
                 group.add_class("rc-item")
                 self._watch(group)
             self.sorting[statement.id] = (talk, category)
-            heading = w.HTML(element("p", element("strong", f"{number}. "), quote))
-            body.append(w.VBox([heading, talk, category]).add_class("rc-statement"))
+            heading = HTML(element("p", element("strong", f"{number}. "), quote))
+            body.append(VBox([heading, talk, category]).add_class("rc-statement"))
         return body
 
     def _read(self) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from ..reports.errors import AccessDenied
 from ..store import Store, UnknownCohort
 from ..store.keys import normalise_code
 from .base import guarded
+from .parts import Button, HBox, Layout, VBox
 from .status import StatusLine
 
 __all__ = ["TrainerSignIn", "WRONG_KEY"]
@@ -61,12 +62,13 @@ class TrainerSignIn:
         self.key_field = w.Password(
             description="Trainer key", style={"description_width": "initial"}
         ).add_class("rc-trainer-key")
-        self.open_button = w.Button(description=button, button_style="primary")
+        self.open_button = Button(description=button, button_style="primary")
         self.open_button.add_class("rc-submit")
         if on_open is not None:
             self.open_button.on_click(guarded(lambda _: on_open(), status, css_class))
-        self.box = w.VBox(
-            [self.code_field, self.key_field, w.HBox([self.open_button]).add_class("rc-actions")]
+        self.box = VBox(  # its own layout: hidden once the trainer is signed in
+            [self.code_field, self.key_field, HBox([self.open_button]).add_class("rc-actions")],
+            layout=Layout(),
         ).add_class(css_class)
 
     def check(self, store: Store) -> TrainerAccess | None:

@@ -23,6 +23,7 @@ from ..definitions import Instrument, load_instrument
 from .base import Exercise, Outcome
 from .choice import ChoiceGroup
 from .html import Safe, element, join, markdown
+from .parts import HTML
 from .questionnaire import item_groups, read_items, write_items
 from .results import item_range
 
@@ -80,12 +81,12 @@ class VignetteRating(Exercise):
         self.instrument: Instrument | None = (
             load_instrument(self.content.rate.instrument) if self.content.rate.instrument else None
         )
-        body: list[w.Widget] = [w.HTML(self._story()).add_class("rc-intro")]
+        body: list[w.Widget] = [HTML(self._story()).add_class("rc-intro")]
         self.items: dict[str, ChoiceGroup] = {}
         if self.instrument is not None:
             name = self.instrument.short_title or self.instrument.title
             body.append(
-                w.HTML(
+                HTML(
                     element(
                         "p",
                         f"Answer each {name} statement as you think {person.name} would answer "

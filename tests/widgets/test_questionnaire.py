@@ -133,16 +133,17 @@ def test_no_comparison_before_the_earlier_one_is_submitted(context):
 def test_a_preheated_questionnaire_warms_chart_drawing_up_while_it_waits(
     context, store, monkeypatch
 ):
-    from recovery_capital import charts
-    from recovery_capital.course import PREHEAT_HANDLE, Context
+    from recovery_capital import charts, course
+    from recovery_capital.course import Context
 
     warmed = []
     monkeypatch.setattr(charts, "_WARMING", None)
     monkeypatch.setattr(charts, "warm_up", lambda: warmed.append(True))
     Questionnaire("barc10", context=context)  # a trainee's own page: nothing to warm up
     assert charts._WARMING is None
-    store.ensure_practice_cohort()
-    waiting = Context(store, store.PRACTICE_CODE, PREHEAT_HANDLE)
+    monkeypatch.setenv("VOILA_PREHEAT", "True")  # a pool kernel whose trainee is still to come
+    monkeypatch.setattr(course, "_REQUEST_RECEIVED", False)
+    waiting = Context.waiting(store=store)
     Questionnaire("barc10", context=waiting)
     Questionnaire("dast10", context=waiting)  # once per kernel
     charts._WARMING.join(10)
