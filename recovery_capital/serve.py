@@ -271,8 +271,29 @@ def format_links(settings: Settings, session: Session) -> str:
     return "\n".join(lines)
 
 
+def compile_library() -> bool:
+    """Compile this package's modules to bytecode, as pip does when it installs a wheel.
+
+    Every trainee's page is a new Python process that imports the library. Where no bytecode
+    is cached (an editable install, or ``PYTHONDONTWRITEBYTECODE`` set), each of them would
+    compile the sources again; once here, none does. Returns False if the package's folder
+    cannot be written (a read-only install, which carries its bytecode already).
+
+    >>> compile_library()
+    True
+    """
+    import compileall
+
+    package = Path(__file__).resolve().parent
+    try:
+        return bool(compileall.compile_dir(package, quiet=2, workers=1))
+    except OSError:
+        return False
+
+
 def start_voila(settings: Settings, config_dir: Path) -> subprocess.Popen[bytes]:
     """Start the course's Voila as a child process with the staged config."""
+    compile_library()
     stage_config(settings, config_dir)
     command = [sys.executable, "-m", "recovery_capital.voila_app"]
     return subprocess.Popen(
