@@ -11,8 +11,9 @@ client doing what a browser does, without a browser's CPU cost:
 3. complete the widget handshake as ipywidgets 8 in the browser does: open the
    ``jupyter.widget.control`` comm and send ``request_states``; the kernel answers with every
    widget's state in one ``update_states`` message: the page is now usable;
-4. submit an answer: set every item of the module's questionnaire and click its Submit button,
-   as comm messages, then wait for the kernel to acknowledge the click.
+4. submit an answer: choose an answer to every item of the module's questionnaire and click
+   its Submit button, as the page's comm messages do, then wait for the kernel to acknowledge
+   the click.
 
 One real Chromium trainee joins in the middle of the burst; their time to a usable first
 exercise is compared with the same page on the idle server. The memory of the whole server
@@ -120,15 +121,17 @@ def descendants(states: dict[str, dict[str, Any]], model_id: str) -> list[str]:
     return found
 
 
-def questionnaire_controls(states: dict[str, dict[str, Any]]) -> tuple[list[str], str | None]:
-    """The item models and the Submit button of the first questionnaire on the page."""
+def questionnaire_controls(states: dict[str, dict[str, Any]]) -> tuple[str | None, int, str | None]:
+    """The first questionnaire's choice control, how many items it holds, and its Submit."""
     for model_id, state in states.items():
         if "rc-questionnaire" in (state.get("_dom_classes") or []):
             inside = descendants(states, model_id)
-            items = [m for m in inside if "rc-item" in (states[m].get("_dom_classes") or [])]
+            choices = [m for m in inside if "groups" in states[m]]
             buttons = [m for m in inside if "rc-submit" in (states[m].get("_dom_classes") or [])]
-            return items, (buttons[0] if buttons else None)
-    return [], None
+            if choices:
+                items = sum("rc-item" in g["classes"] for g in states[choices[0]]["groups"])
+                return choices[0], items, (buttons[0] if buttons else None)
+    return None, 0, None
 
 
 async def run_trainee(trainee: Trainee, url: str, ws_base: str, start: float) -> None:
@@ -170,13 +173,13 @@ async def run_trainee(trainee: Trainee, url: str, ws_base: str, start: float) ->
                 states = data.get("states", {})
                 trainee.states = {key: value["state"] for key, value in states.items()}
                 trainee.usable = now()
-                items, submit = questionnaire_controls(trainee.states)
+                choices, items, submit = questionnaire_controls(trainee.states)
                 if not items or submit is None:
                     raise LookupError("no questionnaire with a Submit button on the page")
-                for item in items:
-                    update = {"value": BARC10_ANSWER}
-                    data = {"method": "update", "state": update, "buffer_paths": []}
-                    await socket.write_message(comm_msg(item, data, session))
+                for index in range(items):  # as the page's choice.js sends each answer
+                    chosen = {"event": "value", "group": index, "value": BARC10_ANSWER}
+                    data = {"method": "custom", "content": chosen}
+                    await socket.write_message(comm_msg(choices, data, session))
                 click = {"method": "custom", "content": {"event": "click"}}
                 await socket.write_message(comm_msg(submit, click, session))
                 clicked = True

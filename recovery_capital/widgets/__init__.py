@@ -17,7 +17,8 @@ class                         element
 ``rc-choice``                 an accessible choice group: ``fieldset.rc-choice-group`` >
                               ``legend.rc-choice-legend``, ``label.rc-choice-option`` >
                               ``input[type=radio|checkbox]`` (selected label:
-                              ``rc-choice-selected``)
+                              ``rc-choice-selected``); the groups of one exercise are drawn
+                              by one ``rc-choice-set``
 ``rc-progress``               "n of N answered"
 ``rc-submit``                 the Submit button (also Join, Open dashboard, and the scenario's
                               "Say this", which also has ``rc-say``)

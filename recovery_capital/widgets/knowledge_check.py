@@ -22,7 +22,7 @@ import ipywidgets as w
 
 from ..content import QuizContent, QuizQuestion
 from .base import Exercise, Outcome
-from .choice import CheckboxGroup, ChoiceGroup
+from .choice import CheckboxGroup, ChoiceGroup, ChoiceSet
 from .html import Safe, element, join, markdown
 from .parts import HTML
 
@@ -98,7 +98,7 @@ class KnowledgeCheck(Exercise):
             control.add_class("rc-item")
             self._watch(control)
             self.controls[question.id] = control
-            body.append(control)
+        body.append(ChoiceSet(self.controls.values()))
         return body
 
     def _read(self) -> dict[str, Any]:

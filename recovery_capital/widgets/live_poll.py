@@ -19,7 +19,7 @@ import ipywidgets as w
 from ..content import PollContent
 from ..store import ActivityState
 from .base import Exercise, Outcome
-from .choice import CheckboxGroup, ChoiceGroup
+from .choice import CheckboxGroup, ChoiceGroup, ChoiceSet
 from .html import Safe, element, join
 from .live import Refresher
 from .parts import HTML
@@ -128,7 +128,7 @@ class LivePoll(Exercise):
         self.state = ActivityState(opened=False, revealed=False, updated=None)
         self._shown_results: tuple[Any, ...] | None = None
         self.refresher = Refresher(self._guarded(self.refresh))
-        return [self.choice, self.state_line, self.results]
+        return [ChoiceSet([self.choice]), self.state_line, self.results]
 
     def _actions(self) -> list[w.Widget]:
         return [self.submit_button]

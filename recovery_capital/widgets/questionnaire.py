@@ -23,7 +23,7 @@ from ..content import course_dir
 from ..course import Context, preheating
 from ..definitions import Instrument, load_instrument
 from .base import Exercise, Outcome
-from .choice import ChoiceGroup, value_text
+from .choice import ChoiceGroup, ChoiceSet, value_text
 from .html import element, join, markdown
 from .parts import HTML
 from .results import comparison_html, pick_chart, result_html
@@ -38,6 +38,8 @@ CONTEXT_KEY = "_context"  # where a draft keeps answers about the respondent (e.
 
 def item_groups(inst: Instrument) -> dict[str, ChoiceGroup]:
     """One choice group per item, with the item's own answer options, keyed by item id.
+
+    Put them on the page with a :class:`~.choice.ChoiceSet`.
 
     >>> import recovery_capital as rc
     >>> groups = item_groups(rc.load_instrument("dast10"))
@@ -135,7 +137,6 @@ class Questionnaire(Exercise):
         for group in self.items.values():
             self._watch(group)
             group.observe(self._guarded(self._show_progress), names="value")
-            body.append(group)
         self.about: dict[str, ChoiceGroup] = {}
         for name, field in inst.context.items():
             group = ChoiceGroup(
@@ -147,7 +148,7 @@ class Questionnaire(Exercise):
             group.add_class("rc-item")
             self._watch(group)
             self.about[name] = group
-            body.append(group)
+        body.append(ChoiceSet([*self.items.values(), *self.about.values()]))
         self.progress = HTML().add_class("rc-progress")
         self._show_progress()
         body.append(self.progress)

@@ -17,7 +17,7 @@ import ipywidgets as w
 
 from ..content import ReflectionContent
 from .base import Exercise, Outcome
-from .choice import ChoiceGroup
+from .choice import ChoiceGroup, ChoiceSet
 from .html import element, join, markdown
 from .parts import HTML
 from .text import TextField
@@ -69,7 +69,7 @@ class Reflection(Exercise):
             HTML(join(intro)).add_class("rc-intro"),
             self.text,
             self.word_count,
-            self.share,
+            ChoiceSet([self.share]),
         ]
 
     def _count_words(self, _change: Any = None) -> None:

@@ -18,7 +18,7 @@ import ipywidgets as w
 
 from ..content import RulerContent, RulerQuestion
 from .base import Exercise, Outcome
-from .choice import ChoiceGroup
+from .choice import ChoiceGroup, ChoiceSet
 from .html import element, join, markdown
 from .parts import HTML, VBox
 from .text import TextField
@@ -64,7 +64,7 @@ class Ruler(Exercise):
                 self._watch(control)
             self.scales[ruler.id] = scale
             self.notes[ruler.id] = fields
-            parts: list[w.Widget] = [scale]
+            parts: list[w.Widget] = [ChoiceSet([scale])]
             if fields:
                 parts.append(HTML(element("p", "Follow-up questions (notes are optional):")))
                 parts += fields

@@ -22,7 +22,7 @@ import ipywidgets as w
 from .. import miti
 from ..content import ScenarioChoice, ScenarioContent
 from .base import Exercise, Outcome
-from .choice import ChoiceGroup
+from .choice import ChoiceGroup, ChoiceSet
 from .html import Safe, element, join, markdown
 from .parts import HTML, Button, Layout
 
@@ -100,15 +100,15 @@ class BranchingScenario(Exercise):
             join([element("h4", f"About {client.name}"), markdown(client.summary)])
         ).add_class("rc-intro")
         self.transcript = HTML().add_class("rc-transcript")
-        # the choices and the Say button have layouts of their own: hidden at an ending (_show)
-        self.choices = ChoiceGroup("What do you say next?", [], layout=Layout())
+        self.choices = ChoiceGroup("What do you say next?", [])
         self.choices.add_class("rc-item")
+        # its own layout: hidden at an ending (_show)
         self.say_button = Button(description="Say this", button_style="primary", layout=Layout())
         self.say_button.add_class("rc-submit")
         self.say_button.add_class("rc-say")
         self.say_button.on_click(self._guarded(lambda _: self.say()))
         self._show()
-        return [about, self.transcript, self.choices]
+        return [about, self.transcript, ChoiceSet([self.choices])]
 
     def _actions(self) -> list[w.Widget]:
         return [self.say_button, self.reset_button]
@@ -153,9 +153,8 @@ class BranchingScenario(Exercise):
         self.transcript.value = element("div", join(lines), aria_label="The conversation so far")
         node = nodes[self.node_id]
         self.choices.set_options([(str(i), c.text) for i, c in enumerate(node.choices)])
-        shown = "none" if node.ending else None
-        self.choices.layout.display = shown
-        self.say_button.layout.display = shown
+        self.choices.hidden = node.ending
+        self.say_button.layout.display = "none" if node.ending else None
 
     def _client_line(self, node_id: str) -> Safe:
         name = self.content.client.name

@@ -5,7 +5,8 @@ latest later, but sends a button's click at once: a trainee who picks an answer 
 Submit straight away could have the click handled before the answer arrives. The controls here
 therefore send their value as a custom message, which travels in order with the click, and the
 kernel applies it as if it were a normal state update (validation included). When validation
-refuses a value, the browser is told the value actually kept.
+refuses a value, the browser is told the value actually kept. (:class:`~.choice.ChoiceSet`
+does the same for the several groups it draws, naming the group in each message.)
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ log = logging.getLogger("recovery_capital.widgets")
 class BrowserValue(CourseControl):
     """A control whose ``value`` the browser sends as ``{"event": "value", "value": ...}``.
 
-    Its JavaScript sends values with ``sendValue(model, value)`` (``static/choice.js``).
+    Its JavaScript sends values with ``sendValue(model, value)`` (``static/text-field.js``).
 
     Subclasses declare a synced ``value`` trait with a validator that calls :meth:`_refuse`
     for anything it will not accept.

@@ -18,7 +18,7 @@ import ipywidgets as w
 
 from ..content import TALK_CATEGORIES, Statement, TalkSortContent
 from .base import Exercise, Outcome
-from .choice import ChoiceGroup
+from .choice import ChoiceGroup, ChoiceSet
 from .html import Safe, element, join, markdown
 from .parts import HTML, VBox
 
@@ -103,7 +103,7 @@ class TalkSorter(Exercise):
                 self._watch(group)
             self.sorting[statement.id] = (talk, category)
             heading = HTML(element("p", element("strong", f"{number}. "), quote))
-            body.append(VBox([heading, talk, category]).add_class("rc-statement"))
+            body.append(VBox([heading, ChoiceSet([talk, category])]).add_class("rc-statement"))
         return body
 
     def _read(self) -> dict[str, Any]:

@@ -21,7 +21,7 @@ import ipywidgets as w
 from ..content import STAGES, VignetteContent
 from ..definitions import Instrument, load_instrument
 from .base import Exercise, Outcome
-from .choice import ChoiceGroup
+from .choice import ChoiceGroup, ChoiceSet
 from .html import Safe, element, join, markdown
 from .parts import HTML
 from .questionnaire import item_groups, read_items, write_items
@@ -95,7 +95,6 @@ class VignetteRating(Exercise):
                 )
             )
             self.items = item_groups(self.instrument)
-            body += list(self.items.values())
         self.stage: ChoiceGroup | None = None
         if self.content.rate.stage:
             self.stage = ChoiceGroup(
@@ -103,7 +102,7 @@ class VignetteRating(Exercise):
                 [(stage, stage_label(stage)) for stage in STAGES],
             )
             self.stage.add_class("rc-item")
-            body.append(self.stage)
+        body.append(ChoiceSet(self._groups()))
         for group in self._groups():
             self._watch(group)
         return body

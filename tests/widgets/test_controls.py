@@ -7,7 +7,7 @@ import asyncio
 from ipywidgets import Widget
 
 from recovery_capital.widgets.base import DraftSaver
-from recovery_capital.widgets.choice import CheckboxGroup, ChoiceGroup
+from recovery_capital.widgets.choice import CheckboxGroup, ChoiceGroup, ChoiceSet
 from recovery_capital.widgets.html import element, markdown
 from recovery_capital.widgets.live import Refresher
 from recovery_capital.widgets.text import TextField
@@ -38,38 +38,59 @@ def from_browser(widget: Widget, **state):
     widget._handle_msg({"content": {"data": {"method": "update", "state": state}}})
 
 
-def chosen_in_browser(widget: Widget, value):
+def chosen_in_browser(widget: Widget, value, **where):
     """Send a value the way the controls' JavaScript does: a custom message."""
-    content = {"event": "value", "value": value}
+    content = {"event": "value", "value": value, **where}
     widget._handle_msg(
         {"content": {"data": {"method": "custom", "content": content}}, "buffers": []}
     )
 
 
-def test_a_value_from_the_page_is_applied_without_echoing_it_back():
-    group = ChoiceGroup("Stage?", [("a", "A"), ("b", "B")])
-    group.comm = RecordingComm()
+def stage_and_mood():
+    stage = ChoiceGroup("Stage?", [("a", "A"), ("b", "B")])
+    mood = ChoiceGroup("Mood?", ["low", "high"])
+    shown = ChoiceSet([stage, mood])
+    shown.comm = RecordingComm()
+    return stage, mood, shown
+
+
+def test_a_value_from_the_page_is_applied_to_its_group_without_echoing_it_back():
+    stage, mood, shown = stage_and_mood()
     seen = []
-    group.observe(lambda change: seen.append(change["new"]), names="value")
-    chosen_in_browser(group, "b")
-    assert group.value == "b" and seen == ["b"]
-    assert group.comm.sent == []
+    mood.observe(lambda change: seen.append(change["new"]), names="value")
+    chosen_in_browser(shown, "high", group=1)
+    assert (stage.value, mood.value, seen) == ("", "high", ["high"])
+    assert shown.values == ["", "high"] and shown.comm.sent == []
+
+
+def test_a_value_the_exercise_sets_is_shown_on_the_page():
+    stage, _, shown = stage_and_mood()
+    stage.value = "a"
+    assert shown.comm.sent[-1]["state"] == {"values": ["a", ""]}
+    stage.disabled = True
+    assert shown.comm.sent[-1]["state"]["groups"][0]["disabled"] is True
 
 
 def test_a_value_the_browser_invents_is_refused_and_the_browser_is_corrected():
-    group = ChoiceGroup("Stage?", [("a", "A"), ("b", "B")])
-    group.comm = RecordingComm()
-    chosen_in_browser(group, "b")
-    chosen_in_browser(group, "<script>")
-    assert group.value == "b"
-    assert group.comm.sent[-1]["state"] == {"value": "b"}
-    sent = len(group.comm.sent)
-    chosen_in_browser(group, 42)  # not even text
-    assert group.value == "b" and len(group.comm.sent) > sent
-    sent = len(group.comm.sent)
-    from_browser(group, value="<script>")  # an ordinary state update is checked the same way
-    assert group.value == "b" and len(group.comm.sent) > sent
-    assert all(message["state"] == {"value": "b"} for message in group.comm.sent)
+    stage, _, shown = stage_and_mood()
+    chosen_in_browser(shown, "b", group=0)
+    chosen_in_browser(shown, "<script>", group=0)
+    assert stage.value == "b"
+    assert shown.comm.sent[-1]["state"] == {"values": ["b", ""]}
+    sent = len(shown.comm.sent)
+    chosen_in_browser(shown, 42, group=0)  # not even text
+    assert stage.value == "b" and len(shown.comm.sent) > sent
+    sent = len(shown.comm.sent)
+    from_browser(shown, values=["<script>", ""])  # an ordinary state update is checked too
+    assert stage.value == "b" and len(shown.comm.sent) > sent
+    assert all(message["state"] == {"values": ["b", ""]} for message in shown.comm.sent)
+
+
+def test_a_value_for_no_group_is_ignored():
+    stage, mood, shown = stage_and_mood()
+    for where in ({"group": 2}, {"group": -1}, {"group": "0"}, {}):
+        chosen_in_browser(shown, "a", **where)
+    assert (stage.value, mood.value) == ("", "")
 
 
 def test_an_overlong_text_is_cut_and_the_page_told():
@@ -82,15 +103,23 @@ def test_an_overlong_text_is_cut_and_the_page_told():
 
 def test_a_browser_cannot_widen_the_options_it_may_choose_from():
     group = ChoiceGroup("Stage?", [("a", "A")])
-    from_browser(group, options=[{"value": "z", "label": "Z"}])
-    chosen_in_browser(group, "z")
+    shown = ChoiceSet([group])
+    shown.comm = RecordingComm()
+    widened = [{**group.shown(), "options": [{"value": "z", "label": "Z"}]}]
+    from_browser(shown, groups=widened)
+    assert shown.groups[0]["options"] == [{"value": "a", "label": "A"}]
+    assert shown.comm.sent[-1]["state"]["groups"] == shown.groups  # the page is put right
+    chosen_in_browser(shown, "z", group=0)
     assert group.value == ""
 
 
 def test_checkbox_values_are_filtered_and_kept_in_option_order():
     group = CheckboxGroup("Pick", [("1", "one"), ("2", "two"), ("3", "three")])
-    chosen_in_browser(group, ["3", "1", "1", "9"])
+    shown = ChoiceSet([group])
+    shown.comm = RecordingComm()
+    chosen_in_browser(shown, ["3", "1", "1", "9"], group=0)
     assert group.value == ["1", "3"]
+    assert shown.comm.sent[-1]["state"] == {"values": [["1", "3"]]}  # the page shows the same
 
 
 def test_element_escapes_text_and_attributes():

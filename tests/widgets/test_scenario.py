@@ -84,7 +84,7 @@ def test_a_path_to_an_ending_is_tagged_summarised_and_stored(context):
         "path": [0]
     }
     assert choose(scenario, 0)
-    assert scenario.finished and scenario.choices.layout.display == "none"
+    assert scenario.finished and scenario.choices.hidden
     row = context.store.responses(context.cohort, "m4-scenario-test").iloc[0]
     assert row["answers"] == {"path": [0, 0]}
     assert row["scores"] == {
@@ -125,7 +125,7 @@ def test_start_again_goes_back_to_the_opening(context):
     choose(scenario, 1)
     scenario.reset_button.click()
     assert scenario.node_id == "opening" and scenario.feedback.value == ""
-    assert scenario.choices.layout.display is None
+    assert not scenario.choices.hidden
 
 
 def test_a_stale_saved_path_is_cut_where_it_no_longer_fits(context):
