@@ -27,7 +27,6 @@ import re
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Any
 
-import yaml
 from pydantic import (
     AfterValidator,
     AliasChoices,
@@ -40,6 +39,7 @@ from pydantic import (
 )
 
 from .errors import DefinitionError
+from .yaml_text import read_yaml
 
 __all__ = [
     "COURSE_FILE",
@@ -255,15 +255,7 @@ def load_course_settings(course_dir: str | os.PathLike[str]) -> CourseSettings:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise DefinitionError(source, [("", f"cannot read the file: {exc}")]) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        what = " ".join(part for part in (exc.context, exc.problem) if part)
-        raise DefinitionError(source, [(where, f"YAML syntax: {what}")]) from None
-    except yaml.YAMLError as exc:
-        raise DefinitionError(source, [("", f"YAML syntax: {exc}")]) from None
+    data = read_yaml(text, source)
     return parse_course_settings({} if data is None else data, source)
 
 

@@ -41,6 +41,26 @@ def under_voila(monkeypatch, query: str) -> None:
     monkeypatch.setenv("QUERY_STRING", query)
 
 
+def quiz(activity_id: str = "m0-quiz"):
+    return parse_content(
+        {
+            "kind": "quiz",
+            "id": activity_id,
+            "title": "T",
+            "questions": [
+                {
+                    "id": "a",
+                    "prompt": "P?",
+                    "options": [
+                        {"text": "x", "correct": True, "feedback": "f"},
+                        {"text": "y", "feedback": "g"},
+                    ],
+                }
+            ],
+        }
+    )
+
+
 def test_voila_is_recognised_preheated_or_not():
     assert running_under_voila({"SERVER_SOFTWARE": "voila/0.5.13"})
     assert running_under_voila({"VOILA_KERNEL_ID": "x"})
@@ -91,33 +111,16 @@ def test_an_unusable_handle_in_the_link_is_explained(store_url, monkeypatch, sho
 def test_joining_switches_the_page_and_its_exercises_to_the_cohort(tmp_path):
     store = Store("sqlite:///" + str(tmp_path / "s.sqlite3"))
     code = store.create_cohort("Tuesday").code
-    quiz_content = parse_content(
-        {
-            "kind": "quiz",
-            "id": "m0-quiz",
-            "title": "T",
-            "questions": [
-                {
-                    "id": "a",
-                    "prompt": "P?",
-                    "options": [
-                        {"text": "x", "correct": True, "feedback": "f"},
-                        {"text": "y", "feedback": "g"},
-                    ],
-                }
-            ],
-        }
-    )
     store.save_draft(code, "otter-3", "m0-quiz", {"a": [1]})
     ctx = Context(store, Store.PRACTICE_CODE, store.join(Store.PRACTICE_CODE, "newt-1"))
-    quiz = KnowledgeCheck(quiz_content, context=ctx)
-    assert quiz.answers == {"a": []}
+    exercise = KnowledgeCheck(quiz(), context=ctx)
+    assert exercise.answers == {"a": []}
     panel = JoinPanel(ctx)
     panel.code.value = code.lower()
     panel.handle.value = "otter-3"
     panel.join_button.click()
     assert (ctx.cohort, ctx.handle) == (code, "otter-3")
-    assert quiz.answers == {"a": [1]}  # the exercise followed the switch
+    assert exercise.answers == {"a": [1]}  # the exercise followed the switch
     assert panel.status.text == "You've joined as otter-3." and panel.status.tone == "ok"
     assert html.escape(join_link(code, "otter-3")) in panel.where.value
 
@@ -210,26 +213,6 @@ class FakeShell:
         for handler in list(self.handlers["post_run_cell"]):
             handler(None)
         return result
-
-
-def quiz(activity_id: str = "m0-quiz"):
-    return parse_content(
-        {
-            "kind": "quiz",
-            "id": activity_id,
-            "title": "T",
-            "questions": [
-                {
-                    "id": "a",
-                    "prompt": "P?",
-                    "options": [
-                        {"text": "x", "correct": True, "feedback": "f"},
-                        {"text": "y", "feedback": "g"},
-                    ],
-                }
-            ],
-        }
-    )
 
 
 @pytest.fixture
