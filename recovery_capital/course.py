@@ -304,7 +304,7 @@ def _display_notice(context: Context, slot: object | None = None) -> None:
 
     panel = JoinPanel(context)
     if slot is not None:
-        slot.children = (panel,)  # type: ignore[attr-defined]
+        slot.children = (panel.widget,)  # type: ignore[attr-defined]
         return
     from IPython.display import display
 

@@ -220,7 +220,8 @@ def cold_voila_kernel(store_url, monkeypatch):
     shell = FakeShell()
     monkeypatch.setattr(course, "_kernel_shell", lambda: shell)
     monkeypatch.setattr(course, "SETTLE_AFTER", 0.05)
-    monkeypatch.setattr(IPython.display, "display", lambda *_: None)
+    shell.displayed = []
+    monkeypatch.setattr(IPython.display, "display", shell.displayed.append)
     with Store(store_url) as store:
         code = store.create_cohort("Tuesday").code
         store.join(code, "ada-7")
@@ -287,3 +288,41 @@ def test_an_answer_given_while_the_page_joins_is_kept_and_saved(cold_voila_kerne
     with Store() as store:
         assert store.latest(code, "ada-7", "m0-quiz").answers == {"a": [0]}
         assert store.latest(Store.PRACTICE_CODE, course.PREHEAT_HANDLE, "m0-quiz") is None
+
+
+def test_a_join_panel_on_a_joining_page_shows_the_cohort_once_joined(cold_voila_kernel):
+    import asyncio
+
+    shell, code = cold_voila_kernel
+
+    async def page():
+        panel = shell.run_cell(JoinPanel)
+        waiting = panel.where.value
+        await asyncio.sleep(0.3)
+        return panel, waiting
+
+    panel, waiting = run_in_loop(page)
+    assert "Opening the cohort in your link" in waiting and course.PREHEAT_HANDLE not in waiting
+    assert f"You are in cohort {code} as ada-7" in panel.where.value
+    assert panel.handle.value == "ada-7"
+
+
+def test_a_link_with_an_unknown_code_shows_its_join_panel_once_the_page_has_run(
+    cold_voila_kernel, monkeypatch
+):
+    import asyncio
+
+    shell, _ = cold_voila_kernel
+    under_voila(monkeypatch, "cohort=ZZZZZ&handle=fox-12")
+
+    async def page():
+        exercise = shell.run_cell(lambda: KnowledgeCheck(quiz(), context=current_context()))
+        (slot,) = shell.displayed  # where the first exercise's cell keeps room for a notice
+        assert slot.children == ()
+        await asyncio.sleep(0.3)
+        return exercise, slot
+
+    exercise, slot = run_in_loop(page)
+    assert exercise.context.in_practice and "ZZZZZ" in exercise.context.notice
+    (panel,) = slot.children
+    assert "couldn&#x27;t open the cohort" in panel.children[0].value

@@ -80,7 +80,14 @@ class JoinPanel:
         retry = "Something went wrong on our side; please try again in a moment."
         self.suggest_button.on_click(guarded(lambda _: self.suggest(), self.status, "join", retry))
         self.join_button.on_click(guarded(lambda _: self.join(), self.status, "join", retry))
-        self.handle.value = self.context.handle if not self.context.in_practice else ""
+        self._follow()
+        # A page still joining its link's cohort, or moved by another panel, is shown as it is.
+        self.context.on_join(guarded(self._follow, self.status, "join", retry))
+        self.context.on_switch(guarded(self._show_where, self.status, "join", retry))
+
+    def _follow(self) -> None:
+        ctx = self.context
+        self.handle.value = "" if ctx.pending or ctx.in_practice else ctx.handle
         self._show_where()
 
     def suggest(self) -> None:
@@ -115,6 +122,9 @@ class JoinPanel:
 
     def _show_where(self) -> None:
         ctx = self.context
+        if ctx.pending:
+            self.where.value = element("p", "Opening the cohort in your link…")
+            return
         if ctx.in_practice:
             self.where.value = element(
                 "p", f"Right now you are practising on your own as {ctx.handle}."
