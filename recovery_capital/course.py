@@ -57,8 +57,8 @@ class Context:
 
     A page's context may start **pending**: its exercises are built before the trainee's
     cohort is joined, and :meth:`on_join` callbacks run once it is (see :func:`current_context`).
-    Reading :attr:`store` settles a pending context first, so nothing is ever saved under the
-    placeholder handle.
+    Reading :attr:`store` settles a pending context first when it can; exercises never save
+    under the placeholder handle (a preheated page saves once its trainee has arrived).
 
     >>> pending = Context.waiting(lambda: Context(None, "K7P2Q", "fox-12"))
     >>> joined = []

@@ -326,3 +326,16 @@ def test_a_link_with_an_unknown_code_shows_its_join_panel_once_the_page_has_run(
     assert exercise.context.in_practice and "ZZZZZ" in exercise.context.notice
     (panel,) = slot.children
     assert "couldn&#x27;t open the cohort" in panel.children[0].value
+
+
+def test_a_preheated_page_saves_an_early_answer_only_once_its_trainee_arrives(store_url):
+    with Store(store_url) as store:
+        code = store.create_cohort("Workshop").code
+        waiting = course.Context.waiting(store=store)  # no request yet, so no way to join
+        exercise = KnowledgeCheck(quiz(), context=waiting)
+        exercise.controls["a"].value = "1"
+        assert not exercise.submit() and "Still connecting" in exercise.status.text
+        assert store.latest(Store.PRACTICE_CODE, course.PREHEAT_HANDLE, "m0-quiz") is None
+        waiting.join(Context(store, code, store.join(code, "ada-7")))
+        assert exercise.answers == {"a": [1]}  # kept, not replaced by a restore
+        assert store.latest(code, "ada-7", "m0-quiz").answers == {"a": [1]}  # and saved

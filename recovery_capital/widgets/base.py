@@ -48,6 +48,7 @@ SAVED = "Saved. You can change your answers and submit again at any time."
 DRAFT_SAVED = "Your answers so far are saved as a draft."
 DRAFT_FAILED = "Couldn't save your draft just now; your answers are kept on this page."
 SAVE_FAILED = "Couldn't save — your answers are kept on this page; try again."
+STILL_JOINING = "Still connecting this page to your cohort; please try again in a moment."
 OOPS = "Something went wrong on our side. Your answers are still on this page; please try again."
 
 
@@ -228,6 +229,9 @@ class Exercise:
         if self.error is not None:
             return False
         self._ctx.settle()  # a page still joining its cohort joins now, before reading answers
+        if self._ctx.pending:  # a preheated page whose trainee's request is still on its way
+            self.status.show(STILL_JOINING, "warning")
+            return False
         answers = self._read()
         problem = self._problem(answers)
         if problem:
@@ -315,6 +319,9 @@ class Exercise:
 
     def _save_draft(self, answers: dict[str, Any]) -> None:
         ctx = self._ctx
+        ctx.settle()
+        if ctx.pending:  # never under the placeholder: the draft is saved once joined
+            return
         try:
             ctx.store.save_draft(ctx.cohort, ctx.handle, self.activity_id, answers)
         except Exception:
@@ -326,8 +333,10 @@ class Exercise:
 
     def _after_join(self) -> None:
         # Answers the trainee gave while the page was joining are newer than any saved ones:
-        # keep them (their draft is on its way) rather than overwrite them.
-        if not self._touched:
+        # keep them, and save them, rather than overwrite them.
+        if self._touched:
+            self._drafts.schedule(self._read())
+        else:
             self.restore()
 
     def _after_switch(self) -> None:
