@@ -128,10 +128,13 @@ class Context:
             callback()
 
     def settle(self) -> None:
-        """Join now, if this context is pending and knows how."""
+        """Join now, if this context is pending and knows how.
+
+        If joining fails (the store is unreachable, say), the error is raised and the context
+        stays pending, so the next save tries again.
+        """
         if self._pending and self._joiner is not None:
-            joiner, self._joiner = self._joiner, None
-            self.join(joiner())
+            self.join(self._joiner())
 
     def join(self, joined: Context) -> None:
         """End the wait: take ``joined``'s store, cohort, handle and notice, and tell listeners."""

@@ -11,6 +11,7 @@ from recovery_capital import course
 from recovery_capital.content import parse_content
 from recovery_capital.course import Context, current_context, join_link, running_under_voila
 from recovery_capital.store import Store
+from recovery_capital.store.errors import StoreUnavailable
 from recovery_capital.widgets import JoinPanel, KnowledgeCheck
 
 ATTACK = "<img src=x onerror=alert(1)>"
@@ -339,3 +340,34 @@ def test_a_preheated_page_saves_an_early_answer_only_once_its_trainee_arrives(st
         waiting.join(Context(store, code, store.join(code, "ada-7")))
         assert exercise.answers == {"a": [1]}  # kept, not replaced by a restore
         assert store.latest(code, "ada-7", "m0-quiz").answers == {"a": [1]}  # and saved
+
+
+def test_a_page_whose_store_cannot_be_reached_says_so_and_joins_when_it_can(store_url):
+    attempts = []
+
+    def join_link_cohort():
+        attempts.append(True)
+        if len(attempts) == 1:
+            raise StoreUnavailable("the store is down")
+        with Store(store_url) as store:
+            code = store.create_cohort("Tuesday").code
+            return Context(Store(store_url), code, store.join(code, "ada-7"))
+
+    waiting = Context.waiting(join_link_cohort)
+    exercise = KnowledgeCheck(quiz(), context=waiting)
+    exercise.controls["a"].value = "0"  # its draft finds the store down
+    assert "Couldn't save your draft" in exercise.status.text
+    assert waiting.pending  # still waiting, and able to try again
+    assert exercise.submit() and waiting.handle == "ada-7" and len(attempts) == 2
+    assert exercise.answers == {"a": [0]}
+
+
+def test_submitting_while_the_store_is_down_says_the_answers_are_kept():
+    def store_down():
+        raise StoreUnavailable("the store is down")
+
+    exercise = KnowledgeCheck(quiz(), context=Context.waiting(store_down))
+    exercise.controls["a"].value = "0"
+    assert not exercise.submit()
+    assert exercise.status.text.startswith("Couldn't save — your answers are kept on this page")
+    assert exercise.answers == {"a": [0]}

@@ -228,7 +228,12 @@ class Exercise:
         """Check, give feedback, and store the answers; True once they are saved."""
         if self.error is not None:
             return False
-        self._ctx.settle()  # a page still joining its cohort joins now, before reading answers
+        try:
+            self._ctx.settle()  # a page still joining its cohort joins now, before reading
+        except Exception:
+            log.exception("could not join the cohort before submitting %s", self.activity_id)
+            self.status.show(SAVE_FAILED, "error")
+            return False
         if self._ctx.pending:  # a preheated page whose trainee's request is still on its way
             self.status.show(STILL_JOINING, "warning")
             return False
@@ -319,10 +324,10 @@ class Exercise:
 
     def _save_draft(self, answers: dict[str, Any]) -> None:
         ctx = self._ctx
-        ctx.settle()
-        if ctx.pending:  # never under the placeholder: the draft is saved once joined
-            return
         try:
+            ctx.settle()
+            if ctx.pending:  # never under the placeholder: the draft is saved once joined
+                return
             ctx.store.save_draft(ctx.cohort, ctx.handle, self.activity_id, answers)
         except Exception:
             log.exception("could not save a draft for %s", self.activity_id)

@@ -1,6 +1,6 @@
 """The course's own browser controls, and how their code reaches the page once.
 
-Each control (:class:`~.choice.ChoiceGroup`, :class:`~.text.TextField`,
+Each control (:class:`~.choice.ChoiceSet`, :class:`~.text.TextField`,
 :class:`~.status.StatusLine`) is an anywidget whose JavaScript and CSS are files in
 ``widgets/static/``. anywidget sends that code with every widget's state, so a module page with
 seventy choice groups used to carry seventy copies of the same 5 KB, and the browser imported
