@@ -13,7 +13,8 @@
 - not-found and error pages use the course theme; a trainer key never reaches the access log;
 - the course controls' own JavaScript and CSS are served once, under a versioned address that
   browsers may cache (:mod:`recovery_capital.widgets.control_code`), instead of travelling
-  with every widget.
+  with every widget;
+- page templates are compiled once, not for every page (:mod:`recovery_capital.voila_templates`).
 
 >>> classify_path("modules/02-recovery-capital.ipynb"), classify_path("assets/img/map.png")
 ('notebook', 'file')
@@ -43,6 +44,7 @@ from voila.tornado.treehandler import TornadoVoilaTreeHandler
 from .store.errors import StoreError
 from .voila_kernels import CourseFull
 from .voila_pages import BRANDING_KEYS, CoursePages, carried_query, list_modules
+from .voila_templates import keep_compiled_templates
 from .widgets.control_code import STATIC_DIR, controls_path
 
 __all__ = ["CourseVoila", "classify_path", "redact_query", "main", "CONFIG_DIR_ENV"]
@@ -231,6 +233,7 @@ class CourseVoila(Voila):
         return [config_dir] if config_dir else super()._config_file_paths_default()
 
     def init_settings(self) -> dict[str, Any]:
+        keep_compiled_templates()
         settings = super().init_settings()
         resources = self.voila_configuration.resources or {}
         course = resources.get("course", {}) if isinstance(resources, dict) else {}
