@@ -2,7 +2,8 @@
 
 Run: ``.venv/bin/python benchmarks/voila_load.py [--module 02] [--loads 5]``
 
-For each mode (cold: a kernel starts per page; preheated: ``--workshop`` with a pool) it
+For each mode (cold: a kernel starts per page and the page arrives before its cells run,
+Voila's progressive rendering; preheated: ``--workshop`` with a pool, the page arrives run) it
 starts two course servers with the same settings, one serving this course and one serving
 ``benchmarks/notebooks/bare.ipynb``, then opens each page ``--loads`` times in Chromium,
 alternating module and bare page so both meet the same machine load. It prints the median

@@ -374,10 +374,10 @@ def _settle_after_the_notebook_runs(context: Context, shell: object) -> None:
     """Join ``context`` once the kernel has run every cell of the page (none for a moment).
 
     Opening the store and joining the cohort cost a cold kernel about a third of a second,
-    mostly importing SQLAlchemy. Done here, that work happens while the browser loads the
-    page's scripts, not between the page's cells; the answers are restored before the
-    browser asks for the widgets. Anything that needs the store sooner settles the context
-    itself (:attr:`Context.store`).
+    mostly importing SQLAlchemy. Done here, that work comes after every exercise is on the
+    page, not between the page's cells (Voila sends a cold page's cells to the browser as
+    each one runs); the exercises then restore their answers. Anything that needs the store
+    sooner settles the context itself (:attr:`Context.store`).
     """
     import asyncio
 

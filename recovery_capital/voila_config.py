@@ -4,7 +4,8 @@ Three things come out of one ``Settings``:
 
 - :func:`voila_config`: the ``voila.json`` traitlets config (safe defaults that a URL cannot
   undo: no template or theme override from the query string, sources stripped, tracebacks
-  hidden from trainees, a cell time-out, idle kernels culled, a kernel cap, a fixed port);
+  hidden from trainees, a cell time-out, idle kernels culled, a kernel cap, a fixed port;
+  cells run progressively unless kernels are preheated);
 - :func:`child_environment`: the environment the server and every kernel inherit (the store
   URL and course folder the notebooks read, the Voila config folder, the theme's search path);
 - :func:`stage_config`: a folder holding both, ready for :mod:`recovery_capital.voila_app`.
@@ -61,6 +62,11 @@ def voila_config(settings: Settings) -> dict[str, Any]:
         "file_allowlist": FILE_ALLOWLIST,
         "file_denylist": FILE_DENYLIST,
         "preheat_kernel": settings.preheat,
+        # Without a pool, send the page before its cells run and let the browser ask for them
+        # (Voila's progressive rendering): the prose shows at once, each exercise as soon as its
+        # own cell has run, and the kernel starts while the browser loads the page's scripts.
+        # Voila cannot combine it with preheating, where the page arrives already run.
+        "progressive_rendering": not settings.preheat,
         "default_pool_size": 0,
         "http_header_envs": [],
         "resources": {

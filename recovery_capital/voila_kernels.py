@@ -18,6 +18,8 @@ through ``VoilaConfiguration.multi_kernel_manager_class``; Voila's pooling wrapp
 - A kernel that no page has been connected to for ``unconnected_timeout`` seconds (a page
   fetched but never opened in a browser, a tab that vanished without saying goodbye) is ended
   at the next cull, so it cannot hold a slot for the full idle timeout.
+- A page served without preheating arrives before its cells run, and Voila keeps its notebook
+  until the browser asks for them to run; a kernel that ends first takes that copy with it.
 
 It runs inside the Voila child process started by ``recovery-capital serve``.
 
@@ -36,7 +38,7 @@ from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelMana
 from tornado.web import HTTPError
 from traitlets import Float, Integer
 
-__all__ = ["CappedKernelManager", "CourseFull", "is_pool_start"]
+__all__ = ["CappedKernelManager", "CourseFull", "forget_unrun_page", "is_pool_start"]
 
 
 class CourseFull(HTTPError):
@@ -56,6 +58,22 @@ def is_pool_start(kwargs: dict[str, Any]) -> bool:
     """
     env = kwargs.get("env") or {}
     return env.get("VOILA_PREHEAT") == "True"
+
+
+def forget_unrun_page(kernel_id: str) -> bool:
+    """Drop the notebook Voila keeps for a progressively rendered page that never ran.
+
+    Voila stores it when it sends the page and removes it only when the browser asks for the
+    cells to run, so a page fetched and abandoned would keep it for the server's lifetime.
+    Returns whether there was one.
+
+    >>> forget_unrun_page("no-such-kernel")
+    False
+    """
+    from voila.tornado.execution_request_handler import ExecutionRequestHandler
+
+    pages = getattr(ExecutionRequestHandler, "_execution_data", None)
+    return isinstance(pages, dict) and pages.pop(kernel_id, None) is not None
 
 
 class CappedKernelManager(AsyncMappingKernelManager):
@@ -177,6 +195,13 @@ class CappedKernelManager(AsyncMappingKernelManager):
         finally:
             assert self._pool_turns is not None  # made before the turn was taken
             self._pool_turns.release()
+
+    async def shutdown_kernel(self, kernel_id: str, *args: Any, **kwargs: Any) -> None:
+        """End the kernel and drop the page notebook Voila kept for it, if never run."""
+        try:
+            await super().shutdown_kernel(kernel_id, *args, **kwargs)
+        finally:
+            forget_unrun_page(kernel_id)
 
     def unconnected_for(self, kernel_id: str, now: float | None = None) -> float:
         """Seconds since a page was last seen connected to ``kernel_id`` (0 while connected).

@@ -157,6 +157,7 @@ def test_voila_config_locks_down_what_a_url_could_change(course: Path) -> None:
     assert config["VoilaExecutor"]["cell_error_instruction"] == CELL_ERROR_MESSAGE
     assert config["MappingKernelManager"]["cull_idle_timeout"] == settings.cull_idle_timeout
     assert conf["preheat_kernel"] is False and "VoilaKernelManager" not in config
+    assert conf["progressive_rendering"] is True  # cold pages show each exercise once it runs
     json.dumps(config)  # it is written as voila.json
 
 
@@ -166,6 +167,8 @@ def test_workshop_config_preheats_only_the_workshop_notebook(course: Path) -> No
     )
     config = voila_config(settings)
     assert config["VoilaConfiguration"]["preheat_kernel"] is True
+    # Voila refuses to start with both: a preheated page arrives already run.
+    assert config["VoilaConfiguration"]["progressive_rendering"] is False
     pools = config["VoilaKernelManager"]["kernel_pools_config"]
     assert pools == {
         "default": {"pool_size": 0},
@@ -369,6 +372,26 @@ def test_kernels_left_without_a_page_are_timed_from_first_sighting() -> None:
     assert manager.unconnected_for("a", now=600.0) == 0.0  # the clock starts again
 
 
+def test_ending_a_kernel_drops_the_page_voila_kept_for_it_unrun(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+    from voila.tornado.execution_request_handler import ExecutionRequestHandler
+
+    ended = []
+
+    async def shutdown(self: CappedKernelManager, kernel_id: str, *args: object) -> None:
+        ended.append(kernel_id)
+
+    monkeypatch.setattr(AsyncMappingKernelManager, "shutdown_kernel", shutdown)
+    pages = ExecutionRequestHandler._execution_data
+    monkeypatch.setitem(pages, "abandoned", {"nb": "a fetched page nobody ran"})
+    monkeypatch.setitem(pages, "still-open", {"nb": "another trainee's page"})
+    run_coroutine(lambda: CappedKernelManager().shutdown_kernel("abandoned"))
+    assert ended == ["abandoned"]
+    assert "abandoned" not in pages and "still-open" in pages
+
+
 # ---------------------------------------------------------------- launcher
 
 
@@ -539,6 +562,38 @@ def test_the_course_controls_code_is_served_once_for_browsers_to_keep(running_se
     assert http_get(base + prefix + "..%2F..%2Fserve.py")[0] in (403, 404)
 
 
+def run_page_cells(base: str, page_body: str) -> list[str]:
+    """What a browser receives over a cold page's execution socket: one message per cell.
+
+    A page served without a preheated kernel arrives before its cells run (Voila's
+    progressive rendering); the browser then asks the server to run them, as this does.
+    """
+    from tornado.websocket import websocket_connect
+
+    config = re.search(
+        r'<script id="jupyter-config-data" type="application/json">(.*?)</script>',
+        page_body,
+        re.DOTALL,
+    )
+    kernel_id = json.loads(config.group(1))["kernelId"]
+
+    async def run() -> list[str]:
+        url = base.replace("http://", "ws://") + f"voila/execution/{kernel_id}"
+        socket = await websocket_connect(url)
+        messages = [await socket.read_message()]  # "initialized"
+        execute = {"action": "execute", "payload": {"kernel_id": kernel_id}}
+        await socket.write_message(json.dumps(execute))
+        while True:
+            message = await asyncio.wait_for(socket.read_message(), 120)
+            messages.append(message)
+            payload = json.loads(message)["payload"]
+            if payload.get("cell_index", -2) + 1 == payload.get("total_cell", -1):
+                socket.close()
+                return messages
+
+    return asyncio.run(run())
+
+
 @pytest.mark.slow
 def test_a_failing_cell_shows_trainees_a_calm_message_and_the_operator_the_traceback(
     running_server,
@@ -546,8 +601,11 @@ def test_a_failing_cell_shows_trainees_a_calm_message_and_the_operator_the_trace
     base, _, log_path, _ = running_server
     status, body, _ = http_get(base + "voila/render/modules/01-broken.ipynb")
     assert status == 200
-    assert "This part of the page could not be shown" in body
-    assert "ZeroDivisionError" not in body and "Traceback" not in body
+    assert "1 / 0" not in body  # sources stripped, and nothing has run yet
+    received = "".join(run_page_cells(base, body))
+    assert "This part of the page could not be shown" in received
+    assert "ZeroDivisionError" not in received and "Traceback" not in received
+    assert "1 / 0" not in received
     assert "ZeroDivisionError" in log_path.read_text()
 
 

@@ -119,9 +119,15 @@ def find_module(prefix: str) -> str:
 
 
 def wait_until_rendered(page) -> None:
-    """Wait until Voila has shown every cell and the widgets have drawn."""
+    """Wait until Voila has shown every cell and the widgets have drawn.
+
+    A cold page arrives before its cells run (progressive rendering): the course's script
+    marks the body ``data-rc-page="ready"`` once every cell's output has arrived.
+    """
     page.wait_for_selector("#rc-main", state="visible")
-    page.wait_for_function("() => !document.getElementById('loading')")
+    page.wait_for_function(
+        "() => !document.getElementById('loading') && document.body.dataset.rcPage === 'ready'"
+    )
     page.wait_for_load_state("networkidle")
 
 

@@ -238,3 +238,52 @@
     startProgress();
   }
 })();
+
+// A page served without a preheated kernel arrives before its cells have run (Voila's
+// progressive rendering): the prose shows at once and each exercise shows a placeholder until
+// its cell's output arrives. Meanwhile the banner says the exercises are still being got
+// ready; the body's data-rc-page attribute says "ready" once every cell has its output.
+(function () {
+  "use strict";
+  function progressive() {
+    var config = document.getElementById("jupyter-config-data");
+    try {
+      var value = config && JSON.parse(config.textContent).progressiveRendering;
+      return value === true || value === "true";
+    } catch (error) {
+      return false;
+    }
+  }
+  function start() {
+    var body = document.body;
+    var status = document.querySelector(".rc-page-status");
+    if (!progressive()) {
+      body.dataset.rcPage = "ready";
+      return;
+    }
+    body.dataset.rcPage = "preparing";
+    if (status) {
+      status.textContent = "Getting the exercises ready\u2026";
+    }
+    var placeholdersSeen = false;
+    var observer = new MutationObserver(function () {
+      if (document.querySelector(".voila-skeleton-container")) {
+        placeholdersSeen = true;
+        return;
+      }
+      if (placeholdersSeen) {
+        observer.disconnect();
+        body.dataset.rcPage = "ready";
+        if (status) {
+          status.textContent = "";
+        }
+      }
+    });
+    observer.observe(body, { childList: true, subtree: true });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
