@@ -41,10 +41,7 @@ class CompiledTemplates(BytecodeCache):
         self, environment: Environment, name: str, filename: str | None, source: str
     ) -> Bucket:
         settings = f"async={environment.is_async};ext={','.join(sorted(environment.extensions))}"
-        key = self.get_cache_key(f"{settings};{name}", filename)
-        bucket = Bucket(environment, key, self.get_source_checksum(source))
-        self.load_bytecode(bucket)
-        return bucket
+        return super().get_bucket(environment, f"{settings};{name}", filename, source)
 
     def load_bytecode(self, bucket: Bucket) -> None:
         code = self._code.get(bucket.key)
