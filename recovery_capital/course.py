@@ -79,6 +79,7 @@ class Context:
         self._join_listeners: list[Callable[[], None]] = []
         self._joiner: Callable[[], Context] | None = None
         self._pending = False
+        self._notice_claimed = False
 
     @classmethod
     def waiting(
@@ -144,6 +145,20 @@ class Context:
         self._joiner = None
         listeners, self._join_listeners = self._join_listeners, []
         _call_each(listeners, self.cohort)
+
+    def claim_notice(self) -> bool:
+        """True for the first part of the page to ask: it shows :attr:`notice`, if any.
+
+        The notice is shown inside the page's first exercise rather than as an output of its
+        own: under Voila's progressive rendering a cell with two widget outputs can lose the
+        second one, which was that exercise.
+
+        >>> context = Context(None, "K7P2Q", "fox-12")
+        >>> context.claim_notice(), context.claim_notice()
+        (True, False)
+        """
+        claimed, self._notice_claimed = self._notice_claimed, True
+        return not claimed
 
     def on_switch(self, callback: Callable[[], None]) -> None:
         """Call ``callback()`` whenever :meth:`switch` moves this context to another cohort."""
@@ -302,18 +317,6 @@ def _waiting_in_pool(environ: Mapping[str, str] | None = None) -> bool:
     return environ.get("VOILA_PREHEAT", "False") == "True" and not _REQUEST_RECEIVED
 
 
-def _display_notice(context: Context, slot: object | None = None) -> None:
-    from .widgets.join import JoinPanel
-
-    panel = JoinPanel(context)
-    if slot is not None:
-        slot.children = (panel.widget,)  # type: ignore[attr-defined]
-        return
-    from IPython.display import display
-
-    display(panel)
-
-
 def preheating() -> bool:
     """True while this kernel is a preheated one still waiting for its trainee.
 
@@ -321,21 +324,6 @@ def preheating() -> bool:
     False
     """
     return _waiting_in_pool()
-
-
-def _notice_slot() -> object:
-    """An empty box on the page where a join panel can appear once the link has been read."""
-    from IPython.display import display
-
-    from .widgets.parts import VBox
-
-    slot = VBox()
-    display(slot)
-    return slot
-
-
-def _show_notice_after_join(context: Context, slot: object) -> None:
-    context.on_join(lambda: _display_notice(context, slot) if context.notice else None)
 
 
 def _follow_request_later(store: Store, context: Context) -> None:
@@ -424,9 +412,9 @@ def _kernel_shell() -> object | None:
 def current_context(*, refresh: bool = False) -> Context:
     """This kernel's context, worked out once from the page link (see the module notes).
 
-    When the link could not be used, a join panel with a friendly message is shown
-    once on the page, and the returned context answers in the practice cohort until the
-    trainee joins.
+    When the link could not be used, the context's :attr:`~Context.notice` says why, and it
+    answers in the practice cohort until the trainee joins; the first exercise on the page
+    shows a join panel with that message (:meth:`Context.claim_notice`).
 
     Under Voila the context starts waiting (:meth:`Context.waiting`), so the page's exercises
     are built before any store work: a cold kernel joins the link's cohort once the notebook
@@ -442,16 +430,12 @@ def current_context(*, refresh: bool = False) -> Context:
             store = Store()
             store.ensure_practice_cohort()
             _CURRENT = Context.waiting(store=store)
-            _show_notice_after_join(_CURRENT, _notice_slot())
             _follow_request_later(store, _CURRENT)
         elif shell is not None:
             _CURRENT = Context.waiting(_join_link_cohort)
-            _show_notice_after_join(_CURRENT, _notice_slot())
             _settle_after_the_notebook_runs(_CURRENT, shell)
         else:
             _CURRENT = _join_link_cohort()
-            if _CURRENT.notice:
-                _display_notice(_CURRENT)
     return _CURRENT
 
 

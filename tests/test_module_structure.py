@@ -76,3 +76,27 @@ def test_three_kinds_of_exercise_and_a_reflection_in_thin_cells(path):
     assert all(len(text.splitlines()) <= 12 for text in code)
     notebook = json.loads(path.read_text(encoding="utf-8"))
     assert all(not cell.get("outputs") for cell in notebook["cells"] if "outputs" in cell)
+
+
+@pytest.mark.parametrize(
+    "path", [*MODULES, *sorted(MODULES[0].parent.glob("trainer/*.ipynb"))], ids=lambda p: p.stem
+)
+def test_each_code_cell_imports_or_shows_one_exercise(path):
+    """A cell shows at most one widget: under Voila's progressive rendering, a cell with two
+    widget outputs can lose the second one (seen: the first exercise of every module page).
+    The browser tests count one drawn exercise per cell that is not an import cell."""
+    import ast
+
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    for cell in notebook["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        statements = ast.parse("".join(cell["source"])).body
+        imports = all(isinstance(node, (ast.Import, ast.ImportFrom)) for node in statements)
+        one_call = (
+            len(statements) == 1
+            and isinstance(statements[0], ast.Expr)
+            and isinstance(statements[0].value, ast.Call)
+        )
+        assert cell.get("id"), f"{path.name}: a code cell has no id"
+        assert imports or one_call, f"{path.name}, cell {cell['id']}: import, or one exercise"

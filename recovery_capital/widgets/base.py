@@ -33,8 +33,9 @@ import ipywidgets as w
 from ..content import Content, load_content
 from ..course import Context, current_context
 from .html import Safe, element, join
+from .join import notice_slot
 from .parts import HTML, Button, HBox, VBox
-from .status import StatusLine
+from .status import StatusLine, guarded
 
 __all__ = ["Exercise", "Outcome", "DraftSaver", "STRICT_ENV", "guarded"]
 
@@ -49,7 +50,6 @@ DRAFT_SAVED = "Your answers so far are saved as a draft."
 DRAFT_FAILED = "Couldn't save your draft just now; your answers are kept on this page."
 SAVE_FAILED = "Couldn't save — your answers are kept on this page; try again."
 STILL_JOINING = "Still connecting this page to your cohort; please try again in a moment."
-OOPS = "Something went wrong on our side. Your answers are still on this page; please try again."
 
 
 @dataclass(frozen=True)
@@ -157,7 +157,9 @@ class Exercise:
             return
         title = HTML(element("h3", self._title(), cls="rc-title"))
         actions = HBox(self._actions()).add_class("rc-actions")
-        self.widget = VBox([title, *body, actions, self.status, self.feedback])
+        notice = notice_slot(self.context)
+        parts = [title, *body, actions, self.status, self.feedback]
+        self.widget = VBox([notice, *parts] if notice is not None else parts)
         self.widget.add_class("rc-exercise")
         self.widget.add_class(f"rc-{type(self).__name__.lower()}")
         self.submit_button.on_click(self._guarded(lambda _: self.submit()))
@@ -366,28 +368,6 @@ class Exercise:
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
-
-
-def guarded(
-    handler: Callable[..., Any], status: StatusLine, what: str, message: str = OOPS
-) -> Callable[..., None]:
-    """Wrap a widget callback so an error is logged and shown as a friendly status line,
-    never as a traceback on the page.
-
-    >>> line = StatusLine()
-    >>> guarded(lambda: 1 / 0, line, "a test")()
-    >>> line.text == OOPS, line.tone
-    (True, 'error')
-    """
-
-    def run(*args: Any) -> None:
-        try:
-            handler(*args)
-        except Exception:
-            log.exception("%s: a handler failed", what)
-            status.show(message, "error")
-
-    return run
 
 
 def _unavailable(exc: Exception) -> w.Widget:

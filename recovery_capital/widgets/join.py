@@ -1,8 +1,9 @@
 """JoinPanel: type a join code and choose (or be given) a handle.
 
-Module 0 shows it so trainees can join their cohort; :func:`~recovery_capital.course.
-current_context` shows it too when a link's cohort code could not be used. Joining switches the
-page's context, and every exercise on the page then loads the answers saved in that cohort.
+Module 0 shows it so trainees can join their cohort. When a link's cohort code could not be
+used, :func:`~recovery_capital.course.current_context` leaves a notice, and the page's first
+exercise shows the panel at its top (:func:`notice_slot`). Joining switches the page's
+context, and every exercise on the page then loads the answers saved in that cohort.
 
 >>> import tempfile, os
 >>> from recovery_capital.course import Context
@@ -24,10 +25,9 @@ from typing import Any
 import ipywidgets as w
 
 from ..course import Context, current_context, join_link
-from .base import guarded
 from .html import element, join
 from .parts import HTML, Button, HBox, VBox
-from .status import StatusLine
+from .status import StatusLine, guarded
 
 __all__ = ["JoinPanel"]
 
@@ -140,3 +140,36 @@ class JoinPanel:
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
+
+
+def notice_slot(context: Context) -> w.Widget | None:
+    """A box for the top of the page's first exercise, where a join panel appears if needed.
+
+    The panel appears when the page's link could not be used as it was (an unknown cohort
+    code, say: :attr:`Context.notice`), once the link has been read. Only the first caller for
+    a context still reading its link, or holding a notice, gets a box
+    (:meth:`Context.claim_notice`); the others get None.
+
+    >>> from recovery_capital.course import practice_context
+    >>> context = practice_context()
+    >>> context.notice = "That join code doesn't match any cohort."
+    >>> slot = notice_slot(context)
+    >>> [type(child).__name__ for child in slot.children], notice_slot(context)
+    (['VBox'], None)
+    """
+    if not (context.pending or context.notice) or not context.claim_notice():
+        return None
+    slot = VBox().add_class("rc-notice-slot")
+
+    def show() -> None:
+        if context.notice:
+            slot.children = (JoinPanel(context).widget,)
+
+    def show_logged() -> None:
+        try:
+            show()
+        except Exception:  # the exercise below still works in the practice cohort
+            log.exception("could not show the join panel for the page's notice")
+
+    context.on_join(show_logged)
+    return slot

@@ -13,11 +13,19 @@ shows one.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from typing import Any
+
 import traitlets
 
 from .controls import CourseControl
 
-__all__ = ["StatusLine"]
+__all__ = ["OOPS", "StatusLine", "guarded"]
+
+log = logging.getLogger(__name__)
+
+OOPS = "Something went wrong on our side. Your answers are still on this page; please try again."
 
 
 class StatusLine(CourseControl):
@@ -42,3 +50,25 @@ class StatusLine(CourseControl):
     def clear(self) -> None:
         """Hide the status line."""
         self.show("")
+
+
+def guarded(
+    handler: Callable[..., Any], status: StatusLine, what: str, message: str = OOPS
+) -> Callable[..., None]:
+    """Wrap a widget callback so an error is logged and shown as a friendly status line,
+    never as a traceback on the page.
+
+    >>> line = StatusLine()
+    >>> guarded(lambda: 1 / 0, line, "a test")()
+    >>> line.text == OOPS, line.tone
+    (True, 'error')
+    """
+
+    def run(*args: Any) -> None:
+        try:
+            handler(*args)
+        except Exception:
+            log.exception("%s: a handler failed", what)
+            status.show(message, "error")
+
+    return run
