@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -143,3 +144,49 @@ def open_dashboard(page, server: CourseServer, key: str | None = None) -> None:
 
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def exercise_cells(notebook: str) -> list[str]:
+    """The ids of ``notebook``'s code cells that build an exercise: every code cell but imports.
+
+    Each module's code cells either import the widgets or build exactly one exercise (a
+    structure test holds that), so this is the list of exercises the page must draw.
+    """
+    import nbformat
+
+    cells = nbformat.read(REPO / notebook, as_version=4).cells
+    return [
+        cell.id
+        for cell in cells
+        if cell.cell_type == "code" and not re.match(r"\s*(from|import)\s", cell.source)
+    ]
+
+
+#: For each exercise cell id: how many exercises its output shows with something drawn inside.
+_DRAWN_EXERCISES = """(ids) => ids.map((id) => {
+  const cell = document.getElementById('cell-id=' + id);
+  if (!cell) { return -1; }
+  return Array.from(cell.querySelectorAll('.jp-OutputArea-output > .rc-exercise'))
+    .filter((box) => box.children.length > 0).length;
+})"""
+
+
+def drawn_exercises(page, notebook: str, timeout_ms: int = 30_000) -> dict[str, int]:
+    """Wait (up to ``timeout_ms``) until every exercise cell of ``notebook`` shows one drawn
+    exercise; return how many each shows, so a test can name the cells that came up short."""
+    ids = exercise_cells(notebook)
+    with contextlib.suppress(Exception):  # on a time-out the counts say which cells are short
+        page.wait_for_function(
+            f"(ids) => ({_DRAWN_EXERCISES})(ids).every((count) => count === 1)",
+            arg=ids,
+            timeout=timeout_ms,
+        )
+    return dict(zip(ids, page.evaluate(_DRAWN_EXERCISES, ids)))
+
+
+def assert_every_exercise_drawn(page, notebook: str) -> None:
+    """Every exercise ``notebook`` builds is on the page, drawn, once; no retry note shows."""
+    counts = drawn_exercises(page, notebook)
+    short = {cell: count for cell, count in counts.items() if count != 1}
+    assert counts and not short, f"{notebook}: exercises missing or doubled (cell: count) {short}"
+    assert page.locator(".rc-exercise-missing").count() == 0
