@@ -10,6 +10,9 @@
 - the course home (``/``) lists the modules instead of Voila's file browser; ``/voila/tree``
   redirects there and the contents API (``/voila/api/contents``) is gone;
 - a page that would go over the kernel cap gets "The course is full right now" (HTTP 503);
+  kernels are shared fairly between browsers, told apart by a cookie that module pages set
+  with a redirect (:mod:`recovery_capital.voila_visitors`), and new browsers are rationed per
+  address, so one client cannot take the course from everyone else;
 - not-found and error pages use the course theme; a trainer key never reaches the access log;
 - the course controls' own JavaScript and CSS are served once, under a versioned address that
   browsers may cache (:mod:`recovery_capital.widgets.control_code`), instead of travelling
@@ -45,6 +48,15 @@ from .store.errors import StoreError
 from .voila_kernels import CourseFull
 from .voila_pages import BRANDING_KEYS, CoursePages, carried_query, list_modules
 from .voila_templates import keep_compiled_templates
+from .voila_visitors import (
+    BROWSER_COOKIE,
+    NO_COOKIE_MARK,
+    REQUESTER,
+    Requester,
+    TokenBucket,
+    new_browser_id,
+    valid_browser_id,
+)
 from .widgets.control_code import STATIC_DIR, controls_path
 
 __all__ = ["CourseVoila", "classify_path", "redact_query", "main", "CONFIG_DIR_ENV"]
@@ -106,7 +118,7 @@ class CoursePageMixin:
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         handler: JupyterHandler = self  # type: ignore[assignment]
         pages: CoursePages = handler.settings["course_pages"]
-        if status_code == 503:
+        if status_code in (503, 429):
             handler.set_header("Retry-After", "60")
             body = pages.render("full.html", retry_url=handler.request.uri)
         elif status_code == 404:
@@ -118,8 +130,57 @@ class CoursePageMixin:
         handler.finish(body)
 
 
-class CourseNotebookHandler(CoursePageMixin, TornadoVoilaHandler):
-    """Voila's notebook handler, for course modules only and within the kernel cap."""
+#: New browser ids per address: a room or two at once, then one every two seconds.
+NEW_BROWSERS_AT_ONCE = 80
+NEW_BROWSERS_PER_SECOND = 0.5
+_LOOPBACK = {"127.0.0.1", "::1"}
+
+
+def visitor_address(request: Any) -> str:
+    """The visitor's address; behind a proxy on this machine, the one the proxy reports.
+
+    >>> from types import SimpleNamespace as NS
+    >>> visitor_address(NS(remote_ip="127.0.0.1", headers={"X-Real-IP": "203.0.113.9"}))
+    '203.0.113.9'
+    >>> visitor_address(NS(remote_ip="198.51.100.7", headers={"X-Real-IP": "203.0.113.9"}))
+    '198.51.100.7'
+    """
+    if request.remote_ip in _LOOPBACK:
+        forwarded = request.headers.get("X-Real-IP", "").strip()
+        if forwarded:
+            return forwarded
+    return request.remote_ip or ""
+
+
+class BrowserIdMixin:
+    """Gives each browser a random id cookie, rationed per address (see voila_visitors)."""
+
+    def browser_id(self) -> str | None:
+        """This browser's id, a new one (set as a cookie) if it has none, or None when the
+        address has had too many new ones lately."""
+        handler: JupyterHandler = self  # type: ignore[assignment]
+        current = handler.get_cookie(BROWSER_COOKIE)
+        if valid_browser_id(current):
+            return current
+        bucket: TokenBucket = handler.settings.setdefault(
+            "course_new_browsers", TokenBucket(NEW_BROWSERS_AT_ONCE, NEW_BROWSERS_PER_SECOND)
+        )
+        if not bucket.take(visitor_address(handler.request)):
+            return None
+        fresh = new_browser_id()
+        handler.set_cookie(
+            BROWSER_COOKIE,
+            fresh,
+            path=handler.base_url,
+            httponly=True,
+            samesite="Lax",
+            expires_days=30,
+        )
+        return fresh
+
+
+class CourseNotebookHandler(BrowserIdMixin, CoursePageMixin, TornadoVoilaHandler):
+    """Voila's notebook handler, for course modules only, shared fairly within the kernel cap."""
 
     async def get(self, path: str | None = None) -> None:
         path = path or ""
@@ -132,12 +193,38 @@ class CourseNotebookHandler(CoursePageMixin, TornadoVoilaHandler):
         root = Path(self.settings["voila"].root_dir)
         if not (root / path).is_file():
             raise web.HTTPError(404, f"no such module: {path}")
-        if self._course_full(path):
-            raise CourseFull()
-        # Voila's page posts its kernel's shutdown on unload with the _xsrf cookie's value;
-        # nothing else sets that cookie, so without this the kernel would outlive its tab.
-        _ = self.xsrf_token
-        await super().get(path)
+        requester = self._requester()
+        if requester is None:
+            return  # redirected to set the browser's cookie, or refused
+        token = REQUESTER.set(requester)
+        try:
+            make_room = getattr(self.kernel_manager, "make_room", None)
+            if make_room is not None:
+                await make_room(requester)
+            if self._course_full(path):
+                raise CourseFull()
+            # Voila's page posts its kernel's shutdown on unload with the _xsrf cookie's
+            # value; nothing else sets that cookie, so without it the kernel outlives its tab.
+            _ = self.xsrf_token
+            await super().get(path)
+        finally:
+            REQUESTER.reset(token)
+
+    def _requester(self) -> Requester | None:
+        """Who is asking, or None once the answer has been sent (a redirect, or 429)."""
+        address = visitor_address(self.request)
+        had_cookie = valid_browser_id(self.get_cookie(BROWSER_COOKIE))
+        browser = self.browser_id()
+        if browser is None:
+            raise web.HTTPError(429, "too many new browsers from one address")
+        if had_cookie:
+            return Requester(address, browser)
+        if self.get_query_argument(NO_COOKIE_MARK, ""):
+            # cookies refused: every such browser at this address shares one id
+            return Requester(address, "no-cookies")
+        arguments = [(k, v.decode()) for k, vs in self.request.query_arguments.items() for v in vs]
+        self.redirect(self.request.path + "?" + urlencode([*arguments, (NO_COOKIE_MARK, "0")]))
+        return None
 
     def _course_full(self, path: str) -> bool:
         """Full when every kernel slot is taken and no preheated kernel is ready for ``path``."""
@@ -151,7 +238,7 @@ class CourseNotebookHandler(CoursePageMixin, TornadoVoilaHandler):
         return not ready
 
 
-class CourseHomeHandler(CoursePageMixin, JupyterHandler):
+class CourseHomeHandler(BrowserIdMixin, CoursePageMixin, JupyterHandler):
     """The course home: the modules, with the visitor's cohort and handle carried into each link.
 
     A cohort link without a handle (``/?cohort=K7P2Q``, the link a trainer hands out) gets one:
@@ -162,14 +249,13 @@ class CourseHomeHandler(CoursePageMixin, JupyterHandler):
 
     @web.authenticated
     async def get(self) -> None:
+        self.browser_id()  # so the modules this browser opens need no cookie redirect
         cohort = self.get_query_argument("cohort", "").strip()
         handle = self.get_query_argument("handle", "").strip()
         notice = ""
         if cohort and not handle and self.get_query_argument("join", ""):
             try:
-                handle = await asyncio.get_running_loop().run_in_executor(
-                    None, self._join, cohort
-                )
+                handle = await asyncio.get_running_loop().run_in_executor(None, self._join, cohort)
             except StoreError as exc:
                 notice = str(exc)
             else:

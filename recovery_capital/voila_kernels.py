@@ -17,7 +17,14 @@ through ``VoilaConfiguration.multi_kernel_manager_class``; Voila's pooling wrapp
   refills in the lull after a burst of arrivals rather than during it.
 - A kernel that no page has been connected to for ``unconnected_timeout`` seconds (a page
   fetched but never opened in a browser, a tab that vanished without saying goodbye) is ended
-  at the next cull, so it cannot hold a slot for the full idle timeout.
+  at the next cull, so it cannot hold a slot for the full idle timeout. The clock starts when
+  the page's kernel starts (or leaves the pool) and again whenever its last connection closes.
+- Kernels are shared fairly between browsers (:mod:`recovery_capital.voila_visitors` tells
+  them apart). One browser holds at most ``kernels_per_browser`` pages: opening one more ends
+  its least recently used page instead of refusing it. When every slot is taken, a new page
+  takes one from whoever holds the most: from another address holding more than the
+  newcomer's, else from a browser at the newcomer's address holding more than its own, least
+  recently used first. Only when no one holds more than their share is the course full.
 - A page served without preheating arrives before its cells run, and Voila keeps its notebook
   until the browser asks for them to run; a kernel that ends first takes that copy with it.
 
@@ -31,12 +38,15 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import Counter
 from datetime import datetime, timezone
 from typing import Any
 
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from tornado.web import HTTPError
 from traitlets import Float, Integer
+
+from .voila_visitors import REQUESTER, Requester
 
 __all__ = ["CappedKernelManager", "CourseFull", "forget_unrun_page", "is_pool_start"]
 
@@ -83,9 +93,12 @@ class CappedKernelManager(AsyncMappingKernelManager):
         40, config=True, help="The most kernels (open pages plus preheated ones) at one time."
     )
     unconnected_timeout = Integer(
-        300,
+        40,
         config=True,
         help="End a kernel no page has been connected to for this many seconds (0: never).",
+    )
+    kernels_per_browser = Integer(
+        6, config=True, help="The most pages one browser keeps open; more end its oldest."
     )
     pool_wait_interval = Float(
         0.5, config=True, help="Seconds between checks while a pool refill waits for a slot."
@@ -111,6 +124,25 @@ class CappedKernelManager(AsyncMappingKernelManager):
         self._starting = 0
         self._unconnected_since: dict[str, float] = {}
         self._pool_turns: asyncio.Semaphore | None = None
+        self._owners: dict[str, Requester] = {}
+        self._adopt_pool_kernels()
+
+    def _adopt_pool_kernels(self) -> None:
+        """Track a preheated kernel as its visitor's page once Voila hands it out.
+
+        Voila's pooling wrapper (a subclass of this class) hands kernels out in
+        ``get_rendered_notebook`` without calling ``start_kernel``.
+        """
+        handed_out = getattr(self, "get_rendered_notebook", None)
+        if handed_out is None:
+            return
+
+        async def get_rendered_notebook(*args: Any, **kwargs: Any) -> Any:
+            render_task, rendered, kernel_id = await handed_out(*args, **kwargs)
+            await self.adopt(kernel_id)
+            return render_task, rendered, kernel_id
+
+        self.get_rendered_notebook = get_rendered_notebook
 
     @property
     def kernels_in_use(self) -> int:
@@ -122,9 +154,12 @@ class CappedKernelManager(AsyncMappingKernelManager):
         return self.kernels_in_use >= self.max_kernels
 
     async def start_kernel(self, *args: Any, **kwargs: Any) -> str:
-        """Start a kernel if a slot is free; a pool refill waits for one, a page gets 503."""
+        """Start a kernel if a slot is free (or fairly freed); a pool refill waits for one,
+        a page gets 503."""
         if is_pool_start(kwargs):
             return await self._start_pool_kernel(*args, **kwargs)
+        requester = REQUESTER.get()
+        await self.make_room(requester)
         if self.at_capacity():
             self.log.warning(
                 "Kernel cap reached (%d of %d): showing the 'course is full' page",
@@ -132,7 +167,88 @@ class CappedKernelManager(AsyncMappingKernelManager):
                 self.max_kernels,
             )
             raise CourseFull()
-        return await self._start_now(*args, **kwargs)
+        kernel_id = await self._start_now(*args, **kwargs)
+        self._track_page(kernel_id, requester)
+        return kernel_id
+
+    def _track_page(self, kernel_id: str, requester: Requester | None) -> None:
+        """Note whose page ``kernel_id`` serves; its never-connected clock starts now."""
+        self._unconnected_since[kernel_id] = time.monotonic()
+        if requester is not None:
+            self._owners[kernel_id] = requester
+
+    async def adopt(self, kernel_id: str) -> None:
+        """A preheated kernel has been handed to the page being served: track it as that
+        visitor's, keeping their browser within its share."""
+        requester = REQUESTER.get()
+        if requester is not None:
+            await self._keep_share(requester, keep=kernel_id)
+        self._track_page(kernel_id, requester)
+
+    def owned_by(self, requester: Requester) -> list[str]:
+        """The running kernels serving pages of ``requester``'s browser."""
+        return [k for k, owner in list(self._owners.items()) if owner == requester and k in self]
+
+    async def make_room(self, requester: Requester | None) -> None:
+        """Before a page kernel starts: keep its browser within its share, and when every slot
+        is taken, end the least recently used page of whoever holds more than their share."""
+        if requester is None:
+            return
+        await self._keep_share(requester)
+        if self.at_capacity():
+            victim = self.fair_victim(requester)
+            if victim is not None:
+                self.log.info("Server full: ending a page of a visitor holding more than most")
+                await self.shutdown_kernel(victim)
+
+    async def _keep_share(self, requester: Requester, keep: str | None = None) -> None:
+        own = [k for k in self.owned_by(requester) if k != keep]
+        limit = max(1, self.kernels_per_browser) - 1  # leave room for the page being opened
+        for kernel_id in self._least_recently_used(own)[: max(0, len(own) - limit)]:
+            self.log.info("A browser opened more than %d pages: ending its oldest", limit + 1)
+            await self.shutdown_kernel(kernel_id)
+
+    def fair_victim(self, requester: Requester) -> str | None:
+        """The kernel to end so that ``requester`` gets a page on a full server, or None.
+
+        Another address that holds more kernels than the newcomer's gives one up first; else
+        a browser at the newcomer's address holding at least two more than the newcomer.
+        """
+        owners = {k: o for k, o in list(self._owners.items()) if k in self}
+        by_address = Counter(owner.address for owner in owners.values())
+        mine = by_address.get(requester.address, 0)
+        richest = max(by_address, key=by_address.__getitem__, default=None)
+        if richest is not None and richest != requester.address and by_address[richest] > mine:
+            return self._least_recently_used(
+                [k for k, o in owners.items() if o.address == richest]
+            )[0]
+        local = Counter(o.browser for o in owners.values() if o.address == requester.address)
+        own = local.get(requester.browser, 0)
+        browser = max(local, key=local.__getitem__, default=None)
+        if browser is not None and browser != requester.browser and local[browser] >= own + 2:
+            return self._least_recently_used(
+                [k for k, o in owners.items() if o == Requester(requester.address, browser)]
+            )[0]
+        return None
+
+    def _least_recently_used(self, kernel_ids: list[str]) -> list[str]:
+        """``kernel_ids``, those without a page connected first, then the longest quiet."""
+        return sorted(
+            kernel_ids,
+            key=lambda k: (
+                bool(self._kernel_connections.get(k, 0)),
+                -self._seconds_since_activity(k),
+            ),
+        )
+
+    def notify_connect(self, kernel_id: str) -> None:
+        super().notify_connect(kernel_id)
+        self._unconnected_since.pop(kernel_id, None)
+
+    def notify_disconnect(self, kernel_id: str) -> None:
+        super().notify_disconnect(kernel_id)
+        if kernel_id in self and not self._kernel_connections.get(kernel_id, 0):
+            self._unconnected_since[kernel_id] = time.monotonic()
 
     async def _start_now(self, *args: Any, **kwargs: Any) -> str:
         self._starting += 1
@@ -202,11 +318,14 @@ class CappedKernelManager(AsyncMappingKernelManager):
             await super().shutdown_kernel(kernel_id, *args, **kwargs)
         finally:
             forget_unrun_page(kernel_id)
+            self._owners.pop(kernel_id, None)
+            self._unconnected_since.pop(kernel_id, None)
 
     def unconnected_for(self, kernel_id: str, now: float | None = None) -> float:
         """Seconds since a page was last seen connected to ``kernel_id`` (0 while connected).
 
-        The clock starts at the first cull pass that finds the kernel without a connection.
+        The clock starts when a page's kernel starts or its last connection closes; for any
+        other kernel, at the first cull pass that finds it without a connection.
         """
         now = time.monotonic() if now is None else now
         if self._kernel_connections.get(kernel_id, 0):

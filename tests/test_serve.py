@@ -4,6 +4,7 @@ the kernel cap, the launcher, and one real server answering HTTP requests."""
 from __future__ import annotations
 
 import asyncio
+import http.cookiejar
 import json
 import os
 import re
@@ -316,6 +317,9 @@ class FakeKernels(CappedKernelManager):
         super().__init__(**kwargs)
         self.fake_ids: list[str] = []
 
+    def next_id(self) -> str:
+        return f"k{len(self.fake_ids)}"
+
     def list_kernel_ids(self) -> list[str]:
         return list(self.fake_ids)
 
@@ -326,7 +330,7 @@ def fake_start(monkeypatch: pytest.MonkeyPatch) -> None:
 
     async def start(self: FakeKernels, *args: object, **kwargs: object) -> str:
         await asyncio.sleep(0)
-        self.fake_ids.append(f"k{len(self.fake_ids)}")
+        self.fake_ids.append(self.next_id())
         return self.fake_ids[-1]
 
     monkeypatch.setattr(AsyncMappingKernelManager, "start_kernel", start)
@@ -370,6 +374,99 @@ def test_kernels_left_without_a_page_are_timed_from_first_sighting() -> None:
     assert manager.unconnected_for("a", now=500.0) == 0.0
     manager._kernel_connections["a"] = 0
     assert manager.unconnected_for("a", now=600.0) == 0.0  # the clock starts again
+
+
+def test_a_never_connected_page_is_timed_from_its_start(fake_start: None) -> None:
+    manager = FakeKernels(max_kernels=5)
+    run_coroutine(lambda: manager.start_kernel(env={"VOILA_PREHEAT": "False"}))
+    started = manager._unconnected_since["k0"]
+    # timed from the kernel's start, not from the first cull pass that sees it
+    assert manager.unconnected_for("k0", now=started + 41) == pytest.approx(41)
+
+
+def test_a_closed_tab_is_timed_from_its_last_disconnect() -> None:
+    manager = CappedKernelManager()
+    manager._kernels["a"] = object()  # pretend kernel: only the connection table matters here
+    manager._kernel_connections["a"] = 0
+    manager.notify_connect("a")
+    assert manager.unconnected_for("a") == 0.0
+    manager.notify_disconnect("a")
+    closed = manager._unconnected_since["a"]
+    assert manager.unconnected_for("a", now=closed + 30) == pytest.approx(30)
+
+
+class OwnedKernels(FakeKernels):
+    """Fake kernels that remember who opened them and can be ended; k0 is the oldest."""
+
+    started = 0
+
+    def next_id(self) -> str:
+        self.started += 1
+        return f"k{self.started - 1}"
+
+    def __contains__(self, kernel_id: object) -> bool:
+        return kernel_id in self.fake_ids
+
+    async def shutdown_kernel(self, kernel_id: str, *args: object, **kwargs: object) -> None:
+        self.fake_ids.remove(kernel_id)
+        self._owners.pop(kernel_id, None)
+
+    def _seconds_since_activity(self, kernel_id: str) -> float:
+        return 1000.0 - int(kernel_id[1:])  # older kernels have been quiet longer
+
+
+def open_page(manager: OwnedKernels, address: str, browser: str) -> str:
+    from recovery_capital.voila_visitors import REQUESTER, Requester
+
+    async def start() -> str:
+        REQUESTER.set(Requester(address, browser))
+        return await manager.start_kernel(env={"VOILA_PREHEAT": "False"})
+
+    result: list[str] = []
+
+    async def scenario() -> None:
+        result.append(await start())
+
+    run_coroutine(scenario)
+    return result[0]
+
+
+def owners(manager: OwnedKernels) -> list[str]:
+    return [manager._owners[k].browser for k in manager.fake_ids]
+
+
+def test_one_browser_keeps_its_share_by_closing_its_own_oldest_page(fake_start: None) -> None:
+    manager = OwnedKernels(max_kernels=40, kernels_per_browser=3)
+    for _ in range(5):
+        open_page(manager, "203.0.113.1", "tabs")
+    assert manager.fake_ids == ["k2", "k3", "k4"]  # never refused; the oldest pages went
+    open_page(manager, "203.0.113.1", "someone-else")
+    assert len(manager.fake_ids) == 4
+
+
+def test_a_full_server_takes_a_slot_from_the_address_holding_most(fake_start: None) -> None:
+    manager = OwnedKernels(max_kernels=4, kernels_per_browser=10)
+    for browser in ("h1", "h2", "h3"):
+        open_page(manager, "198.51.100.66", browser)  # one client, many browser ids
+    open_page(manager, "203.0.113.1", "room-1")
+    open_page(manager, "203.0.113.1", "room-2")  # the room behind NAT still gets a page
+    assert owners(manager) == ["h2", "h3", "room-1", "room-2"]
+    # now both addresses hold two: a newcomer is turned away rather than take a fair share
+    with pytest.raises(CourseFull):
+        open_page(manager, "203.0.113.1", "room-3")
+
+
+def test_within_one_address_a_browser_hoarding_pages_gives_one_up(fake_start: None) -> None:
+    manager = OwnedKernels(max_kernels=4, kernels_per_browser=10)
+    for _ in range(3):
+        open_page(manager, "203.0.113.1", "hoarder")
+    open_page(manager, "203.0.113.1", "trainee-1")
+    open_page(manager, "203.0.113.1", "trainee-2")
+    assert owners(manager).count("hoarder") == 2
+    open_page(manager, "203.0.113.1", "trainee-3")  # hoarder 2, trainee-3 none: one goes
+    assert sorted(owners(manager)) == ["hoarder", "trainee-1", "trainee-2", "trainee-3"]
+    with pytest.raises(CourseFull):  # everyone holds one: really full
+        open_page(manager, "203.0.113.1", "trainee-4")
 
 
 def test_ending_a_kernel_drops_the_page_voila_kept_for_it_unrun(
@@ -457,9 +554,21 @@ def test_links_show_the_trainer_key_only_when_just_created(course: Path) -> None
 # ---------------------------------------------------------------- one real server
 
 
-def http_get(url: str) -> tuple[int, str, dict[str, str]]:
-    request = urllib.request.Request(url)
-    opener = urllib.request.build_opener(NoRedirect)
+#: One browser's cookies: the course home gives it an id, which module pages ask for.
+BROWSER = http.cookiejar.CookieJar()
+
+
+def http_get(
+    url: str,
+    cookies: http.cookiejar.CookieJar | None = BROWSER,
+    headers: dict[str, str] | None = None,
+) -> tuple[int, str, dict[str, str]]:
+    """GET ``url`` as one browser would (``cookies=None``: as a client that keeps none)."""
+    request = urllib.request.Request(url, headers=headers or {})
+    handlers: list[urllib.request.BaseHandler] = [NoRedirect()]
+    if cookies is not None:
+        handlers.append(urllib.request.HTTPCookieProcessor(cookies))
+    opener = urllib.request.build_opener(*handlers)
     try:
         with opener.open(request, timeout=60) as response:
             return response.status, response.read().decode(), dict(response.headers)
@@ -503,6 +612,7 @@ def running_server(tmp_path_factory: pytest.TempPathFactory):
             break
     try:
         assert any("Trainees open:" in line for line in banner), "".join(banner)
+        assert http_get(f"http://127.0.0.1:{port}/")[0] == 200  # the browser gets its id
         yield f"http://127.0.0.1:{port}/", "".join(banner), log_path, store_url
     finally:
         process.send_signal(signal.SIGTERM)
@@ -623,6 +733,61 @@ def test_server_ignores_template_overrides_and_caps_kernels(running_server) -> N
             break
     assert status == 503 and headers["Retry-After"] == "60"
     assert "The course is full right now — please try again in a minute" in body
+
+
+@pytest.mark.slow
+def test_a_client_keeping_no_cookies_starts_no_kernel(running_server) -> None:
+    base, _, log_path, _ = running_server
+    page = base + "voila/render/modules/00-welcome.ipynb?cohort=X"
+    kernels_before = log_path.read_text().count("Kernel started")
+    status, _, headers = http_get(page, cookies=None)
+    assert status == 302 and headers["Location"].endswith("00-welcome.ipynb?cohort=X&rc_cookie=0")
+    jar = http.cookiejar.CookieJar()  # a browser: it keeps the id the redirect gives it
+    assert http_get(page, cookies=jar)[0] == 302
+    (cookie,) = [c for c in jar if c.name == "rc_browser"]
+    assert (
+        cookie.has_nonstandard_attr("HttpOnly") and cookie.get_nonstandard_attr("SameSite") == "Lax"
+    )
+    assert log_path.read_text().count("Kernel started") == kernels_before
+    # a browser that refuses cookies is served, marked, sharing one id at its address
+    status, body, _ = http_get(base + headers["Location"].lstrip("/"), cookies=None)
+    assert status == 200 and "rc-course" in body
+
+
+def page_as(address: str, page: str) -> tuple[int, str]:
+    """Open ``page`` as a new browser at ``address`` (as a proxy on this machine reports it);
+    nothing connects to the page's kernel afterwards."""
+    jar, headers = http.cookiejar.CookieJar(), {"X-Real-IP": address}
+    status, body, _ = http_get(page, cookies=jar, headers=headers)
+    if status == 302:  # the cookie redirect: a browser comes straight back with its id
+        status, body, _ = http_get(page, cookies=jar, headers=headers)
+    return status, body
+
+
+def kernel_processes(server_pid_hint: str) -> int:
+    import psutil
+
+    return sum(
+        1
+        for process in psutil.process_iter(["cmdline"])
+        if "ipykernel_launcher" in " ".join(process.info["cmdline"] or [])
+        and server_pid_hint in " ".join(process.info["cmdline"] or [])
+    )
+
+
+@pytest.mark.slow
+def test_a_client_holding_every_slot_cannot_keep_a_trainee_out(running_server) -> None:
+    base, _, _, _ = running_server
+    page = base + "voila/render/modules/00-welcome.ipynb"
+    # One client, minting a fresh browser id per page, takes every slot it can.
+    statuses = [page_as("198.51.100.66", page)[0] for _ in range(4)]
+    assert statuses[0] == 200 and statuses[-1] == 503
+    # A trainee elsewhere still gets a page: a slot comes from the address holding more.
+    status, body = page_as("203.0.113.5", page)
+    assert status == 200 and "rc-course" in body
+    # and the client cannot take it back: both addresses now hold one
+    status, body = page_as("198.51.100.66", page)
+    assert status == 503 and "The course is full right now" in body
 
 
 class PacedKernels(FakeKernels):
