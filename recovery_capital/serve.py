@@ -41,7 +41,7 @@ from urllib.parse import urlencode
 
 from .errors import RecoveryCapitalError
 from .voila_config import child_environment, stage_config
-from .voila_settings import Settings, SettingsError, load_settings
+from .voila_settings import KERNEL_MEMORY_MB, Settings, SettingsError, load_settings
 
 __all__ = [
     "register",
@@ -128,25 +128,28 @@ def register(subparsers: Any) -> None:
         "--max-kernels",
         type=int,
         metavar="N",
-        help="most pages open at once; beyond it visitors see 'the course is full' (default 40)",
+        help="most pages open at once; beyond it visitors see 'the course is full' "
+        f"(default: from this machine's free memory, about {KERNEL_MEMORY_MB} MB a page)",
     )
     parser.add_argument(
         "--cull-idle-timeout",
         type=int,
         metavar="SECONDS",
-        help="end a page's kernel after this long without activity (default 3600)",
+        help="end a page's kernel after this long without activity "
+        f"(default {Settings.cull_idle_timeout}); its answers are saved",
     )
     parser.add_argument(
         "--cull-interval",
         type=int,
         metavar="SECONDS",
-        help="how often to look for idle kernels (default 60)",
+        help=f"how often to look for idle kernels (default {Settings.cull_interval})",
     )
     parser.add_argument(
         "--cull-unconnected-timeout",
         type=int,
         metavar="SECONDS",
-        help="end a kernel no page has been connected to for this long (default 300)",
+        help="end a kernel no page has been connected to for this long "
+        f"(default {Settings.cull_unconnected_timeout})",
     )
     parser.add_argument(
         "--cell-timeout",
@@ -246,6 +249,7 @@ def format_links(settings: Settings, session: Session) -> str:
                        and types the join code and the trainer key there.
       Trainer key:     AAAA-BBBB
                        Shown only this once: keep it safe. It opens the dashboard.
+      Pages at once:   up to 40 (set by --max-kernels or the course settings)
     Press Ctrl+C to stop the server.
     """
     cohort_query = urlencode({"cohort": session.code})
@@ -262,6 +266,7 @@ def format_links(settings: Settings, session: Session) -> str:
     if session.created and session.trainer_key:
         lines.append(f"  Trainer key:     {session.trainer_key}")
         lines.append(" " * 19 + "Shown only this once: keep it safe. It opens the dashboard.")
+    lines.append(f"  Pages at once:   up to {settings.max_kernels} {capacity_note(settings)}")
     if settings.preheat:
         lines.append(
             f"  Preheating {settings.pool_size} kernels for {settings.workshop_notebook}: "
@@ -269,6 +274,20 @@ def format_links(settings: Settings, session: Session) -> str:
         )
     lines.append("Press Ctrl+C to stop the server.")
     return "\n".join(lines)
+
+
+def capacity_note(settings: Settings) -> str:
+    """Why the server allows as many pages as it does, for the operator.
+
+    >>> capacity_note(Settings(course_dir=Path("."), max_kernels=12))
+    '(set by --max-kernels or the course settings)'
+    """
+    if not settings.max_kernels_from_memory:
+        return "(set by --max-kernels or the course settings)"
+    return (
+        f"(about {KERNEL_MEMORY_MB} MB each, from this machine's free memory; "
+        "--max-kernels to change)"
+    )
 
 
 def compile_library() -> bool:

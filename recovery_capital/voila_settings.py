@@ -80,13 +80,15 @@ class Settings:
     pool_size: int = 0
     fill_delay: float = 1.0
     max_kernels: int = 40
-    cull_idle_timeout: int = 3600
-    cull_interval: int = 60
-    cull_unconnected_timeout: int = 300
+    cull_idle_timeout: int = 1200
+    cull_interval: int = 10
+    cull_unconnected_timeout: int = 40
     cell_timeout: int = 120
     cohort: str | None = None
     cohort_name: str | None = None
     course_title: str = "Supporting people who use drugs and alcohol"
+    #: True when ``max_kernels`` was worked out from this machine's memory (none was given)
+    max_kernels_from_memory: bool = False
 
     @property
     def preheat(self) -> bool:
@@ -114,6 +116,32 @@ class Settings:
             host = f"[{host}]"
         suffix = f"?{query}" if query else ""
         return f"http://{host}:{self.port}{self.base_url}{path.lstrip('/')}{suffix}"
+
+
+#: What one module page's kernel costs once a chart is drawn (measured 110-140 MB PSS, with
+#: room to spare), and what the server and the machine keep for themselves.
+KERNEL_MEMORY_MB = 150
+RESERVED_MEMORY_MB = 1536
+#: However much memory there is: a floor so a small machine still serves a few pages, a
+#: ceiling because two cores cannot keep more kernels responsive during a busy moment.
+MAX_KERNELS_RANGE = (4, 160)
+
+
+def default_max_kernels(available_bytes: int | None = None) -> int:
+    """How many pages to allow at once, from the memory this machine has free.
+
+    >>> default_max_kernels(8 * 1024**3)   # 8 GB free
+    44
+    >>> default_max_kernels(1024**3), default_max_kernels(512 * 1024**3)
+    (4, 160)
+    """
+    if available_bytes is None:
+        import psutil
+
+        available_bytes = psutil.virtual_memory().available
+    usable_mb = available_bytes / 1024**2 - RESERVED_MEMORY_MB
+    low, high = MAX_KERNELS_RANGE
+    return max(low, min(high, int(usable_mb // KERNEL_MEMORY_MB)))
 
 
 # Each setting the sources may give, with its type. Its environment variable is
@@ -311,7 +339,10 @@ def load_settings(
         values.setdefault("fill_delay", WORKSHOP_FILL_DELAY)
     elif values.get("pool_size"):
         raise fail("pool_size", "a kernel pool needs a workshop module (--workshop MODULE)")
-    max_kernels = values.get("max_kernels", Settings.max_kernels)
+    if "max_kernels" not in values:
+        values["max_kernels"] = default_max_kernels()
+        values["max_kernels_from_memory"] = True
+    max_kernels = values["max_kernels"]
     if values.get("pool_size", 0) > max_kernels:
         pool = values["pool_size"]
         raise fail("pool_size", f"the pool ({pool}) cannot exceed max_kernels ({max_kernels})")
