@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from browser_support import (
     REPO,
+    assert_every_exercise_drawn,
     find_module,
     free_port,
     start_server,
@@ -137,12 +138,14 @@ def test_a_trainee_joins_answers_and_comes_back_through_the_proxy(proxied, new_p
     page.locator(".rc-module-link").first.click()
     wait_until_rendered(page)
     assert page.url.startswith(f"{base}{prefix}/voila/render/{find_module('00')}")
+    assert_every_exercise_drawn(page, find_module("00"))
     quiz = page.locator(".rc-knowledgecheck").first
     quiz.locator(".rc-item input").first.check()  # the kernel's websocket runs through nginx
     quiz.locator(".rc-status").filter(has_text="draft").wait_for()
     page.reload()
     wait_until_rendered(page)
     page.locator(".rc-knowledgecheck .rc-item input:checked").first.wait_for()
+    assert_every_exercise_drawn(page, find_module("00"))
 
     # The other process, through its own prefix, serves the same trainee's saved answer.
     other = "b" if prefix == "a" else "a"

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from browser_support import (
     REPO,
+    assert_every_exercise_drawn,
     find_module,
     module_notebooks,
     start_server,
@@ -80,7 +81,7 @@ def test_every_module_renders_from_a_preheated_kernel(
         page = new_page()
         page.goto(f"{base_url}voila/render/{notebook}?cohort={cohort}&handle=pool-7")
         wait_until_rendered(page)
-        page.locator(".rc-exercise").first.wait_for()
+        assert_every_exercise_drawn(page, notebook)
         assert "Using pre-heated kernel" in log_path.read_text(errors="replace")
         body = page.inner_text("body")
         assert "Traceback" not in body and "Error" not in body
