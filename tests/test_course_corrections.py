@@ -135,6 +135,7 @@ CASES = {
     "m5-case-lee-safety-plan": "05",
     "m6-case-brian-safeguarding": "06",
     "m6-case-conference-leanne": "06",
+    "m7-case-review-trauma-informed": "07",
 }
 
 
