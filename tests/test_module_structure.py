@@ -100,3 +100,17 @@ def test_each_code_cell_imports_or_shows_one_exercise(path):
         )
         assert cell.get("id"), f"{path.name}: a code cell has no id"
         assert imports or one_call, f"{path.name}, cell {cell['id']}: import, or one exercise"
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda path: path.stem)
+def test_images_are_files_inside_the_course_named_from_its_folder(path):
+    """Voila puts a module's images into the page (as data URIs) from the course folder; an
+    image path that climbs out of it ("../assets/...") stopped the page from ever finishing,
+    and one from the web would tell an outside server about every trainee's visit."""
+    root = path.parents[1]
+    for text in cells(path, "markdown"):
+        for target in re.findall(r"!\[[^\]]*\]\(([^)\s]+)", text) + re.findall(
+            r"<img[^>]*\ssrc=\"([^\"]+)\"", text
+        ):
+            assert not target.startswith(("..", "/", "http:", "https:")), f"{path.name}: {target}"
+            assert (root / target).is_file(), f"{path.name}: no such image {target}"
