@@ -28,7 +28,7 @@ from ..store import Store
 from .base import guarded
 from .cohort_views import activity_view
 from .html import element, join
-from .live import Refresher
+from .live import LIVE_SECONDS, Refresher
 from .live_poll import poll_counts, poll_results_html
 from .moderation import ModerationPanel
 from .parts import HTML, Button, HBox, VBox
@@ -169,7 +169,9 @@ class TrainerDashboard:
         self.sign_in.hide()
         self.status.show(f"Showing cohort {self.code}. Updates every few seconds.", "ok")
         self.refresh()
-        self.refresher = Refresher(guarded(self.refresh, self.status, "dashboard refresh"))
+        self.refresher = Refresher(
+            guarded(self.refresh, self.status, "dashboard refresh"), interval=LIVE_SECONDS
+        )
         return True
 
     def _build_view(self) -> None:

@@ -11,6 +11,7 @@ Answers are stored as ``{"choices": [option indexes]}``; each person's latest an
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -21,7 +22,7 @@ from ..store import ActivityState
 from .base import Exercise, Outcome
 from .choice import CheckboxGroup, ChoiceGroup, ChoiceSet
 from .html import Safe, element, join
-from .live import Refresher
+from .live import LIVE_SECONDS, REFRESH_SECONDS, Refresher
 from .parts import HTML
 
 __all__ = ["LivePoll", "poll_counts", "poll_results_html"]
@@ -127,7 +128,8 @@ class LivePoll(Exercise):
         self.results = HTML().add_class("rc-poll-results-area")
         self.state = ActivityState(opened=False, revealed=False, updated=None)
         self._shown_results: tuple[Any, ...] | None = None
-        self.refresher = Refresher(self._guarded(self.refresh))
+        self._results_read_at = float("-inf")
+        self.refresher = Refresher(self._guarded(self.refresh), interval=LIVE_SECONDS)
         return [ChoiceSet([self.choice]), self.state_line, self.results]
 
     def _actions(self) -> list[w.Widget]:
@@ -168,6 +170,12 @@ class LivePoll(Exercise):
             self.results.value = ""
             self._shown_results = None
             return
+        # The state is checked twice a second; the answers (a heavier read) once revealed,
+        # then every couple of seconds, and at once after this trainee answers.
+        now = time.monotonic()
+        if self._shown_results is not None and now - self._results_read_at < REFRESH_SECONDS:
+            return
+        self._results_read_at = now
         ctx = self._ctx
         frame = ctx.store.responses(ctx.cohort, self.activity_id, latest_only=True)
         answers = list(frame["answers"])
@@ -212,5 +220,6 @@ class LivePoll(Exercise):
         """Send the answer (only while the poll is open)."""
         sent = super().submit()
         if sent:
+            self._shown_results = None  # read the answers again, this one included
             self.refresh()
         return sent
