@@ -353,6 +353,10 @@ def check_content(state: CheckState) -> None:
                 "with your own questions and delete the '# template:' comment", "warning",
             ))  # fmt: skip
         state.content[path.resolve()] = LoadedContent(content, path, id_line)
+        for where, message in content.cautions():  # e.g. answers that give themselves away
+            state.report.add(Finding(
+                state.rel(path), lines.line_of(where), f"{where}: {message}", "warning",
+            ))  # fmt: skip
         if isinstance(content, VignetteContent):
             rated = content.rate.instrument
             if rated and rated not in state.enabled:

@@ -61,7 +61,7 @@ def choose(scenario, index):
 def test_starts_with_the_client_and_offers_the_first_choices(context):
     scenario = BranchingScenario(SCENARIO, context=context)
     assert "The GP made me come." in scenario.transcript.value
-    assert [o["label"] for o in scenario.choices.options] == [
+    assert sorted(o["label"] for o in scenario.choices.options) == [
         "What would make today useful?",
         "You have to cut down.",
     ]
@@ -94,6 +94,10 @@ def test_a_path_to_an_ending_is_tagged_summarised_and_stored(context):
         "counts": {"question": 1, "complex_reflection": 1},
         "reflection_to_question": 1.0,
         "percent_complex_reflections": 100.0,
+        "mi_consistent": 2,
+        "mi_adherent": 0,
+        "mi_non_adherent": 0,
+        "missed_reflections": 0,
     }
     html = scenario.feedback.value
     assert 'class="rc-ending rc-ending-good"' in html and "She felt heard." in html
