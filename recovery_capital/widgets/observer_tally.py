@@ -88,6 +88,7 @@ class ObserverTally(Exercise):
     kind = "triad"
     submit_label = "Show the listener's summary"
     reset_label = "New practice"
+    announce_drafts = False  # a status message per tap would drown a screen reader
     content: TriadContent
 
     def _build(self) -> list[w.Widget]:
