@@ -317,12 +317,12 @@ def test_the_tag_vocabulary_is_mitis_and_an_unknown_tag_is_named():
     from recovery_capital.content import BEHAVIOUR_TAGS
     from recovery_capital.miti import SCENARIO_TAGS
 
-    assert BEHAVIOUR_TAGS == tuple(SCENARIO_TAGS)
+    assert tuple(SCENARIO_TAGS) == BEHAVIOUR_TAGS
     broken = copy.deepcopy(SCENARIO)
     broken["nodes"]["opening"]["choices"][0]["tag"] = "reflecting"
     with pytest.raises(DefinitionError) as caught:
         parse_content(broken)
-    (where, message), = caught.value.problems
+    ((where, message),) = caught.value.problems
     assert where == "nodes.opening.choices.0.tag"
     assert "'reflecting' is not a behaviour tag" in message and "open_question" in message
 
@@ -349,7 +349,7 @@ def _quiz_with_answers_at(positions: list[int], options: int = 3) -> dict:
 def test_a_quiz_with_its_answers_in_one_position_is_cautioned_not_refused():
     quiz = parse_content(_quiz_with_answers_at([0, 0, 1, 2]))
     assert quiz.correct_positions() == {0: 2, 1: 1, 2: 1}
-    (where, message), = quiz.cautions()
+    ((where, message),) = quiz.cautions()
     assert where == "questions" and "option 1 in 2 of 4" in message and "35%" in message
     assert parse_content(_quiz_with_answers_at([0, 1, 2, 3], options=4)).cautions() == []
     assert parse_content(_quiz_with_answers_at([2, 0, 1, 1, 0, 2])).cautions() == []

@@ -67,7 +67,9 @@ def test_the_summary_shows_bands_and_is_stored_as_miti_summarize_gives_it(contex
     assert "Technical global: 3.5 (fair" in html
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.dictionaries(st.sampled_from([c for c, _ in TALLY_CODES]), st.integers(0, 6)))
 def test_any_counts_give_exactly_miti_summarize(context, taps):
     tally = ObserverTally(TRIAD, context=context)

@@ -54,7 +54,8 @@ def fill(drill, item_id, text, code="complex_reflection", rating="close"):
 
 def test_model_answers_stay_hidden_until_the_trainee_has_written_a_reply(context):
     drill = ReflectionDrill(DRILL, context=context)
-    assert "Everyone keeps &lt;b&gt;on&lt;/b&gt; at me." in drill.widget.children[2].children[0].value
+    statement = drill.widget.children[2].children[0].value
+    assert "Everyone keeps &lt;b&gt;on&lt;/b&gt; at me." in statement
     assert drill.models["fed-up"].value == "" and drill.codes["fed-up"].hidden
     assert drill.reveal("fed-up") is False
     assert drill.status.text == "Write your own reply first; then compare it."
