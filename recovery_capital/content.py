@@ -46,6 +46,7 @@ __all__ = [
     "BEHAVIOUR_TAGS",
     "COURSE_DIR_ENV",
     "DRILL_SKILLS",
+    "MAX_LONGEST_SHARE",
     "MAX_POSITION_SHARE",
     "MI_CONSISTENT_TAGS",
     "STAGES",
@@ -98,6 +99,9 @@ MI_CONSISTENT_TAGS: frozenset[str] = frozenset(
 #: No quiz should have its correct option in one position for more than this share of its
 #: single-answer questions (options are shuffled per trainee too; this keeps the file honest).
 MAX_POSITION_SHARE = 0.35
+#: Nor should the correct option be the longest in more than half of them: once options are
+#: shuffled, length is the next give-away.
+MAX_LONGEST_SHARE = 0.5
 
 Stage = Literal["precontemplation", "contemplation", "preparation", "action", "maintenance"]
 TalkCategory = Literal[
@@ -248,7 +252,7 @@ class QuizContent(Content):
         """
         counts = self.correct_positions()
         total = sum(counts.values())
-        return [
+        problems = [
             (
                 "questions",
                 f"the correct option is option {position + 1} in {count} of {total} "
@@ -258,6 +262,35 @@ class QuizContent(Content):
             for position, count in counts.items()
             if count / total > MAX_POSITION_SHARE
         ]
+        longest = self.correct_is_longest()
+        if total and longest / total > MAX_LONGEST_SHARE:
+            problems.append(
+                (
+                    "questions",
+                    f"the correct option is the longest in {longest} of {total} single-answer "
+                    f"questions; make some wrong options as full as the right one (at most "
+                    f"{MAX_LONGEST_SHARE:.0%})",
+                )
+            )
+        return problems
+
+    def correct_is_longest(self) -> int:
+        """How many single-answer questions have their correct option longer than any other.
+
+        >>> quiz = parse_content({"kind": "quiz", "id": "m1-q", "title": "T", "questions": [
+        ...     {"id": "q", "prompt": "?", "options": [
+        ...         {"text": "the right and longest one", "correct": True, "feedback": "."},
+        ...         {"text": "wrong", "feedback": "."}]}]})
+        >>> quiz.correct_is_longest()
+        1
+        """
+        found = 0
+        for question in self.questions:
+            if question.type == "single":
+                right = question.correct_indexes[0]
+                sizes = [len(option.text) for option in question.options]
+                found += all(sizes[right] > size for i, size in enumerate(sizes) if i != right)
+        return found
 
 
 # --- vignette -------------------------------------------------------------------------

@@ -366,6 +366,19 @@ def test_no_shipped_quiz_keeps_its_correct_option_in_one_position(path):
     assert singles >= 3, "too few single-answer questions to spread the answers"
     assert max(counts.values()) / singles <= 0.35, counts
     assert quiz.cautions() == []
+    assert quiz.correct_is_longest() / singles <= 0.5
+
+
+def test_a_quiz_whose_right_answers_are_the_longest_is_cautioned():
+    quiz = _quiz_with_answers_at([0, 1, 2])
+    for question in quiz["questions"]:
+        for option in question["options"]:
+            if option["correct"]:
+                option["text"] += ", explained at greater length"
+    loaded = parse_content(quiz)
+    assert loaded.correct_is_longest() == 3
+    ((where, message),) = loaded.cautions()
+    assert "the correct option is the longest in 3 of 3" in message
 
 
 def test_scenario_cues_are_cautioned():
