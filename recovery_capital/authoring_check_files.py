@@ -353,7 +353,8 @@ def check_content(state: CheckState) -> None:
                 "with your own questions and delete the '# template:' comment", "warning",
             ))  # fmt: skip
         state.content[path.resolve()] = LoadedContent(content, path, id_line)
-        for where, message in content.cautions():  # e.g. answers that give themselves away
+        template = text.lstrip().startswith(TEMPLATE_COMMENT)  # already warned about above
+        for where, message in [] if template else content.cautions():  # answers given away
             state.report.add(Finding(
                 state.rel(path), lines.line_of(where), f"{where}: {message}", "warning",
             ))  # fmt: skip

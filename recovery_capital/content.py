@@ -102,6 +102,8 @@ MAX_POSITION_SHARE = 0.35
 #: Nor should the correct option be the longest in more than half of them: once options are
 #: shuffled, length is the next give-away.
 MAX_LONGEST_SHARE = 0.5
+#: Both rules apply from this many single-answer questions (one or two cannot be spread).
+MIN_SPREAD = 3
 
 Stage = Literal["precontemplation", "contemplation", "preparation", "action", "maintenance"]
 TalkCategory = Literal[
@@ -252,6 +254,8 @@ class QuizContent(Content):
         """
         counts = self.correct_positions()
         total = sum(counts.values())
+        if total < MIN_SPREAD:
+            return []  # too few to spread; each trainee's shuffled order still hides them
         problems = [
             (
                 "questions",
@@ -263,7 +267,7 @@ class QuizContent(Content):
             if count / total > MAX_POSITION_SHARE
         ]
         longest = self.correct_is_longest()
-        if total and longest / total > MAX_LONGEST_SHARE:
+        if longest / total > MAX_LONGEST_SHARE:
             problems.append(
                 (
                     "questions",
@@ -543,18 +547,26 @@ class ScenarioContent(Content):
     def cautions(self) -> Problems:
         """Cues that give the good path away: MI-consistent replies that are longer than the
         others, or a good ending reached by always choosing the longest (or shortest) reply.
+        Checked from :data:`MIN_SPREAD` turns with a choice of reply.
 
+        >>> def turn(good_next):
+        ...     return {"client": "Hm.", "choices": [
+        ...         {"text": "It has been a hard year for you.", "tag": "complex_reflection",
+        ...          "next": good_next},
+        ...         {"text": "Stop it.", "tag": "confronting", "next": "poor"}]}
         >>> s = parse_content({"kind": "scenario", "id": "m4-s", "title": "T",
         ...     "client": {"name": "Jo", "summary": "Jo."}, "start": "a",
-        ...     "nodes": {"a": {"client": "Hi.", "choices": [
-        ...                 {"text": "It has been a hard year for you.",
-        ...                  "tag": "complex_reflection", "next": "b"},
-        ...                 {"text": "Stop it.", "tag": "confronting", "next": "c"}]},
-        ...               "b": {"client": "Bye.", "ending": True, "outcome": "good"},
-        ...               "c": {"client": "Go.", "ending": True, "outcome": "poor"}}})
-        >>> [where for where, _ in s.cautions()]
-        ['nodes', 'nodes']
+        ...     "nodes": {"a": turn("b"), "b": turn("c"), "c": turn("good"),
+        ...               "good": {"client": "Bye.", "ending": True, "outcome": "good"},
+        ...               "poor": {"client": "Go.", "ending": True, "outcome": "poor"}}})
+        >>> [message.split(":")[0] for _, message in s.cautions()]
+        ... # doctest: +NORMALIZE_WHITESPACE
+        ['MI-consistent replies average 8 words and the others 2',
+         'always choosing the longest reply reaches a good ending']
         """
+        turns = sum(len(node.choices) > 1 for node in self.nodes.values())
+        if turns < MIN_SPREAD:
+            return []  # a conversation this short has no pattern to give away
         problems: Problems = []
         words: dict[bool, list[int]] = {True: [], False: []}
         for node in self.nodes.values():

@@ -381,14 +381,31 @@ def test_a_quiz_whose_right_answers_are_the_longest_is_cautioned():
     assert "the correct option is the longest in 3 of 3" in message
 
 
-def test_scenario_cues_are_cautioned():
-    cued = copy.deepcopy(SCENARIO)
-    cued["nodes"]["opening"]["choices"][0]["text"] = (
-        "What brings you here today, and what would make this meeting worth your while?"
-    )
-    messages = [message for _, message in parse_content(cued).cautions()]
+def _three_turns(good: str, poor: str) -> dict:
+    turn = [
+        {"text": good, "tag": "open_question", "next": None},
+        {"text": poor, "tag": "confronting", "next": "closes-down"},
+    ]
+    nodes = {}
+    for name, then in (("a", "b"), ("b", "c"), ("c", "opens-up")):
+        nodes[name] = {"client": "Hm.", "choices": copy.deepcopy(turn)}
+        nodes[name]["choices"][0]["next"] = then
+    nodes["opens-up"] = {"client": "Thanks.", "ending": True, "outcome": "good"}
+    nodes["closes-down"] = {"client": "Bye.", "ending": True, "outcome": "poor"}
+    return SCENARIO | {"start": "a", "nodes": nodes}
+
+
+def test_scenario_cues_are_cautioned_from_three_turns():
+    cued = parse_content(_three_turns("What would make this meeting worth your while?", "No."))
+    messages = [message for _, message in cued.cautions()]
     assert any("always choosing the longest reply reaches a good ending" in m for m in messages)
-    assert any("MI-consistent replies average" in m for m in messages)
+    assert any("MI-consistent replies average 8 words and the others 1" in m for m in messages)
+    fair = parse_content(_three_turns("What matters to you?", "You must stop drinking now."))
+    assert [m for _, m in fair.cautions()] == [
+        "always choosing the shortest reply reaches a good ending: vary the lengths so the good "
+        "path is not the shortest"
+    ]
+    assert parse_content(SCENARIO).cautions() == []  # one turn: no pattern to give away
 
 
 DRILL = {
