@@ -318,6 +318,28 @@ def _topics_html(topics: tuple[str, ...]) -> Safe | str:
     return join([element("p", "Topics you might choose:"), element("ul", items)])
 
 
+def _summary_lines(result: miti.MitiResult) -> list[Safe | str]:
+    """The counted summaries first, then the globals (or one line saying how to get them)."""
+    counted = (
+        result.reflection_to_question,
+        result.percent_complex_reflections,
+        result.mi_adherent,
+        result.mi_non_adherent,
+    )
+    lines: list[Safe | str] = [
+        element("span", summary.describe(), cls="rc-score") for summary in counted[:2]
+    ]
+    lines += [summary.describe().split(" (")[0] for summary in counted[2:]]
+    rated = [s for s in (result.technical_global, result.relational_global) if s.value is not None]
+    if rated:
+        lines += [element("span", summary.describe(), cls="rc-score") for summary in rated]
+    if len(rated) < 2:
+        lines.append(
+            "Technical and relational globals: add all four global ratings above to see them."
+        )
+    return lines
+
+
 def _summary_html(result: miti.MitiResult, seconds: int) -> Safe:
     counts = result.counts
     labels = dict(TALLY_CODES)
@@ -326,12 +348,7 @@ def _summary_html(result: miti.MitiResult, seconds: int) -> Safe:
         element("h4", "The listener's MITI 4.2.1 summary"),
         element("p", f"From {_clock(seconds)} of practice.") if seconds else "",
         element(
-            "ul",
-            [
-                element("li", element("span", summary.describe(), cls="rc-score"))
-                for summary in result.summaries
-            ],
-            cls="rc-miti-summary",
+            "ul", [element("li", line) for line in _summary_lines(result)], cls="rc-tally-summary"
         ),
         element("p", "What the observer counted:"),
         element("ul", [element("li", f"{labels[code]}: {counts[code]}") for code in labels]),
