@@ -353,6 +353,11 @@ def check_content(state: CheckState) -> None:
                 "with your own questions and delete the '# template:' comment", "warning",
             ))  # fmt: skip
         state.content[path.resolve()] = LoadedContent(content, path, id_line)
+        template = text.lstrip().startswith(TEMPLATE_COMMENT)  # already warned about above
+        for where, message in [] if template else content.cautions():  # answers given away
+            state.report.add(Finding(
+                state.rel(path), lines.line_of(where), f"{where}: {message}", "warning",
+            ))  # fmt: skip
         if isinstance(content, VignetteContent):
             rated = content.rate.instrument
             if rated and rated not in state.enabled:

@@ -52,6 +52,8 @@ EXERCISE_KINDS = {
     "BranchingScenario": "scenario",
     "Ruler": "ruler",
     "Reflection": "reflection",
+    "ReflectionDrill": "drill",
+    "ObserverTally": "triad",
     "LivePoll": "poll",
     "Questionnaire": "instrument",
 }

@@ -1,7 +1,8 @@
 """Course content: load and validate the YAML behind every exercise.
 
 Each file under ``assets/content/`` describes one activity (a quiz, vignette, talk sort,
-scenario, ruler, reflection or poll; see ``docs/content-format.md``). :func:`load_content`
+scenario, ruler, reflection, poll, skill drill or triad real-play; see
+``docs/content-format.md``). :func:`load_content`
 turns a file into a small immutable object, or raises
 :class:`~recovery_capital.errors.DefinitionError` naming *every* problem found, each with its
 path inside the file, so an educator can fix a file in one pass.
@@ -38,20 +39,27 @@ from pydantic import (
 
 from .errors import DefinitionError
 from .locations import COURSE_DIR_ENV, course_dir
+from .miti import SCENARIO_TAGS
 from .yaml_text import read_yaml
 
 __all__ = [
     "BEHAVIOUR_TAGS",
     "COURSE_DIR_ENV",
+    "DRILL_SKILLS",
+    "MAX_LONGEST_SHARE",
+    "MAX_POSITION_SHARE",
+    "MI_CONSISTENT_TAGS",
     "STAGES",
     "TALK_CATEGORIES",
     "Content",
+    "DrillContent",
     "PollContent",
     "QuizContent",
     "ReflectionContent",
     "RulerContent",
     "ScenarioContent",
     "TalkSortContent",
+    "TriadContent",
     "VignetteContent",
     "course_dir",
     "load_content",
@@ -71,37 +79,45 @@ TALK_CATEGORIES = (
     "activation",
     "taking_steps",
 )
-BEHAVIOUR_TAGS = (
-    "open_question",
-    "closed_question",
-    "simple_reflection",
-    "complex_reflection",
-    "affirmation",
-    "giving_information",
-    "persuading",
-    "persuading_with_permission",
-    "seeking_collaboration",
-    "emphasizing_autonomy",
-    "confronting",
+#: The one tag vocabulary for practitioner replies: the MITI 4.2.1 behaviour codes plus closed
+#: questions, held by :mod:`recovery_capital.miti` (``SCENARIO_TAGS``), in its order.
+BEHAVIOUR_TAGS: tuple[str, ...] = tuple(SCENARIO_TAGS)
+#: Replies in the spirit of MI: reflections, open questions and the MI-adherent codes, plus
+#: information or advice offered with permission. The rest are closed questions, information
+#: given unasked, and the MI-non-adherent codes (persuading, confronting).
+MI_CONSISTENT_TAGS: frozenset[str] = frozenset(
+    {
+        "open_question",
+        "simple_reflection",
+        "complex_reflection",
+        "affirmation",
+        "seeking_collaboration",
+        "emphasizing_autonomy",
+        "persuading_with_permission",
+    }
 )
+#: No quiz should have its correct option in one position for more than this share of its
+#: single-answer questions (options are shuffled per trainee too; this keeps the file honest).
+MAX_POSITION_SHARE = 0.35
+#: Nor should the correct option be the longest in more than half of them: once options are
+#: shuffled, length is the next give-away.
+MAX_LONGEST_SHARE = 0.5
+#: Both rules apply from this many single-answer questions (one or two cannot be spread).
+MIN_SPREAD = 3
 
 Stage = Literal["precontemplation", "contemplation", "preparation", "action", "maintenance"]
 TalkCategory = Literal[
     "desire", "ability", "reasons", "need", "commitment", "activation", "taking_steps"
 ]
-BehaviourTag = Literal[
-    "open_question",
-    "closed_question",
-    "simple_reflection",
-    "complex_reflection",
-    "affirmation",
-    "giving_information",
-    "persuading",
-    "persuading_with_permission",
-    "seeking_collaboration",
-    "emphasizing_autonomy",
-    "confronting",
-]
+
+
+def _known_tag(tag: str) -> str:
+    if tag not in SCENARIO_TAGS:
+        raise ValueError(f"{tag!r} is not a behaviour tag (tags: {', '.join(BEHAVIOUR_TAGS)})")
+    return tag
+
+
+BehaviourTag = Annotated[str, AfterValidator(_known_tag)]
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")]
@@ -138,6 +154,11 @@ class Content(_Frozen):
 
     def check(self) -> Problems:
         """Rules that span several fields; ``[]`` when the content is consistent."""
+        return []
+
+    def cautions(self) -> Problems:
+        """Advice that does not stop the file loading (``recovery-capital check`` shows it as
+        warnings): for example a quiz whose correct answers sit in one position."""
         return []
 
 
@@ -201,6 +222,79 @@ class QuizContent(Content):
 
     def check(self) -> Problems:
         return _repeated_ids("questions", "question", self.questions)
+
+    def correct_positions(self) -> dict[int, int]:
+        """How many single-answer questions have their correct option at each position.
+
+        >>> quiz = parse_content({"kind": "quiz", "id": "m1-q", "title": "T", "questions": [
+        ...     {"id": f"q{n}", "prompt": "?", "options": [
+        ...         {"text": t, "correct": t == right, "feedback": "."} for t in "abc"]}
+        ...     for n, right in enumerate("aab")]})
+        >>> quiz.correct_positions()
+        {0: 2, 1: 1}
+        """
+        counts: dict[int, int] = {}
+        for question in self.questions:
+            if question.type == "single":
+                position = question.correct_indexes[0]
+                counts[position] = counts.get(position, 0) + 1
+        return dict(sorted(counts.items()))
+
+    def cautions(self) -> Problems:
+        """A position holding the correct option of more than :data:`MAX_POSITION_SHARE` of
+        the single-answer questions gives the answers away to anyone who notices.
+
+        >>> quiz = parse_content({"kind": "quiz", "id": "m1-q", "title": "T", "questions": [
+        ...     {"id": f"q{n}", "prompt": "?", "options": [
+        ...         {"text": t, "correct": t == "a", "feedback": "."} for t in "abc"]}
+        ...     for n in range(3)]})
+        >>> quiz.cautions()  # doctest: +NORMALIZE_WHITESPACE
+        [('questions', 'the correct option is option 1 in 3 of 3 single-answer questions
+          (100%); spread the correct answers so no position holds more than 35%')]
+        """
+        counts = self.correct_positions()
+        total = sum(counts.values())
+        if total < MIN_SPREAD:
+            return []  # too few to spread; each trainee's shuffled order still hides them
+        problems = [
+            (
+                "questions",
+                f"the correct option is option {position + 1} in {count} of {total} "
+                f"single-answer questions ({count / total:.0%}); spread the correct answers "
+                f"so no position holds more than {MAX_POSITION_SHARE:.0%}",
+            )
+            for position, count in counts.items()
+            if count / total > MAX_POSITION_SHARE
+        ]
+        longest = self.correct_is_longest()
+        if longest / total > MAX_LONGEST_SHARE:
+            problems.append(
+                (
+                    "questions",
+                    f"the correct option is the longest in {longest} of {total} single-answer "
+                    f"questions; make some wrong options as full as the right one (at most "
+                    f"{MAX_LONGEST_SHARE:.0%})",
+                )
+            )
+        return problems
+
+    def correct_is_longest(self) -> int:
+        """How many single-answer questions have their correct option longer than any other.
+
+        >>> quiz = parse_content({"kind": "quiz", "id": "m1-q", "title": "T", "questions": [
+        ...     {"id": "q", "prompt": "?", "options": [
+        ...         {"text": "the right and longest one", "correct": True, "feedback": "."},
+        ...         {"text": "wrong", "feedback": "."}]}]})
+        >>> quiz.correct_is_longest()
+        1
+        """
+        found = 0
+        for question in self.questions:
+            if question.type == "single":
+                right = question.correct_indexes[0]
+                sizes = [len(option.text) for option in question.options]
+                found += all(sizes[right] > size for i, size in enumerate(sizes) if i != right)
+        return found
 
 
 # --- vignette -------------------------------------------------------------------------
@@ -424,6 +518,92 @@ class ScenarioContent(Content):
                 )
         return problems
 
+    def follow(self, pick: Any) -> list[tuple[str, int]]:
+        """The ``(node, choice index)`` steps taken by always choosing ``pick(choices)``,
+        from the start until an ending (or until a node comes round a third time).
+
+        >>> s = parse_content({"kind": "scenario", "id": "m4-s", "title": "T",
+        ...     "client": {"name": "Jo", "summary": "Jo."}, "start": "a",
+        ...     "nodes": {"a": {"client": "Hi.", "choices": [
+        ...                 {"text": "Hello", "tag": "affirmation", "next": "b"},
+        ...                 {"text": "Hello there", "tag": "confronting", "next": "c"}]},
+        ...               "b": {"client": "Bye.", "ending": True, "outcome": "good"},
+        ...               "c": {"client": "Go.", "ending": True, "outcome": "poor"}}})
+        >>> s.follow(lambda choices: max(range(len(choices)), key=lambda i: len(choices[i].text)))
+        [('a', 1)]
+        """
+        steps: list[tuple[str, int]] = []
+        visits: dict[str, int] = {}
+        node_id = self.start
+        while not self.nodes[node_id].ending:
+            visits[node_id] = visits.get(node_id, 0) + 1
+            if visits[node_id] > 2:
+                break
+            index = pick(self.nodes[node_id].choices)
+            steps.append((node_id, index))
+            node_id = self.nodes[node_id].choices[index].next
+        return steps
+
+    def cautions(self) -> Problems:
+        """Cues that give the good path away: MI-consistent replies that are longer than the
+        others, or a good ending reached by always choosing the longest (or shortest) reply.
+        Checked from :data:`MIN_SPREAD` turns with a choice of reply.
+
+        >>> def turn(good_next):
+        ...     return {"client": "Hm.", "choices": [
+        ...         {"text": "It has been a hard year for you.", "tag": "complex_reflection",
+        ...          "next": good_next},
+        ...         {"text": "Stop it.", "tag": "confronting", "next": "poor"}]}
+        >>> s = parse_content({"kind": "scenario", "id": "m4-s", "title": "T",
+        ...     "client": {"name": "Jo", "summary": "Jo."}, "start": "a",
+        ...     "nodes": {"a": turn("b"), "b": turn("c"), "c": turn("good"),
+        ...               "good": {"client": "Bye.", "ending": True, "outcome": "good"},
+        ...               "poor": {"client": "Go.", "ending": True, "outcome": "poor"}}})
+        >>> [message.split(":")[0] for _, message in s.cautions()]
+        ... # doctest: +NORMALIZE_WHITESPACE
+        ['MI-consistent replies average 8 words and the others 2',
+         'always choosing the longest reply reaches a good ending']
+        """
+        turns = sum(len(node.choices) > 1 for node in self.nodes.values())
+        if turns < MIN_SPREAD:
+            return []  # a conversation this short has no pattern to give away
+        problems: Problems = []
+        words: dict[bool, list[int]] = {True: [], False: []}
+        for node in self.nodes.values():
+            for choice in node.choices:
+                words[choice.tag in MI_CONSISTENT_TAGS].append(len(choice.text.split()))
+        if words[True] and words[False]:
+            consistent = sum(words[True]) / len(words[True])
+            other = sum(words[False]) / len(words[False])
+            if consistent > 1.3 * other:
+                problems.append(
+                    (
+                        "nodes",
+                        f"MI-consistent replies average {consistent:.0f} words and the others "
+                        f"{other:.0f}: length gives the good replies away; shorten some or "
+                        "lengthen the others",
+                    )
+                )
+        for name, longest in (("longest", True), ("shortest", False)):
+
+            def pick(choices: tuple[ScenarioChoice, ...], longest: bool = longest) -> int:
+                size = [len(choice.text) for choice in choices]
+                return size.index(max(size) if longest else min(size))
+
+            steps = self.follow(pick)
+            if steps:
+                last_node, last_index = steps[-1]
+                end = self.nodes[self.nodes[last_node].choices[last_index].next]
+                if end.ending and end.outcome == "good":
+                    problems.append(
+                        (
+                            "nodes",
+                            f"always choosing the {name} reply reaches a good ending: vary "
+                            "the lengths so the good path is not the " + name,
+                        )
+                    )
+        return problems
+
     def _successors(self) -> dict[str, set[str]]:
         return {n: {c.next for c in node.choices} for n, node in self.nodes.items()}
 
@@ -499,6 +679,141 @@ class PollContent(Content):
         ]
 
 
+# --- skill drills and triad real-play ----------------------------------------------------
+
+#: The skills a drill practises, and the tags a trainee may code their own reply as (the
+#: skill's own first, then the usual slips).
+DRILL_SKILLS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "reflection": (
+            "simple_reflection",
+            "complex_reflection",
+            "open_question",
+            "closed_question",
+            "giving_information",
+            "persuading",
+        ),
+        "open_question": (
+            "open_question",
+            "closed_question",
+            "simple_reflection",
+            "complex_reflection",
+            "giving_information",
+            "persuading",
+        ),
+        "sustain_talk": (
+            "simple_reflection",
+            "complex_reflection",
+            "emphasizing_autonomy",
+            "open_question",
+            "closed_question",
+            "giving_information",
+            "persuading",
+            "confronting",
+        ),
+    }
+)
+#: The tags that count as "what the drill asked for" in each skill.
+DRILL_TARGETS: Mapping[str, frozenset[str]] = MappingProxyType(
+    {
+        "reflection": frozenset({"simple_reflection", "complex_reflection"}),
+        "open_question": frozenset({"open_question"}),
+        "sustain_talk": frozenset(
+            {"simple_reflection", "complex_reflection", "emphasizing_autonomy"}
+        ),
+    }
+)
+DrillSkill = Literal["reflection", "open_question", "sustain_talk"]
+
+
+class ModelAnswer(_Frozen):
+    text: Text
+    tag: BehaviourTag
+    why: Text
+
+
+class DrillItem(_Frozen):
+    id: Slug
+    setting: str = ""
+    client: Text
+    models: tuple[ModelAnswer, ...] = Field(min_length=2, max_length=3)
+
+
+class DrillContent(Content):
+    """A skill drill: the trainee answers a client statement, then compares their reply with
+    two or three model answers (and why each works) and rates their own.
+
+    >>> d = parse_content({"kind": "drill", "id": "m4-d", "title": "T", "skill": "reflection",
+    ...     "items": [{"id": "a", "client": "I'm fed up.", "models": [
+    ...         {"text": "You're fed up.", "tag": "simple_reflection", "why": "Close."},
+    ...         {"text": "You've had enough of feeling this way.",
+    ...          "tag": "complex_reflection", "why": "Adds meaning."}]}]})
+    >>> d.self_codes[:2], [m.tag for m in d.items[0].models]
+    (('simple_reflection', 'complex_reflection'), ['simple_reflection', 'complex_reflection'])
+    """
+
+    kind: Literal["drill"]
+    skill: DrillSkill
+    intro: str = ""
+    items: tuple[DrillItem, ...] = Field(min_length=1)
+    folder: ClassVar[str] = "drills"
+
+    @property
+    def self_codes(self) -> tuple[str, ...]:
+        """What a trainee may code their own reply as, the skill's own codes first."""
+        return DRILL_SKILLS[self.skill]
+
+    @property
+    def targets(self) -> frozenset[str]:
+        """The codes that count as doing what the drill asks."""
+        return DRILL_TARGETS[self.skill]
+
+    def check(self) -> Problems:
+        problems = _repeated_ids("items", "item", self.items)
+        for i, item in enumerate(self.items):
+            if not any(model.tag in self.targets for model in item.models):
+                wanted = " or ".join(sorted(self.targets))
+                problems.append(
+                    (f"items.{i}.models", f"at least one model answer must be a {wanted}")
+                )
+        if self.skill == "reflection":
+            for i, item in enumerate(self.items):
+                tags = {model.tag for model in item.models}
+                if not {"simple_reflection", "complex_reflection"} <= tags:
+                    problems.append((f"items.{i}.models", "give a simple and a complex reflection"))
+        return problems
+
+
+class TriadRole(_Frozen):
+    brief: Text
+
+
+class TriadRoles(_Frozen):
+    speaker: TriadRole
+    listener: TriadRole
+    observer: TriadRole
+
+
+class TriadContent(Content):
+    """A real-play in threes: printable briefs for speaker, listener and observer, and the
+    timed practice the observer tallies.
+
+    >>> t = parse_content({"kind": "triad", "id": "m4-t", "title": "T", "minutes": 10,
+    ...     "roles": {"speaker": {"brief": "Talk."}, "listener": {"brief": "Listen."},
+    ...               "observer": {"brief": "Count."}}})
+    >>> t.minutes, t.roles.observer.brief
+    (10, 'Count.')
+    """
+
+    kind: Literal["triad"]
+    intro: str = ""
+    minutes: int = Field(default=10, ge=2, le=45)
+    roles: TriadRoles
+    topics: tuple[Text, ...] = ()
+    debrief: tuple[Text, ...] = ()
+    folder: ClassVar[str] = "triads"
+
+
 KINDS: dict[str, type[Content]] = {
     "quiz": QuizContent,
     "vignette": VignetteContent,
@@ -507,6 +822,8 @@ KINDS: dict[str, type[Content]] = {
     "ruler": RulerContent,
     "reflection": ReflectionContent,
     "poll": PollContent,
+    "drill": DrillContent,
+    "triad": TriadContent,
 }
 
 

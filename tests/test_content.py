@@ -17,6 +17,8 @@ from recovery_capital.content import (
 )
 from recovery_capital.errors import DefinitionError
 
+REPO = Path(__file__).resolve().parents[1]
+
 QUIZ = {
     "kind": "quiz",
     "id": "m1-language-check",
@@ -306,3 +308,151 @@ def test_the_whole_course_loads_and_repeated_activity_ids_are_named(tmp_path):
     assert caught.value.problems == [
         ("words.yaml: id", "'m1-language-check' is already used by words-copy.yaml")
     ]
+
+
+# --- practice that builds skill: one tag vocabulary, quiz positions, scenario cues, drills ---
+
+
+def test_the_tag_vocabulary_is_mitis_and_an_unknown_tag_is_named():
+    from recovery_capital.content import BEHAVIOUR_TAGS
+    from recovery_capital.miti import SCENARIO_TAGS
+
+    assert tuple(SCENARIO_TAGS) == BEHAVIOUR_TAGS
+    broken = copy.deepcopy(SCENARIO)
+    broken["nodes"]["opening"]["choices"][0]["tag"] = "reflecting"
+    with pytest.raises(DefinitionError) as caught:
+        parse_content(broken)
+    ((where, message),) = caught.value.problems
+    assert where == "nodes.opening.choices.0.tag"
+    assert "'reflecting' is not a behaviour tag" in message and "open_question" in message
+
+
+def _quiz_with_answers_at(positions: list[int], options: int = 3) -> dict:
+    return {
+        "kind": "quiz",
+        "id": "m1-positions",
+        "title": "Positions",
+        "questions": [
+            {
+                "id": f"q{n}",
+                "prompt": "Which?",
+                "options": [
+                    {"text": f"option {i}", "correct": i == right, "feedback": "Because."}
+                    for i in range(options)
+                ],
+            }
+            for n, right in enumerate(positions)
+        ],
+    }
+
+
+def test_a_quiz_with_its_answers_in_one_position_is_cautioned_not_refused():
+    quiz = parse_content(_quiz_with_answers_at([0, 0, 1, 2]))
+    assert quiz.correct_positions() == {0: 2, 1: 1, 2: 1}
+    ((where, message),) = quiz.cautions()
+    assert where == "questions" and "option 1 in 2 of 4" in message and "35%" in message
+    assert parse_content(_quiz_with_answers_at([0, 1, 2, 3], options=4)).cautions() == []
+    assert parse_content(_quiz_with_answers_at([2, 0, 1, 1, 0, 2])).cautions() == []
+
+
+SHIPPED_QUIZZES = sorted((REPO / "assets/content/quizzes").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", SHIPPED_QUIZZES, ids=lambda p: p.stem)
+def test_no_shipped_quiz_keeps_its_correct_option_in_one_position(path):
+    quiz = load_content(path)
+    counts = quiz.correct_positions()
+    singles = sum(counts.values())
+    assert singles >= 3, "too few single-answer questions to spread the answers"
+    assert max(counts.values()) / singles <= 0.35, counts
+    assert quiz.cautions() == []
+    assert quiz.correct_is_longest() / singles <= 0.5
+
+
+def test_a_quiz_whose_right_answers_are_the_longest_is_cautioned():
+    quiz = _quiz_with_answers_at([0, 1, 2])
+    for question in quiz["questions"]:
+        for option in question["options"]:
+            if option["correct"]:
+                option["text"] += ", explained at greater length"
+    loaded = parse_content(quiz)
+    assert loaded.correct_is_longest() == 3
+    ((where, message),) = loaded.cautions()
+    assert "the correct option is the longest in 3 of 3" in message
+
+
+def _three_turns(good: str, poor: str) -> dict:
+    turn = [
+        {"text": good, "tag": "open_question", "next": None},
+        {"text": poor, "tag": "confronting", "next": "closes-down"},
+    ]
+    nodes = {}
+    for name, then in (("a", "b"), ("b", "c"), ("c", "opens-up")):
+        nodes[name] = {"client": "Hm.", "choices": copy.deepcopy(turn)}
+        nodes[name]["choices"][0]["next"] = then
+    nodes["opens-up"] = {"client": "Thanks.", "ending": True, "outcome": "good"}
+    nodes["closes-down"] = {"client": "Bye.", "ending": True, "outcome": "poor"}
+    return SCENARIO | {"start": "a", "nodes": nodes}
+
+
+def test_scenario_cues_are_cautioned_from_three_turns():
+    cued = parse_content(_three_turns("What would make this meeting worth your while?", "No."))
+    messages = [message for _, message in cued.cautions()]
+    assert any("always choosing the longest reply reaches a good ending" in m for m in messages)
+    assert any("MI-consistent replies average 8 words and the others 1" in m for m in messages)
+    fair = parse_content(_three_turns("What matters to you?", "You must stop drinking now."))
+    assert [m for _, m in fair.cautions()] == [
+        "always choosing the shortest reply reaches a good ending: vary the lengths so the good "
+        "path is not the shortest"
+    ]
+    assert parse_content(SCENARIO).cautions() == []  # one turn: no pattern to give away
+
+
+DRILL = {
+    "kind": "drill",
+    "id": "m4-drill-x",
+    "title": "Drill",
+    "skill": "reflection",
+    "items": [
+        {
+            "id": "a",
+            "client": "I'm fed up.",
+            "models": [
+                {"text": "You're fed up.", "tag": "simple_reflection", "why": "Close."},
+                {"text": "You've had enough.", "tag": "complex_reflection", "why": "Deeper."},
+            ],
+        }
+    ],
+}
+
+
+def test_a_drill_needs_models_that_show_the_skill():
+    assert parse_content(DRILL).targets == {"simple_reflection", "complex_reflection"}
+    broken = copy.deepcopy(DRILL)
+    broken["items"][0]["models"][1]["tag"] = "open_question"
+    with pytest.raises(DefinitionError) as caught:
+        parse_content(broken)
+    assert caught.value.problems == [("items.0.models", "give a simple and a complex reflection")]
+    one = copy.deepcopy(DRILL)
+    one["items"][0]["models"] = one["items"][0]["models"][:1]
+    with pytest.raises(DefinitionError) as caught:
+        parse_content(one)
+    assert caught.value.problems == [("items.0.models", "needs at least 2 entries")]
+    questions = copy.deepcopy(DRILL) | {"skill": "open_question"}
+    with pytest.raises(DefinitionError) as caught:
+        parse_content(questions)
+    assert caught.value.problems == [
+        ("items.0.models", "at least one model answer must be a open_question")
+    ]
+
+
+def test_a_triad_needs_all_three_briefs():
+    triad = {
+        "kind": "triad",
+        "id": "m4-triad-x",
+        "title": "Triad",
+        "roles": {"speaker": {"brief": "Talk."}, "listener": {"brief": "Listen."}},
+    }
+    with pytest.raises(DefinitionError) as caught:
+        parse_content(triad)
+    assert caught.value.problems == [("roles.observer", "required")]

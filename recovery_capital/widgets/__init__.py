@@ -43,6 +43,15 @@ class                         element
                               fields
 ``rc-reflection-text``        the reflection text area; ``rc-share`` the share choice;
                               ``rc-word-count`` the word count
+``rc-drill-item``             one ReflectionDrill statement: ``rc-drill-text`` (the reply),
+                              ``rc-reveal`` (compare button), ``rc-model-answers``,
+                              ``rc-self-code`` and ``rc-self-rating`` (choice groups)
+``rc-tally-button``           an ObserverTally count button (also ``rc-tally-<code>``, e.g.
+                              ``rc-tally-complex-reflection``); ``rc-undo``, ``rc-tally``,
+                              ``rc-timer``, ``rc-timer-start``, ``rc-global``, ``rc-brief``
+                              (a role's brief), ``rc-briefs`` (prepare the PDF),
+                              ``rc-download-link``
+``rc-missed``                 scenario turns where a reflection was on offer and not chosen
 ``rc-poll-state``             whether a poll is open; ``rc-poll-results`` its revealed results
 ``rc-join``                   the join panel: ``rc-join-code``, ``rc-join-handle``,
                               ``rc-suggest``, ``rc-join-where``
@@ -71,6 +80,8 @@ __all__ = [
     "BranchingScenario",
     "Ruler",
     "Reflection",
+    "ReflectionDrill",
+    "ObserverTally",
     "LivePoll",
     "TrainerDashboard",
 ]
@@ -81,8 +92,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from .join import JoinPanel
     from .knowledge_check import KnowledgeCheck
     from .live_poll import LivePoll
+    from .observer_tally import ObserverTally
     from .questionnaire import Questionnaire
     from .reflection import Reflection
+    from .reflection_drill import ReflectionDrill
     from .ruler import Ruler
     from .scenario import BranchingScenario
     from .talk_sorter import TalkSorter
@@ -98,6 +111,8 @@ _MODULES = {
     "BranchingScenario": "scenario",
     "Ruler": "ruler",
     "Reflection": "reflection",
+    "ReflectionDrill": "reflection_drill",
+    "ObserverTally": "observer_tally",
     "LivePoll": "live_poll",
     "TrainerDashboard": "dashboard",
     "CohortReport": "cohort_report",

@@ -15,11 +15,13 @@ from typing import Any
 
 from ..content import (
     Content,
+    DrillContent,
     PollContent,
     QuizContent,
     RulerContent,
     ScenarioContent,
     TalkSortContent,
+    TriadContent,
     VignetteContent,
 )
 from .html import Safe, element, join
@@ -70,6 +72,10 @@ def activity_view(
         return _scenario_view(scores)
     if isinstance(content, RulerContent):
         return _ruler_view(content, scores)
+    if isinstance(content, TriadContent):
+        return _triad_view(scores)
+    if isinstance(content, DrillContent):
+        return _drill_view(content, answers)
     return element("p", f"{people(len(answers))} answered.")
 
 
@@ -222,7 +228,88 @@ def _scenario_view(scores: Sequence[Any]) -> Safe:
                 "p", f"Median reflection-to-question ratio: {sorted(ratios)[len(ratios) // 2]:g}."
             )
         )
+    missed = _numbers(scores, "missed_reflections")
+    if missed:
+        parts.append(
+            element(
+                "p",
+                f"Turns where a reflection was on offer and not chosen: median "
+                f"{_median(missed)} per path.",
+            )
+        )
     return join(parts)
+
+
+def _median(values: list[float]) -> str:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    value = ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _triad_view(scores: Sequence[Any]) -> Safe:
+    """Each observer's latest tally: how many practices, and the bands they reached.
+
+    >>> html = _triad_view([
+    ...     {"reflection_to_question": {"value": 2.0, "band": "good"},
+    ...      "percent_complex_reflections": {"value": 40.0, "band": "fair"}},
+    ...     {"reflection_to_question": {"value": 0.5, "band": "below fair"},
+    ...      "percent_complex_reflections": {"value": None, "band": None}}])
+    >>> "2 practices tallied" in html, "Reflection-to-question ratio: median 1.25" in html
+    (True, True)
+    """
+    tallied = [s for s in scores if isinstance(s, Mapping)]
+    labels = {
+        "reflection_to_question": "Reflection-to-question ratio",
+        "percent_complex_reflections": "Complex reflections (%)",
+        "technical_global": "Technical global",
+        "relational_global": "Relational global",
+    }
+    rows = []
+    for name, label in labels.items():
+        summaries = [s.get(name) for s in tallied if isinstance(s.get(name), Mapping)]
+        values = _numbers(summaries, "value")
+        if not values:
+            continue
+        bands = Counter(x.get("band") for x in summaries if x.get("band"))
+        shown = ", ".join(f"{band} {n}" for band, n in bands.most_common())
+        rows.append(element("li", f"{label}: median {_median(values)} ({shown})"))
+    for name, label in (("mi_adherent", "MI-adherent"), ("mi_non_adherent", "MI-non-adherent")):
+        values = _numbers(
+            [s.get(name) for s in tallied if isinstance(s.get(name), Mapping)], "value"
+        )
+        if values:
+            rows.append(element("li", f"{label} behaviours: median {_median(values)}"))
+    count = len(tallied)
+    return join(
+        [
+            element(
+                "p", f"{count} practice{'' if count == 1 else 's'} tallied (latest per observer)."
+            ),
+            element("ul", rows),
+        ]
+    )
+
+
+def _drill_view(content: DrillContent, answers: Sequence[Mapping[str, Any]]) -> Safe:
+    """How trainees coded and rated their own replies, statement by statement (no text)."""
+    rows = []
+    for number, item in enumerate(content.items, start=1):
+        entries = [
+            a["items"][item.id]
+            for a in answers
+            if isinstance(a.get("items"), Mapping) and isinstance(a["items"].get(item.id), Mapping)
+        ]
+        on_target = sum(e.get("code") in content.targets for e in entries)
+        close = sum(e.get("rating") == "close" for e in entries)
+        rows.append(
+            element(
+                "li",
+                f"Statement {number}: {on_target} of {len(entries)} coded their reply as "
+                f"asked; {close} rated it close to a model.",
+            )
+        )
+    return element("ul", rows)
 
 
 def _ruler_view(content: RulerContent, scores: Sequence[Any]) -> Safe:

@@ -4,6 +4,10 @@ Answers are stored as ``{question id: [chosen option indexes]}``; the score is t
 questions answered exactly right. Feedback goes through every option, chosen or not, so the
 trainee learns why each one is or is not the best choice.
 
+Each trainee sees every question's options in an order of their own
+(:func:`~.shuffle.trainee_order`, from their cohort and handle), the same each time they come
+back; the indexes stored are those of the content file, whatever order was shown.
+
 >>> from recovery_capital.content import parse_content
 >>> quiz = parse_content({"kind": "quiz", "id": "m1-q", "title": "Words", "questions": [
 ...     {"id": "a", "prompt": "Which is person-first?", "options": [
@@ -25,6 +29,7 @@ from .base import Exercise, Outcome
 from .choice import CheckboxGroup, ChoiceGroup, ChoiceSet
 from .html import Safe, element, join, markdown
 from .parts import HTML
+from .shuffle import identity_of, trainee_order
 
 __all__ = ["KnowledgeCheck", "grade"]
 
@@ -40,11 +45,14 @@ def grade(quiz: QuizContent, answers: Mapping[str, Any]) -> tuple[int, int]:
     return right, len(quiz.questions)
 
 
-def _question_feedback(number: int, question: QuizQuestion, chosen: set[int]) -> Safe:
+def _question_feedback(
+    number: int, question: QuizQuestion, chosen: set[int], order: list[int] | None = None
+) -> Safe:
     right = chosen == set(question.correct_indexes)
     verdict = "You got this one." if right else "Not quite: see why below."
     rows = []
-    for index, option in enumerate(question.options):
+    for index in order or range(len(question.options)):
+        option = question.options[index]
         picked = "you chose this" if index in chosen else "not chosen"
         correct = "a good answer" if option.correct else "not the best answer"
         rows.append(
@@ -83,11 +91,13 @@ class KnowledgeCheck(Exercise):
 
     def _build(self) -> list[w.Widget]:
         self.controls: dict[str, ChoiceGroup | CheckboxGroup] = {}
+        self.orders: dict[str, list[int]] = {}
+        self._identity = identity_of(self.context)
         body: list[w.Widget] = []
         if self.content.intro:
             body.append(HTML(markdown(self.content.intro)).add_class("rc-intro"))
         for number, question in enumerate(self.content.questions, start=1):
-            options = [(str(i), option.text) for i, option in enumerate(question.options)]
+            options = self._options(question)
             legend = f"{number}. {question.prompt}"
             if question.type == "multiple":
                 control: ChoiceGroup | CheckboxGroup = CheckboxGroup(
@@ -101,11 +111,39 @@ class KnowledgeCheck(Exercise):
         body.append(ChoiceSet(self.controls.values()))
         return body
 
+    def _options(self, question: QuizQuestion) -> list[tuple[str, str]]:
+        """``question``'s options as this trainee sees them (values are file indexes)."""
+        order = trainee_order(self._identity, f"{self.activity_id}/{question.id}",
+                              len(question.options))  # fmt: skip
+        self.orders[question.id] = order
+        return [(str(i), question.options[i].text) for i in order]
+
+    def _reorder(self) -> None:
+        """Show each question in the order of whoever the page now answers as."""
+        identity = identity_of(self.context)
+        if identity == self._identity:
+            return
+        self._identity = identity
+        with self._quietly():
+            for question in self.content.questions:
+                control = self.controls[question.id]
+                kept = control.value
+                control.set_options(self._options(question))
+                control.value = kept
+
+    def _after_join(self) -> None:
+        self._reorder()
+        super()._after_join()
+
+    def _after_switch(self) -> None:
+        self._reorder()
+        super()._after_switch()
+
     def _read(self) -> dict[str, Any]:
         answers: dict[str, Any] = {}
         for qid, control in self.controls.items():
             values = control.value if isinstance(control.value, list) else [control.value]
-            answers[qid] = [int(v) for v in values if v != ""]
+            answers[qid] = sorted(int(v) for v in values if v != "")
         return answers
 
     def _write(self, answers: Mapping[str, Any]) -> None:
@@ -142,7 +180,9 @@ class KnowledgeCheck(Exercise):
             )
         ]
         parts += [
-            _question_feedback(number, question, _chosen(question, answers))
+            _question_feedback(
+                number, question, _chosen(question, answers), self.orders.get(question.id)
+            )
             for number, question in enumerate(self.content.questions, start=1)
         ]
         scores = {"correct": right, "total": total}

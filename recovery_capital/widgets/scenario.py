@@ -6,7 +6,12 @@ codes plus closed questions), and its feedback appears in the transcript. When t
 reaches an ending, the path is stored and a MITI-style summary of it is shown: the
 reflection-to-question ratio and the share of complex reflections (:mod:`recovery_capital.miti`),
 with the counts of each behaviour. The summary describes this path through a written scenario,
-not the trainee's practice as a whole.
+not the trainee's practice as a whole; because a path may be only a few replies long, it also
+says how many replies were in the spirit of MI, names the turns where a reflection was on offer
+and another reply was chosen, and says when a ratio rests on too few replies to mean much.
+
+Each trainee sees every turn's replies in an order of their own (:mod:`.shuffle`), so the good
+path cannot be learnt by position; the stored indexes are those of the content file.
 
 Answers are stored as ``{"path": [choice index at each step]}``; the nodes follow from the
 scenario, so a saved path is replayed from the start (and cut short if the file has changed).
@@ -20,11 +25,12 @@ from typing import Any
 import ipywidgets as w
 
 from .. import miti
-from ..content import ScenarioChoice, ScenarioContent
+from ..content import MI_CONSISTENT_TAGS, ScenarioChoice, ScenarioContent
 from .base import Exercise, Outcome
 from .choice import ChoiceGroup, ChoiceSet
 from .html import Safe, element, join, markdown
 from .parts import HTML, Button, Layout
+from .shuffle import identity_of, trainee_order
 
 __all__ = ["BranchingScenario", "walk"]
 
@@ -46,6 +52,9 @@ OUTCOME_WORDS = {
     "mixed": "The conversation went partly well.",
     "poor": "The conversation closed down.",
 }
+REFLECTIONS = {"simple_reflection", "complex_reflection"}
+#: Below this many questions (or reflections) a ratio (or share) is a hint, not a measure.
+FEW = 3
 
 
 def walk(scenario: ScenarioContent, path: list[Any]) -> list[tuple[str, int]]:
@@ -95,6 +104,7 @@ class BranchingScenario(Exercise):
 
     def _build(self) -> list[w.Widget]:
         self.steps: list[tuple[str, int]] = []
+        self._identity = identity_of(self.context)
         client = self.content.client
         about = HTML(
             join([element("h4", f"About {client.name}"), markdown(client.summary)])
@@ -152,7 +162,10 @@ class BranchingScenario(Exercise):
         lines.append(self._client_line(self.node_id))
         self.transcript.value = element("div", join(lines), aria_label="The conversation so far")
         node = nodes[self.node_id]
-        self.choices.set_options([(str(i), c.text) for i, c in enumerate(node.choices)])
+        order = trainee_order(
+            self._identity, f"{self.activity_id}/{self.node_id}", len(node.choices)
+        )
+        self.choices.set_options([(str(i), node.choices[i].text) for i in order])
         self.choices.hidden = node.ending
         self.say_button.layout.display = "none" if node.ending else None
 
@@ -161,6 +174,24 @@ class BranchingScenario(Exercise):
         return element(
             "p", element("strong", f"{name}: "), self.content.nodes[node_id].client, cls="rc-client"
         )
+
+    def _reorder(self) -> None:
+        """Offer the current turn in the order of whoever the page now answers as."""
+        identity = identity_of(self.context)
+        if identity != self._identity:
+            self._identity = identity
+            kept = self.choices.value
+            with self._quietly():
+                self._show()
+                self.choices.value = kept
+
+    def _after_join(self) -> None:
+        self._reorder()
+        super()._after_join()
+
+    def _after_switch(self) -> None:
+        self._reorder()
+        super()._after_switch()
 
     # -- answers ------------------------------------------------------------------------
 
@@ -193,6 +224,8 @@ class BranchingScenario(Exercise):
             markdown(ending.feedback),
             cls=["rc-ending", f"rc-ending-{outcome}"],
         )
+        missed = _missed_reflections(self.content, self.steps)
+        consistent = sum(tag in MI_CONSISTENT_TAGS for tag in tags)
         scores = {
             "ending": self.node_id,
             "outcome": outcome,
@@ -200,9 +233,32 @@ class BranchingScenario(Exercise):
             "counts": {code: n for code, n in summary.counts.items() if n},
             "reflection_to_question": summary.reflection_to_question.value,
             "percent_complex_reflections": summary.percent_complex_reflections.value,
+            "mi_consistent": consistent,
+            "mi_adherent": summary.mi_adherent.value,
+            "mi_non_adherent": summary.mi_non_adherent.value,
+            "missed_reflections": len(missed),
         }
-        html = element("div", ending_html, _miti_html(tags, summary), cls="rc-result")
+        html = element(
+            "div", ending_html, _miti_html(tags, summary, consistent, missed), cls="rc-result"
+        )
         return Outcome(html, scores)
+
+
+def _missed_reflections(
+    scenario: ScenarioContent, steps: list[tuple[str, int]]
+) -> list[tuple[int, ScenarioChoice, ScenarioChoice]]:
+    """``(turn number, what was said, a reflection on offer)`` for each turn where a reflection
+    was offered and something that was neither a reflection nor MI-consistent was chosen."""
+    missed = []
+    for turn, (node_id, index) in enumerate(steps, start=1):
+        choices = scenario.nodes[node_id].choices
+        said = choices[index]
+        if said.tag in MI_CONSISTENT_TAGS:
+            continue
+        offered = [c for c in choices if c.tag in REFLECTIONS]
+        if offered:
+            missed.append((turn, said, offered[0]))
+    return missed
 
 
 def _practitioner_line(choice: ScenarioChoice) -> Safe:
@@ -222,20 +278,76 @@ def _practitioner_line(choice: ScenarioChoice) -> Safe:
     )
 
 
-def _miti_html(tags: list[str], summary: miti.MitiResult) -> Safe:
+def _few_note(summary: miti.Summary, count: int, noun: str) -> Safe | str:
+    if summary.value is None or count >= FEW:
+        return ""
+    return element(
+        "small",
+        f" This rests on only {count} {noun}{'' if count == 1 else 's'}: one reply more or "
+        "less would change it a lot, so read it as a hint.",
+        cls="rc-note",
+    )
+
+
+def _miti_html(
+    tags: list[str],
+    summary: miti.MitiResult,
+    consistent: int,
+    missed: list[tuple[int, ScenarioChoice, ScenarioChoice]],
+) -> Safe:
     used = {tag: tags.count(tag) for tag in TAG_LABELS if tag in tags}
     counts = element(
         "ul", [element("li", f"{TAG_LABELS[tag]}: {count}") for tag, count in used.items()]
     )
+    questions = summary.counts["question"]
+    reflections = summary.counts["simple_reflection"] + summary.counts["complex_reflection"]
+    missed_html: Safe | str = ""
+    if missed:
+        missed_html = element(
+            "div",
+            element("p", "Turns where a reflection was on offer and you chose something else:"),
+            element(
+                "ul",
+                [
+                    element(
+                        "li",
+                        f"Turn {turn}: you chose {TAG_LABELS[said.tag]} (\u201c{said.text}\u201d); "
+                        f"a {TAG_LABELS[offer.tag]} on offer was \u201c{offer.text}\u201d",
+                    )
+                    for turn, said, offer in missed
+                ],
+            ),
+            cls="rc-missed",
+        )
+    total = len(tags)
     return element(
         "div",
         element("h4", "MITI-style summary of your path"),
-        element("p", element("span", summary.reflection_to_question.describe(), cls="rc-score")),
         element(
-            "p", element("span", summary.percent_complex_reflections.describe(), cls="rc-score")
+            "p",
+            element(
+                "span",
+                f"{consistent} of {total} repl{'y' if total == 1 else 'ies'} in the spirit of MI",
+                cls="rc-score",
+            ),
+            " (reflections, open questions, affirming, seeking collaboration, emphasising "
+            "autonomy, and advice offered with permission).",
         ),
+        element(
+            "p",
+            element("span", summary.reflection_to_question.describe(), cls="rc-score"),
+            _few_note(summary.reflection_to_question, questions, "question"),
+        ),
+        element(
+            "p",
+            element("span", summary.percent_complex_reflections.describe(), cls="rc-score"),
+            _few_note(summary.percent_complex_reflections, reflections, "reflection"),
+        ),
+        element("p", summary.mi_adherent.describe().split(" (")[0]),
+        element("p", summary.mi_non_adherent.describe().split(" (")[0]),
         element("p", "What you said, by behaviour:"),
         counts,
+        missed_html,
         element(
             "p",
             "The MITI thresholds (fair, good) are expert guidance for whole real conversations, "

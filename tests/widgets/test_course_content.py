@@ -13,7 +13,9 @@ from recovery_capital.widgets import (
     BranchingScenario,
     KnowledgeCheck,
     LivePoll,
+    ObserverTally,
     Reflection,
+    ReflectionDrill,
     Ruler,
     TalkSorter,
     VignetteRating,
@@ -28,6 +30,8 @@ WIDGET_FOR = {
     "ruler": Ruler,
     "reflection": Reflection,
     "poll": LivePoll,
+    "drill": ReflectionDrill,
+    "triad": ObserverTally,
 }
 
 

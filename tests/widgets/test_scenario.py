@@ -61,7 +61,7 @@ def choose(scenario, index):
 def test_starts_with_the_client_and_offers_the_first_choices(context):
     scenario = BranchingScenario(SCENARIO, context=context)
     assert "The GP made me come." in scenario.transcript.value
-    assert [o["label"] for o in scenario.choices.options] == [
+    assert sorted(o["label"] for o in scenario.choices.options) == [
         "What would make today useful?",
         "You have to cut down.",
     ]
@@ -94,6 +94,10 @@ def test_a_path_to_an_ending_is_tagged_summarised_and_stored(context):
         "counts": {"question": 1, "complex_reflection": 1},
         "reflection_to_question": 1.0,
         "percent_complex_reflections": 100.0,
+        "mi_consistent": 2,
+        "mi_adherent": 0,
+        "mi_non_adherent": 0,
+        "missed_reflections": 0,
     }
     html = scenario.feedback.value
     assert 'class="rc-ending rc-ending-good"' in html and "She felt heard." in html
@@ -132,3 +136,60 @@ def test_a_stale_saved_path_is_cut_where_it_no_longer_fits(context):
     context.store.save_draft(context.cohort, context.handle, "m4-scenario-test", {"path": [0, 7]})
     scenario = BranchingScenario(SCENARIO, context=context)
     assert scenario.answers == {"path": [0]}
+
+
+def test_a_short_path_says_its_ratios_rest_on_few_replies_and_names_a_missed_reflection(context):
+    scenario = BranchingScenario(SCENARIO, context=context)
+    choose(scenario, 0)  # an open question
+    choose(scenario, 1)  # a simple reflection
+    html = scenario.feedback.value
+    assert "2 of 2 replies in the spirit of MI" in html
+    assert "This rests on only 1 question" in html and "only 1 reflection" in html
+    assert "rc-missed" not in html  # nothing MI-inconsistent was chosen
+
+
+def test_turns_where_a_reflection_was_on_offer_are_named(context):
+    offered = parse_content(
+        {
+            "kind": "scenario",
+            "id": "m4-scenario-missed",
+            "title": "T",
+            "client": {"name": "Jo", "summary": "Jo."},
+            "start": "a",
+            "nodes": {
+                "a": {
+                    "client": "I'm tired.",
+                    "choices": [
+                        {"text": "You're worn out.", "tag": "complex_reflection", "next": "b"},
+                        {"text": "Do you sleep?", "tag": "closed_question", "next": "b"},
+                    ],
+                },
+                "b": {"client": "OK.", "ending": True, "outcome": "mixed", "feedback": "Hm."},
+            },
+        }
+    )
+    scenario = BranchingScenario(offered, context=context)
+    choose(scenario, 1)
+    html = scenario.feedback.value
+    assert "0 of 1 reply in the spirit of MI" in html
+    assert "Turn 1: you chose closed question" in html and "You&#x27;re worn out." in html
+    assert "No reflections were coded" in html
+    stored = context.store.latest(context.cohort, context.handle, "m4-scenario-missed").scores
+    assert stored["missed_reflections"] == 1 and stored["mi_consistent"] == 0
+
+
+def test_jos_good_ending_is_reached_only_through_safety_and_teaches_it(context):
+    from pathlib import Path
+
+    from recovery_capital.content import load_content
+
+    path = Path(__file__).resolve().parents[2] / "assets/content/scenarios/m4-scenario-jo.yaml"
+    jo = load_content(path)
+    good = jo.nodes["plan-made"].feedback.lower()
+    for topic in ("withdrawal", "stopping suddenly", "driv", "dvla", "suicide", "safety plan"):
+        assert topic in good, topic
+    # every way into the good ending passes the driving and suicide questions
+    into_good = {n for n, node in jo.nodes.items() for c in node.choices if c.next == "plan-made"}
+    assert into_good <= {"driving", "driving-realises"}
+    into_driving = {n for n, node in jo.nodes.items() for c in node.choices if c.next == "driving"}
+    assert into_driving == {"asked-directly"}
