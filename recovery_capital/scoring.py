@@ -20,10 +20,13 @@ numpy: it loops over items and rules, never over rows.
 from __future__ import annotations
 
 import ast
-import math
+import numbers
 import operator
-from collections.abc import Mapping, Sequence
+import re
+import sys
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -35,18 +38,20 @@ from .definitions import (
     NearestBand,
     RangeBand,
     load_instrument,
+    normalise_text,
 )
 from .errors import InvalidResponse
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["ScoreResult", "score", "score_frame"]
+__all__ = ["INVALID", "ScoreResult", "parse_answer", "score", "score_frame"]
 
 _OPS = {">=": operator.ge, ">": operator.gt, "==": operator.eq, "<=": operator.le,
         "<": operator.lt}
 _DIGITS = 9  # rounding before comparisons, so 11.8 is exactly between 11.0 and 12.6
 _MAX_LISTED_PROBLEMS = 50
+_ITEM_LIKE = re.compile(r"q[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -94,6 +99,7 @@ class _Computed:
     flags: dict[str, np.ndarray]
     undecided_context: dict[str, np.ndarray]  # band id -> rows that needed context
     skipped: np.ndarray                    # rows x items filled by a skip rule
+    fired: list[np.ndarray]                # per skip rule: the rows it filled
 
 
 def _eval_formula(formula: str, values: Mapping[str, np.ndarray]) -> np.ndarray:
@@ -153,13 +159,19 @@ def _compute(inst: Instrument, raw: np.ndarray,
     column = {item_id: index for index, item_id in enumerate(inst.item_ids)}
     answered = raw.copy(order="F") if inst.missing.skip else raw
     skipped = np.zeros(raw.shape, dtype=bool)
+    fired: list[np.ndarray] = []
     for rule in inst.missing.skip:
-        applies = answered[:, column[rule.when_item]] == rule.equals
+        # a sum with an unanswered item is NaN, so a rule applies only when all are answered
+        deciding = answered[:, [column[item_id] for item_id in rule.condition_items]]
+        applies = deciding.sum(axis=1) == rule.equals
+        filled = np.zeros(n_rows, dtype=bool)
         for item_id in rule.items:
             col = column[item_id]
             fill = applies & np.isnan(answered[:, col])
             answered[fill, col] = rule.value
             skipped[:, col] |= fill
+            filled |= fill
+        fired.append(filled)
     keyed = answered.copy(order="F") if any(i.reverse for i in inst.items) else answered
     for item in inst.items:
         if item.reverse:
@@ -247,7 +259,7 @@ def _compute(inst: Instrument, raw: np.ndarray,
             with np.errstate(invalid="ignore"):
                 raised |= _OPS[condition.op](block, condition.value).any(axis=1)
         flags[flag.id] = raised
-    return _Computed(scales, labels, deciles, flags, undecided, skipped)
+    return _Computed(scales, labels, deciles, flags, undecided, skipped, fired)
 
 
 def _band_description(inst: Instrument, label: str | None,
@@ -281,64 +293,148 @@ def _context_message(inst: Instrument, band_id: str) -> str:
             f"context={{'{band.context}': '{next(iter(field_.values))}'}}.")
 
 
-def _normalise_context(inst: Instrument, name: str, value: object) -> str | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+_INVALID = object()  # the parser's verdict for an answer the item does not allow
+_NUMBER_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+
+
+def _is_missing(value: object) -> bool:
+    """Unanswered: None, NaN (float, NumPy or Decimal), pandas' NA and NaT, NumPy's NaT."""
+    if value is None:
+        return True
+    if isinstance(value, (float, np.floating)):
+        return bool(value != value)
+    if isinstance(value, Decimal):
+        return value.is_nan()
+    if isinstance(value, (np.datetime64, np.timedelta64)):
+        return bool(np.isnat(value))
+    kind = type(value)
+    return kind.__name__ in ("NAType", "NaTType") and kind.__module__.startswith("pandas")
+
+
+def _as_text(value: object) -> str | None:
+    """Text for a str or UTF-8 bytes answer; None for anything else (or bytes not UTF-8)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bytes, bytearray)):
+        try:
+            return bytes(value).decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    return None
+
+
+def parse_answer(lookup: Mapping[str, float], allowed: frozenset[float], value: object
+                 ) -> float | None | object:
+    """The one answer parser that :func:`score` and :func:`score_frame` share.
+
+    Returns the scored value, ``None`` for unanswered (None, NaN, NA, blank text) or the
+    marker ``INVALID``; it never raises. Accepted: a number equal to an allowed value (int,
+    float, NumPy, Decimal, Fraction; not True or False), or text (or UTF-8 bytes) that is an
+    option label or a plain decimal number, compared after
+    :func:`~recovery_capital.definitions.normalise_text` (so "５" and " agree " are read,
+    "1_0", "5e0" and "nan" are not).
+
+    >>> inst = load_instrument("barc10")
+    >>> lookup, allowed = inst.answer_lookup["q1"], inst.allowed_sets["q1"]
+    >>> [parse_answer(lookup, allowed, v) for v in (5, " Agree ", b"5", "\\uff15", "")]
+    [5.0, 5.0, 5.0, 5.0, None]
+    >>> [parse_answer(lookup, allowed, v) is INVALID for v in (10**400, True, "1_0", b"\\x88")]
+    [True, True, True, True]
+    """
+    if _is_missing(value):
         return None
-    spelled = str(value).strip().casefold()
+    text = _as_text(value)
+    if text is not None:
+        spelled = normalise_text(text)
+        if spelled == "":
+            return None
+        found = lookup.get(spelled)
+        if found is not None:
+            return found
+        if _NUMBER_TEXT.fullmatch(spelled):
+            number = float(spelled)
+            return number if number in allowed else _INVALID
+        return _INVALID
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        return _INVALID
+    try:
+        number = float(value)  # type: ignore[arg-type]
+        exact = bool(number == value)  # Decimal("5.00000000000000000001") is not 5
+    except (ArithmeticError, ValueError, TypeError):  # 10**400, a signalling NaN
+        return _INVALID
+    return number if exact and number in allowed else _INVALID
+
+
+INVALID = _INVALID
+
+
+def _context_value(inst: Instrument, name: str, value: object) -> str | None | object:
+    """A context attribute's canonical value, None when not given, or ``INVALID``."""
+    if _is_missing(value):
+        return None
+    text = _as_text(value)
+    if text is None:
+        return _INVALID
+    spelled = normalise_text(text)
     if spelled == "":
         return None
     for canonical, spellings in inst.context[name].values.items():
         if spelled == canonical or spelled in spellings:
             return canonical
-    choices = ", ".join(inst.context[name].values)
-    raise InvalidResponse(name, value, f"{choices} (or leave it out)")
+    return _INVALID
+
+
+def _normalise_context(inst: Instrument, name: str, value: object) -> str | None:
+    found = _context_value(inst, name, value)
+    if found is _INVALID:
+        choices = ", ".join(inst.context[name].values)
+        raise InvalidResponse(name, value, f"{choices} (or leave it out)")
+    return found  # type: ignore[return-value]
 
 
 # --------------------------------------------------------------------------- one respondent
 
 
-def _parse_answer(inst: Instrument, item_id: str, value: object) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise InvalidResponse(item_id, value, inst.describe_allowed(item_id))
-    if isinstance(value, (int, float, np.integer, np.floating)):
-        number = float(value)
-        if math.isnan(number):
-            return None
-        if number in inst.item(item_id).allowed_values:
-            return number
-        raise InvalidResponse(item_id, value, inst.describe_allowed(item_id))
-    if isinstance(value, str):
-        spelled = value.strip().casefold()
-        if spelled == "":
-            return None
-        found = inst.answer_lookup[item_id].get(spelled)
-        if found is None:
-            try:
-                number = float(spelled)
-            except ValueError:
-                number = None
-            if number is not None and number in inst.item(item_id).allowed_values:
-                found = number
-        if found is not None:
-            return found
-    raise InvalidResponse(item_id, value, inst.describe_allowed(item_id))
+def _pandas_type(name: str) -> Any:
+    """A pandas class if pandas is already imported (scoring one person never imports it)."""
+    module = sys.modules.get("pandas")
+    return getattr(module, name, None) if module is not None else None
 
 
-def _answers_dict(inst: Instrument, answers: Mapping[str, object] | Sequence[object]
-                  ) -> dict[str, object]:
+def _answers_dict(inst: Instrument, answers: object) -> dict[str, object]:
+    expected = f"exactly {len(inst.items)}, one per item in published order"
+    series = _pandas_type("Series")
+    if series is not None and isinstance(answers, series):
+        labels = list(answers.index)
+        if any(isinstance(label, str) and label in inst.item_ids for label in labels):
+            given: dict[str, object] = {}
+            for label, value in zip(labels, answers.to_numpy(dtype=object)):
+                if isinstance(label, str) and label in inst.item_ids:
+                    if label in given:
+                        raise InvalidResponse(label, "(given more than once)",
+                                              "one answer per item")
+                    given[label] = value
+                elif isinstance(label, str) and _ITEM_LIKE.fullmatch(label):
+                    raise InvalidResponse(label, value,
+                                          f"item ids {inst.item_ids[0]}..{inst.item_ids[-1]}")
+            return given  # other labels (an id, a date) are left out, as score_frame does
+        answers = list(answers.to_numpy(dtype=object))
+    if isinstance(answers, np.ndarray):
+        if answers.ndim != 1:
+            raise InvalidResponse("answers", f"an array of shape {answers.shape}",
+                                  f"a one-dimensional array of {expected}")
+        answers = list(answers)
     if isinstance(answers, Mapping):
         for key, value in answers.items():
-            if key not in inst.item_ids:
+            if not isinstance(key, str) or key not in inst.item_ids:
                 raise InvalidResponse(str(key), value,
                                       f"item ids {inst.item_ids[0]}..{inst.item_ids[-1]}")
         return dict(answers)
-    if isinstance(answers, (str, bytes)) or not isinstance(answers, Sequence):
-        raise TypeError("answers must be a mapping of item id to answer, or a list in item order")
+    if isinstance(answers, (str, bytes, bytearray)) or not isinstance(answers, Sequence):
+        raise InvalidResponse("answers", f"a {type(answers).__name__}",
+                              "a mapping of item id to answer, or a list in item order")
     if len(answers) != len(inst.items):
-        raise InvalidResponse("answers", f"{len(answers)} answers",
-                              f"exactly {len(inst.items)}, one per item in published order")
+        raise InvalidResponse("answers", f"{len(answers)} answers", expected)
     return dict(zip(inst.item_ids, answers))
 
 
@@ -356,7 +452,8 @@ def score(
         An instrument id (see :func:`recovery_capital.list_instruments`) or a loaded definition.
     answers
         ``{"q1": 5, "q2": "Agree", ...}`` (numbers or option labels; ``None`` or ``""`` for
-        unanswered), or a list in published item order.
+        unanswered), a list or one-dimensional NumPy array in published item order, or a
+        pandas row (``df.iloc[0]``: its item columns are read, other columns left out).
     context
         Respondent attributes some rules need, e.g. ``{"sex": "female"}`` for AUDIT-C.
 
@@ -368,7 +465,9 @@ def score(
     Raises
     ------
     InvalidResponse
-        For an answer the item does not allow, naming the item, the value and what is allowed.
+        For an answer the item does not allow, naming the item, the value and what is allowed,
+        and for answers or context that are not a mapping or list. Nothing else is raised for
+        any answers (an unknown id raises :class:`~recovery_capital.UnknownInstrument`).
 
     Examples
     --------
@@ -387,9 +486,18 @@ def score(
     """
     inst = load_instrument(instrument)
     given = _answers_dict(inst, answers)
-    parsed = {item_id: _parse_answer(inst, item_id, given.get(item_id))
-              for item_id in inst.item_ids}
+    parsed: dict[str, float | None] = {}
+    lookup, allowed = inst.answer_lookup, inst.allowed_sets
+    for item_id in inst.item_ids:
+        value = given.get(item_id)
+        found = parse_answer(lookup[item_id], allowed[item_id], value)
+        if found is _INVALID:
+            raise InvalidResponse(item_id, value, inst.describe_allowed(item_id))
+        parsed[item_id] = found  # type: ignore[assignment]
     raw = np.array([[np.nan if v is None else v for v in parsed.values()]], dtype=float)
+    if context is not None and not isinstance(context, Mapping):
+        raise InvalidResponse("context", f"a {type(context).__name__}",
+                              "a mapping such as {'sex': 'female'}")
     context_values = {
         name: np.array([_normalise_context(inst, name, (context or {}).get(name))], dtype=object)
         for name in inst.context
@@ -401,9 +509,10 @@ def score(
     warnings: list[str] = []
     if inst.provisional_warning:
         warnings.append(inst.provisional_warning)
-    if skipped:
-        rule = next(r for r in inst.missing.skip if skipped & set(r.items))
-        warnings.append(rule.note or f"{', '.join(sorted(skipped))} counted as {rule.value:g}.")
+    for rule, rows in zip(inst.missing.skip, computed.fired):
+        if rows[0]:
+            counted = [item_id for item_id in rule.items if item_id in skipped]
+            warnings.append(rule.note or f"{', '.join(counted)} counted as {rule.value:g}.")
     if missing:
         warnings.append(f"Not answered: {', '.join(missing)}.")
     scales = {key: (None if np.isnan(v[0]) else float(v[0])) for key, v in computed.scales.items()}
@@ -442,26 +551,79 @@ def _missing_reason(inst: Instrument) -> str:
 # --------------------------------------------------------------------------- many respondents
 
 
-def _parse_column(inst: Instrument, item_id: str, column: pd.Series
-                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Values, missing mask and invalid mask for one item column, vectorised."""
+_SAME_TYPE_KINDS = frozenset({"string", "empty", "integer", "floating", "mixed-integer-float",
+                              "boolean", "bytes"})
+
+
+def _distinct(column: pd.Series) -> tuple[np.ndarray, list[object]]:
+    """Codes and distinct values of a column, so each distinct answer is parsed once.
+
+    ``pd.factorize`` would merge ``True`` with ``1`` (equal in Python), so an object column
+    mixing kinds of value, or holding values that cannot be hashed, is walked value by value
+    instead, with each value's type in its key.
+    """
     import pandas as pd
 
-    allowed = np.array(inst.item(item_id).allowed_values)
-    if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+    values = column.array
+    if column.dtype != object or pd.api.types.infer_dtype(values, skipna=True) in \
+            _SAME_TYPE_KINDS:
+        try:
+            codes, uniques = pd.factorize(values, use_na_sentinel=False)
+            return np.asarray(codes), list(uniques)
+        except Exception:  # noqa: BLE001 - e.g. a signalling NaN cannot be hashed
+            pass
+    seen: dict[tuple[type, object], int] = {}
+    distinct: list[object] = []
+    codes = np.empty(len(values), dtype=np.intp)
+    for row, value in enumerate(column.to_numpy(dtype=object)):
+        try:
+            key = (type(value), value)
+            code = seen.get(key)
+            if code is None:
+                code = seen[key] = len(distinct)
+                distinct.append(value)
+        except Exception:  # noqa: BLE001 - unhashable (a list) or unhashable NaN: its own entry
+            code = len(distinct)
+            distinct.append(value)
+        codes[row] = code
+    return codes, distinct
+
+
+def _map_distinct(column: pd.Series, parse: Callable[[object], object]
+                  ) -> tuple[np.ndarray, list[object]]:
+    """``parse`` applied once per distinct value: (codes, parsed value per code)."""
+    codes, distinct = _distinct(column)
+    return codes, [parse(value) for value in distinct]
+
+
+def _parse_column(inst: Instrument, item_id: str, column: pd.Series
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Values, missing mask and invalid mask for one item column.
+
+    Number columns are checked with NumPy; anything else (labels, text, mixed objects) goes
+    through :func:`parse_answer` once per distinct value, so a million labels cost one
+    ``pd.factorize`` and a handful of lookups.
+    """
+    import pandas as pd
+
+    allowed = inst.allowed_sets[item_id]
+    dtype = column.dtype
+    if (pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
+            and not pd.api.types.is_complex_dtype(dtype)):
         values = column.to_numpy(dtype=float, na_value=np.nan)
         missing = np.isnan(values)
-    else:
-        spelled = column.astype("string").str.strip().str.casefold()
-        missing = column.isna().to_numpy() | (spelled == "").fillna(False).to_numpy(dtype=bool)
-        mapped = spelled.map(inst.answer_lookup[item_id])
-        numeric = pd.to_numeric(spelled, errors="coerce")
-        values = mapped.where(mapped.notna(), numeric).to_numpy(dtype=float, na_value=np.nan)
-        if pd.api.types.is_bool_dtype(column):
-            values = np.full(len(column), np.nan)
-    invalid = ~missing & ~np.isin(values, allowed)
-    values = np.where(invalid | missing, np.nan, values)
-    return values, missing, invalid
+        invalid = ~missing & ~np.isin(values, np.array(sorted(allowed)))
+        return np.where(invalid, np.nan, values), missing, invalid
+    if len(column) == 0:
+        empty = np.zeros(0, dtype=bool)
+        return np.zeros(0), empty, empty.copy()
+    lookup = inst.answer_lookup[item_id]
+    codes, parsed = _map_distinct(column, lambda value: parse_answer(lookup, allowed, value))
+    per_code = np.array([np.nan if v is None or v is _INVALID else v for v in parsed],
+                        dtype=float)
+    missing_code = np.array([v is None for v in parsed], dtype=bool)
+    invalid_code = np.array([v is _INVALID for v in parsed], dtype=bool)
+    return per_code[codes], missing_code[codes], invalid_code[codes]
 
 
 def _row_notes(ids: np.ndarray, mask: np.ndarray, prefix: str) -> np.ndarray:
@@ -528,15 +690,24 @@ def score_frame(
     import pandas as pd
 
     inst = load_instrument(instrument)
-    if errors not in ("raise", "coerce"):
-        raise ValueError(f"errors must be 'raise' or 'coerce', not {errors!r}")
+    if not isinstance(errors, str) or errors not in ("raise", "coerce"):
+        raise InvalidResponse("errors", errors, "'raise' or 'coerce'")
     if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"expected a pandas DataFrame, got {type(frame).__name__}")
-    absent = [item_id for item_id in inst.item_ids if item_id not in frame.columns]
+        raise InvalidResponse("frame", f"a {type(frame).__name__}",
+                              "a pandas DataFrame with one row per respondent")
+    if context is not None and not isinstance(context, Mapping):
+        raise InvalidResponse("context", f"a {type(context).__name__}",
+                              "a mapping such as {'sex': 'gender'} (attribute to column)")
+    columns = list(frame.columns)
+    absent = [item_id for item_id in inst.item_ids if item_id not in columns]
     if absent:
         raise InvalidResponse(absent[0], "(no such column)",
                               f"one column per item, {inst.item_ids[0]}..{inst.item_ids[-1]}; "
                               f"missing: {', '.join(absent)}")
+    repeated = [item_id for item_id in inst.item_ids if columns.count(item_id) > 1]
+    if repeated:
+        raise InvalidResponse(repeated[0], f"(a column heading used {columns.count(repeated[0])} "
+                              "times)", f"one column per item; repeated: {', '.join(repeated)}")
     n_rows = len(frame)
     raw = np.empty((n_rows, len(inst.items)), order="F")  # column-major: items are read whole
     missing = np.zeros(raw.shape, dtype=bool, order="F")
@@ -556,20 +727,20 @@ def score_frame(
     context_values: dict[str, np.ndarray] = {}
     for name in inst.context:
         source = (context or {}).get(name, name)
-        if isinstance(source, str) and source in frame.columns:
-            column = frame[source].astype("string").str.strip().str.casefold()
+        if isinstance(source, str) and columns.count(source) == 1:
             canonical = np.full(n_rows, None, dtype=object)
-            for value, spellings in inst.context[name].values.items():
-                canonical[column.isin([value, *spellings]).fillna(False).to_numpy(bool)] = value
-            unknown = (column.notna() & (column != "")).fillna(False).to_numpy(bool) & np.equal(
-                canonical, None)
-            if unknown.any():
+            unknown = np.zeros(n_rows, dtype=bool)
+            if n_rows:
+                codes, found = _map_distinct(
+                    frame[source], lambda value, name=name: _context_value(inst, name, value))
+                unknown = np.array([v is _INVALID for v in found], dtype=bool)[codes]
+                canonical = np.array([None if v is _INVALID else v for v in found],
+                                     dtype=object)[codes]
+            if unknown.any() and errors == "raise":
                 first = unknown.nonzero()[0][0]
-                bad = InvalidResponse(name, frame[source].iloc[first],
+                raise InvalidResponse(name, frame[source].iloc[first],
                                       f"{', '.join(inst.context[name].values)} or blank",
                                       row=frame.index[first])
-                if errors == "raise":
-                    raise bad
             context_values[name] = canonical
         elif (context or {}).get(name) is not None:
             context_values[name] = np.full(n_rows, _normalise_context(inst, name, source),
