@@ -372,7 +372,7 @@ def parse_answer(lookup: Mapping[str, float], allowed: frozenset[float], value: 
             number = float(spelled)
             return number if number in allowed else _INVALID
         return _INVALID
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, Decimal)):
         return _INVALID
     try:
         number = float(value)  # type: ignore[arg-type]
