@@ -7,6 +7,7 @@ share one answer parser, so every spelling gets the same verdict from both.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import pathlib
 from datetime import datetime
@@ -40,12 +41,34 @@ anything = st.one_of(
     st.complex_numbers(max_magnitude=1e6),
     st.text(max_size=12),
     st.binary(max_size=6),
-    st.sampled_from(["", "  ", "５", "1_0", "5e0", "nan", "inf", " Agree ", "STRONGLY AGREE",
-                     "Yes", "no", "Never", "0", "1", "5", "5.0", "+5", "-0", "0x5"]),
+    st.sampled_from(
+        [
+            "",
+            "  ",
+            "５",
+            "1_0",
+            "5e0",
+            "nan",
+            "inf",
+            " Agree ",
+            "STRONGLY AGREE",
+            "Yes",
+            "no",
+            "Never",
+            "0",
+            "1",
+            "5",
+            "5.0",
+            "+5",
+            "-0",
+            "0x5",
+        ]
+    ),
     st.sampled_from([b"5", b"\x88", b"Agree", bytearray(b"3")]),
     st.sampled_from([pd.NA, pd.NaT, np.nan, np.float32("nan"), np.datetime64("NaT")]),
-    st.sampled_from([np.int64(5), np.int8(1), np.uint64(2), np.float64(4.0), np.bool_(True),
-                     np.str_("Agree")]),
+    st.sampled_from(
+        [np.int64(5), np.int8(1), np.uint64(2), np.float64(4.0), np.bool_(True), np.str_("Agree")]
+    ),
     st.lists(st.integers(), max_size=2),
     st.dictionaries(st.text(max_size=2), st.integers(), max_size=2),
     st.just(datetime(2027, 3, 1)),
@@ -103,12 +126,11 @@ def test_frame_verdict_equals_score_verdict_for_every_value(instrument_id, data)
         raised = rc.score_frame(inst, frame)
     except rc.InvalidResponse as exc:
         assert "invalid" in expected
-        assert [p[0] for p in exc.problems] == [i for i, v in enumerate(expected)
-                                                if v == "invalid"]
+        assert [p[0] for p in exc.problems] == [i for i, v in enumerate(expected) if v == "invalid"]
     else:
         assert "invalid" not in expected
         pd.testing.assert_frame_equal(raised, coerced)
-    for index, value in enumerate(values):
+    for index, _value in enumerate(values):
         if expected[index] == "ok":
             single = rc.score(inst, rows[index])
             for scale_id, score in single.scales.items():
@@ -122,15 +144,16 @@ def test_frame_verdict_equals_score_verdict_for_every_value(instrument_id, data)
 def test_coerce_never_raises_on_frames_pandas_builds(instrument_id, data):
     """Columns as pandas infers them (numbers, text, mixed objects), not only object columns."""
     inst = rc.load_instrument(instrument_id)
-    rows = data.draw(st.lists(st.fixed_dictionaries({i: anything for i in inst.item_ids}),
-                              min_size=0, max_size=4))
+    rows = data.draw(
+        st.lists(
+            st.fixed_dictionaries({i: anything for i in inst.item_ids}), min_size=0, max_size=4
+        )
+    )
     frame = pd.DataFrame(rows, columns=list(inst.item_ids))
     out = rc.score_frame(inst, frame, errors="coerce")
     assert len(out) == len(frame)
-    try:
+    with contextlib.suppress(rc.InvalidResponse):
         rc.score_frame(inst, frame)
-    except rc.InvalidResponse:
-        pass
 
 
 # --------------------------------------------------------------------------- the issue's cases
@@ -152,8 +175,9 @@ def test_the_crashes_reported_in_issue_19_are_invalid_response():
     for errors in ("raise", "coerce"):
         out = rc.score_frame("barc10", frame, errors=errors)
         assert math.isnan(out.loc[0, "total"]) and out.loc[0, "warnings"] == "Not answered: q3."
-    doubled = pd.concat([pd.DataFrame({i: [5] for i in inst.item_ids}),
-                         pd.DataFrame({"q2": [4]})], axis=1)
+    doubled = pd.concat(
+        [pd.DataFrame({i: [5] for i in inst.item_ids}), pd.DataFrame({"q2": [4]})], axis=1
+    )
     with pytest.raises(rc.InvalidResponse, match="q2.*repeated: q2"):
         rc.score_frame("barc10", doubled)
     with pytest.raises(rc.InvalidResponse):
@@ -164,10 +188,21 @@ def test_the_crashes_reported_in_issue_19_are_invalid_response():
 
 def test_spellings_get_one_verdict_from_score_and_score_frame():
     inst = rc.load_instrument("barc10")
-    cases = [("５", "ok"), ("1_0", "invalid"), (b"5", "ok"), (Decimal("5"), "ok"),
-             ("5.0", "ok"), (Decimal("5.0000000000000000001"), "invalid"), (Fraction(5), "ok"),
-             (True, "invalid"), (np.int64(5), "ok"), ("five", "invalid"), (" agree ", "ok"),
-             ("", "ok"), (None, "ok")]
+    cases = [
+        ("５", "ok"),
+        ("1_0", "invalid"),
+        (b"5", "ok"),
+        (Decimal("5"), "ok"),
+        ("5.0", "ok"),
+        (Decimal("5.0000000000000000001"), "invalid"),
+        (Fraction(5), "ok"),
+        (True, "invalid"),
+        (np.int64(5), "ok"),
+        ("five", "invalid"),
+        (" agree ", "ok"),
+        ("", "ok"),
+        (None, "ok"),
+    ]
     for value, expected in cases:
         assert verdict(inst, "q1", value) == expected, value
         frame = pd.DataFrame([valid_answers(inst)])
@@ -179,8 +214,10 @@ def test_spellings_get_one_verdict_from_score_and_score_frame():
 def test_a_pandas_row_and_a_numpy_array_in_item_order_are_accepted():
     frame = rc.read_dataset("barc10_example")
     row = frame.iloc[0]
-    assert rc.score("barc10", row).scales == rc.score_frame("barc10", frame.iloc[[0]])[
-        ["total"]].iloc[0].to_dict()
+    assert (
+        rc.score("barc10", row).scales
+        == rc.score_frame("barc10", frame.iloc[[0]])[["total"]].iloc[0].to_dict()
+    )
     assert rc.score("barc10", np.array([5, 5, 5, 5, 5, 5, 5, 4, 4, 4])).scales == {"total": 47.0}
     assert rc.score("urica", pd.Series([3] * 32)).scales["readiness"] == 6.0
     with pytest.raises(rc.InvalidResponse, match="shape"):
@@ -202,9 +239,15 @@ def test_a_definition_that_is_not_utf8_is_a_definition_error(tmp_path):
         load_instrument_file(path)
 
 
-mutation = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=5),
-                     st.lists(st.integers(), max_size=2), st.dictionaries(st.text(max_size=2),
-                                                                          st.integers(), max_size=1))
+mutation = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(),
+    st.text(max_size=5),
+    st.lists(st.integers(), max_size=2),
+    st.dictionaries(st.text(max_size=2), st.integers(), max_size=1),
+)
 
 
 def _paths(data, prefix=()):
@@ -238,18 +281,25 @@ def test_loading_a_damaged_definition_raises_only_definition_error(instrument_id
 
 
 @SETTINGS
-@given(counts=st.dictionaries(st.one_of(st.sampled_from(miti.BEHAVIOUR_CODES), st.text()),
-                              anything, max_size=4),
-       ratings=st.one_of(st.none(), st.dictionaries(
-           st.one_of(st.sampled_from(miti.GLOBAL_CODES), st.text()), anything, max_size=4)),
-       tags=st.one_of(anything, st.lists(st.one_of(st.sampled_from(list(miti.SCENARIO_TAGS)),
-                                                   anything), max_size=4)))
+@given(
+    counts=st.dictionaries(
+        st.one_of(st.sampled_from(miti.BEHAVIOUR_CODES), st.text()), anything, max_size=4
+    ),
+    ratings=st.one_of(
+        st.none(),
+        st.dictionaries(
+            st.one_of(st.sampled_from(miti.GLOBAL_CODES), st.text()), anything, max_size=4
+        ),
+    ),
+    tags=st.one_of(
+        anything,
+        st.lists(st.one_of(st.sampled_from(list(miti.SCENARIO_TAGS)), anything), max_size=4),
+    ),
+)
 def test_miti_raises_only_invalid_response(counts, ratings, tags):
     for call in (lambda: miti.summarize(counts, ratings), lambda: miti.counts_from_tags(tags)):
-        try:
+        with contextlib.suppress(rc.InvalidResponse):
             call()
-        except rc.InvalidResponse:
-            pass
 
 
 # --------------------------------------------------------------------------- speed
@@ -265,5 +315,6 @@ def test_score_by_id_does_not_touch_the_file_system_after_the_first_call(monkeyp
     for name in ("glob", "stat", "is_dir", "exists", "read_text", "read_bytes", "open"):
         monkeypatch.setattr(pathlib.Path, name, refuse)
     assert rc.score("barc10", [5] * 10).scales == {"total": 50.0}
-    assert rc.score_frame("barc10", pd.DataFrame([[5] * 10], columns=[
-        f"q{i}" for i in range(1, 11)]))["total"].tolist() == [50.0]
+    assert rc.score_frame(
+        "barc10", pd.DataFrame([[5] * 10], columns=[f"q{i}" for i in range(1, 11)])
+    )["total"].tolist() == [50.0]
