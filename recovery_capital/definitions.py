@@ -689,7 +689,7 @@ def list_instruments(course_dir: str | os.PathLike[str] | None = None) -> list[s
     """Ids of every instrument that can be scored, sorted.
 
     >>> list_instruments()[:3]
-    ['audit', 'audit_c', 'barc10']
+    ['audit', 'audit_c', 'audit_c_uk']
     """
     return sorted(instrument_paths(course_dir))
 

@@ -51,7 +51,7 @@ def mirc_file(tmp_path: Path) -> Path:
 
 def test_every_bundled_definition_loads_and_is_marked_as_paraphrase():
     bundled = sorted(path.stem for path in BUNDLED_DIR.glob("*.yaml"))
-    assert len(bundled) == 9
+    assert len(bundled) == 11
     for instrument_id in bundled:
         inst = load_instrument_file(BUNDLED_DIR / f"{instrument_id}.yaml")
         assert inst.prompts_are_paraphrases and "paraphrase" in inst.prompt_source.lower()
@@ -178,5 +178,5 @@ def test_nearest_band_tie_rule_is_data(tmp_path):
 
 
 def test_unknown_instrument_lists_the_known_ones():
-    with pytest.raises(rc.UnknownInstrument, match="known: audit, audit_c, barc10"):
+    with pytest.raises(rc.UnknownInstrument, match="known: audit, audit_c, audit_c_uk, audit_uk, barc10"):
         rc.load_instrument("barc11")
