@@ -40,7 +40,7 @@ from .definitions import (
     load_instrument,
     normalise_text,
 )
-from .errors import InvalidResponse
+from .errors import InvalidResponse, shown
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -129,10 +129,16 @@ def _range_codes(ranges: Sequence[Any], values: np.ndarray, categories: list[str
     mins = np.array([r.min for r in ordered])
     codes = np.array([categories.index(r.label) for r in ordered], dtype=np.int8)
     top = max(r.max for r in ordered)
-    # NaN sorts after every bound and fails "<= top"; position -1 (below the lowest) is
-    # masked below, so indexing with it is harmless
-    position = np.searchsorted(mins, values, side="right") - 1
-    inside = (values <= top) & (position >= 0)
+    if len(mins) <= 8:  # a few comparisons beat a binary search over a million values
+        position = np.zeros(len(values), dtype=np.int8)
+        for bound in mins[1:]:
+            position += values >= bound
+        inside = (values >= mins[0]) & (values <= top)  # NaN fails both
+    else:
+        # NaN sorts after every bound and fails "<= top"; position -1 (below the lowest)
+        # is masked below, so indexing with it is harmless
+        position = np.searchsorted(mins, values, side="right") - 1
+        inside = (values <= top) & (position >= 0)
     return np.where(inside, codes[position], np.int8(-1))
 
 
@@ -640,9 +646,12 @@ def _allowed_check(allowed: frozenset[float], values: np.ndarray) -> np.ndarray:
     """Which values are allowed: a range test for whole-number options in a run, else isin."""
     ordered = sorted(allowed)
     low, high = ordered[0], ordered[-1]
-    if all(float(v).is_integer() for v in ordered) and len(ordered) == high - low + 1:
-        if values.dtype.kind in "iu":
-            return (values >= low) & (values <= high)
+    run = all(float(v).is_integer() for v in ordered) and len(ordered) == high - low + 1
+    if run and values.dtype.kind in "iu":
+        if len(values) and low <= values.min() and values.max() <= high:
+            return np.ones(len(values), dtype=bool)  # two reductions instead of two masks
+        return (values >= low) & (values <= high)
+    if run:
         return (values >= low) & (values <= high) & (np.floor(values) == values)
     return np.isin(values, np.array(ordered))
 
@@ -684,15 +693,46 @@ def _parse_column(inst: Instrument, item_id: str, column: pd.Series, out: np.nda
             invalid_code[codes] if invalid_code.any() else _NO_MASK)
 
 
-def _row_notes(ids: np.ndarray, mask: np.ndarray, prefix: str) -> np.ndarray:
-    """One note per row listing the flagged item ids (built once per distinct pattern)."""
-    notes = np.full(mask.shape[0], "", dtype=object)
-    rows = np.flatnonzero(mask.any(axis=1))
-    if rows.size:
-        patterns, inverse = np.unique(mask[rows], axis=0, return_inverse=True)
-        texts = np.array([f"{prefix}{', '.join(ids[p])}." for p in patterns], dtype=object)
-        notes[rows] = texts[inverse.ravel()]
-    return notes
+class _Notes:
+    """The warnings of every row, kept as codes into a short list of texts: a million rows
+    with the same few notes never build a million strings."""
+
+    def __init__(self, n_rows: int) -> None:
+        self.codes = np.zeros(n_rows, dtype=np.int32)
+        self.texts: list[str] = [""]
+        self._known: dict[str, int] = {"": 0}
+
+    def _code(self, text: str) -> int:
+        code = self._known.get(text)
+        if code is None:
+            code = self._known[text] = len(self.texts)
+            self.texts.append(text)
+        return code
+
+    def add_patterns(self, ids: np.ndarray, mask: np.ndarray, prefix: str) -> None:
+        """One note per row listing its flagged item ids (built once per distinct pattern)."""
+        rows = np.flatnonzero(mask.any(axis=1))
+        if rows.size:
+            patterns, inverse = np.unique(mask[rows], axis=0, return_inverse=True)
+            codes = np.array([self._code(f"{prefix}{', '.join(ids[p])}.") for p in patterns],
+                             dtype=np.int32)
+            self.codes[rows] = codes[inverse.ravel()]
+
+    def append(self, rows: np.ndarray, message: str) -> None:
+        """Add ``message`` to the note of every row in ``rows`` (a boolean mask)."""
+        old = np.unique(self.codes[rows])
+        remap = np.arange(len(self.texts), dtype=np.int32)
+        for code in old:
+            remap[code] = self._code(f"{self.texts[code]} {message}".strip())
+        self.codes[rows] = remap[self.codes[rows]]
+
+    def append_row(self, row: int, message: str) -> None:
+        self.codes[row] = self._code(f"{self.texts[self.codes[row]]} {message}".strip())
+
+    def column(self) -> pd.Categorical:
+        import pandas as pd
+
+        return pd.Categorical.from_codes(self.codes, categories=self.texts)
 
 
 def score_frame(
@@ -813,21 +853,18 @@ def score_frame(
 
     computed = _compute(inst, raw, context_values)
 
+    notes = _Notes(n_rows)
     if any_missing:
-        unanswered = missing & ~computed.skipped
-        notes = _row_notes(ids, unanswered, "Not answered: ")
-    else:
-        notes = np.full(n_rows, "", dtype=object)
+        notes.add_patterns(ids, missing & ~computed.skipped, "Not answered: ")
     if any_invalid:
         rows, cols = np.nonzero(invalid)
         for r, c in zip(rows, cols):  # only the bad cells, which coerce turned into blanks
             value = frame.iat[r, frame.columns.get_loc(ids[c])]
-            note = f"{ids[c]}: {value!r} is not allowed; treated as unanswered."
-            notes[r] = f"{notes[r]} {note}".strip()
+            notes.append_row(r, f"{ids[c]}: {shown(value)} is not allowed; treated as "
+                                "unanswered.")
     for band_id, rows in computed.undecided_context.items():
         if rows.any():
-            message = _context_message(inst, band_id)
-            notes[rows] = np.array([f"{n} {message}".strip() for n in notes[rows]], dtype=object)
+            notes.append(rows, _context_message(inst, band_id))
 
     out: dict[str, Any] = {key: values for key, values in computed.scales.items()}
     for key, (codes, categories) in computed.labels.items():
@@ -839,7 +876,7 @@ def score_frame(
         out["missing"] = ((missing | invalid) & ~computed.skipped).sum(axis=1)
     else:
         out["missing"] = np.zeros(n_rows, dtype=np.int64)
-    out["warnings"] = notes
+    out["warnings"] = notes.column()
     scores = pd.DataFrame(out, index=frame.index)
     kept = frame.drop(columns=list(inst.item_ids))
     result = pd.concat([kept, scores], axis=1) if len(kept.columns) else scores
