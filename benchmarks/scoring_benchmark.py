@@ -50,10 +50,14 @@ def floor_urica(frame: pd.DataFrame) -> np.ndarray:
     values = frame.to_numpy()
     valid = ((values >= 1) & (values <= 5)).all(axis=1)
     column = {item_id: i for i, item_id in enumerate(inst.item_ids)}
-    means = {s.id: values[:, [column[i] for i in s.items]].mean(axis=1)
-             for s in inst.scales if s.method == "mean"}
-    readiness = (means["contemplation"] + means["action"] + means["maintenance"]
-                 - means["precontemplation"])
+    means = {
+        s.id: values[:, [column[i] for i in s.items]].mean(axis=1)
+        for s in inst.scales
+        if s.method == "mean"
+    }
+    readiness = (
+        means["contemplation"] + means["action"] + means["maintenance"] - means["precontemplation"]
+    )
     stage = np.abs(readiness[:, None] - np.array([9.3, 11.0, 12.6])[None, :]).argmin(axis=1)
     return np.where(valid, readiness, np.nan), stage
 
@@ -93,29 +97,40 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=2_000)
     args = parser.parse_args()
     print(f"score_frame over {args.rows:,} rows, best of 3 (seconds)")
-    print(f"  {'':8s} {'floor':>7s} {'numbers':>8s} {'labels':>8s} "
-          f"{'labels/numbers':>15s} {'numbers/floor':>14s}")
+    print(
+        f"  {'':8s} {'floor':>7s} {'numbers':>8s} {'labels':>8s} "
+        f"{'labels/numbers':>15s} {'numbers/floor':>14s}"
+    )
     for instrument_id in ("barc10", "urica"):
         numbers, labels = make_frames(instrument_id, args.rows)
         rc.score_frame(instrument_id, numbers.head(10))  # load and cache the definition
         floor = best_of(lambda: FLOORS[instrument_id](numbers))  # noqa: B023
         with_numbers = best_of(lambda: rc.score_frame(instrument_id, numbers))  # noqa: B023
         with_labels = best_of(lambda: rc.score_frame(instrument_id, labels))  # noqa: B023
-        same = rc.score_frame(instrument_id, labels).drop(columns="warnings").equals(
-            rc.score_frame(instrument_id, numbers).drop(columns="warnings"))
-        print(f"  {instrument_id:8s} {floor:7.3f} {with_numbers:8.3f} {with_labels:8.3f} "
-              f"{with_labels / with_numbers:14.2f}x {with_numbers / floor:13.2f}x"
-              f"{'' if same else '   (labels and numbers disagree!)'}")
+        same = (
+            rc.score_frame(instrument_id, labels)
+            .drop(columns="warnings")
+            .equals(rc.score_frame(instrument_id, numbers).drop(columns="warnings"))
+        )
+        print(
+            f"  {instrument_id:8s} {floor:7.3f} {with_numbers:8.3f} {with_labels:8.3f} "
+            f"{with_labels / with_numbers:14.2f}x {with_numbers / floor:13.2f}x"
+            f"{'' if same else '   (labels and numbers disagree!)'}"
+        )
     inst = rc.load_instrument("barc10")
     answers = {f"q{i}": 5 for i in range(1, 11)}
     loaded = per_call(lambda: rc.score(inst, answers), args.calls)
     by_id = per_call(lambda: rc.score("barc10", answers), args.calls)
-    print(f"score() per call, BARC-10, mean of {args.calls:,}: loaded definition "
-          f"{loaded * 1e3:.3f} ms, by id {by_id * 1e3:.3f} ms")
+    print(
+        f"score() per call, BARC-10, mean of {args.calls:,}: loaded definition "
+        f"{loaded * 1e3:.3f} ms, by id {by_id * 1e3:.3f} ms"
+    )
     seconds = import_time()
     bare = statistics.median([_timed([sys.executable, "-c", "pass"]) for _ in range(5)])
-    print(f"python -c 'import recovery_capital' (median of 5): {seconds:.3f} s "
-          f"(bare interpreter {bare:.3f} s)")
+    print(
+        f"python -c 'import recovery_capital' (median of 5): {seconds:.3f} s "
+        f"(bare interpreter {bare:.3f} s)"
+    )
 
 
 def _timed(command: list[str]) -> float:

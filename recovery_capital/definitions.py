@@ -373,7 +373,9 @@ class Instrument(_Frozen):
         domains = [item.domain for item in self.items]
         ranges = {(min(i.allowed_values), max(i.allowed_values)) for i in self.items}
         return (
-            len(domains) >= 3 and all(domains) and len(set(domains)) == len(domains)
+            len(domains) >= 3
+            and all(domains)
+            and len(set(domains)) == len(domains)
             and len(ranges) == 1
         )
 
@@ -447,8 +449,20 @@ def _number(value: float) -> str:
 
 def _formula_names(formula: str) -> list[str]:
     tree = ast.parse(formula, mode="eval")
-    allowed = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Name, ast.Load, ast.Constant,
-               ast.Add, ast.Sub, ast.Mult, ast.Div, ast.USub, ast.UAdd)
+    allowed = (
+        ast.Expression,
+        ast.BinOp,
+        ast.UnaryOp,
+        ast.Name,
+        ast.Load,
+        ast.Constant,
+        ast.Add,
+        ast.Sub,
+        ast.Mult,
+        ast.Div,
+        ast.USub,
+        ast.UAdd,
+    )
     for node in ast.walk(tree):
         if not isinstance(node, allowed):
             raise ValueError(f"only + - * / numbers and scale names are allowed, not {formula!r}")
@@ -460,13 +474,21 @@ def _cross_check(inst: Instrument) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
     for index, item in enumerate(inst.items):
         if item.id != f"q{index + 1}":
-            problems.append((f"items.{index}.id",
-                             f"expected 'q{index + 1}' (items are q1..qN in published order), "
-                             f"found {item.id!r}"))
+            problems.append(
+                (
+                    f"items.{index}.id",
+                    f"expected 'q{index + 1}' (items are q1..qN in published order), "
+                    f"found {item.id!r}",
+                )
+            )
         options = item.options or inst.response_options
         if not options:
-            problems.append((f"items.{index}.options",
-                             "no response options: give 'options' here or 'response_options'"))
+            problems.append(
+                (
+                    f"items.{index}.options",
+                    "no response options: give 'options' here or 'response_options'",
+                )
+            )
         elif len({o.value for o in options}) != len(options):
             problems.append((f"items.{index}.options", "option values must be unique"))
     item_ids = set(inst.item_ids)
@@ -487,8 +509,12 @@ def _cross_check(inst: Instrument) -> list[tuple[str, str]]:
                 else:
                     for name in names:
                         if name not in known_scales:
-                            problems.append((f"{where}.formula",
-                                             f"{name!r} is not a scale defined above this one"))
+                            problems.append(
+                                (
+                                    f"{where}.formula",
+                                    f"{name!r} is not a scale defined above this one",
+                                )
+                            )
         else:
             if not scale.items:
                 problems.append((f"{where}.items", f"a {scale.method} scale needs 'items'"))
@@ -500,8 +526,9 @@ def _cross_check(inst: Instrument) -> list[tuple[str, str]]:
         known_scales.add(scale.id)
     for index, rule in enumerate(inst.missing.skip):
         if bool(rule.when_item) == bool(rule.when_total_of):
-            problems.append((f"missing.skip.{index}",
-                             "give exactly one of 'when_item' or 'when_total_of'"))
+            problems.append(
+                (f"missing.skip.{index}", "give exactly one of 'when_item' or 'when_total_of'")
+            )
         for item_id in (*rule.condition_items, *rule.items):
             if item_id not in item_ids:
                 problems.append((f"missing.skip.{index}", f"unknown item {item_id!r}"))
@@ -523,8 +550,10 @@ def _cross_check(inst: Instrument) -> list[tuple[str, str]]:
             problems.append((f"{where}.id", f"band {band.id!r} is defined twice"))
         band_ids.add(band.id)
         scales = (
-            band.scales if isinstance(band, HighestBand)
-            else tuple(band.deciles) if isinstance(band, DecileBand)
+            band.scales
+            if isinstance(band, HighestBand)
+            else tuple(band.deciles)
+            if isinstance(band, DecileBand)
             else (band.scale,)
         )
         for scale_id in scales:
@@ -533,16 +562,21 @@ def _cross_check(inst: Instrument) -> list[tuple[str, str]]:
         if isinstance(band, RangeBand):
             if band.context:
                 if band.context not in inst.context:
-                    problems.append((f"{where}.context",
-                                     f"{band.context!r} is not declared under 'context'"))
+                    problems.append(
+                        (f"{where}.context", f"{band.context!r} is not declared under 'context'")
+                    )
                 if not band.by_context:
                     problems.append((f"{where}.by_context", "ranges per context value needed"))
                 else:
-                    expected = set(inst.context.get(band.context, ContextField(
-                        description="", values={})).values)
+                    expected = set(
+                        inst.context.get(
+                            band.context, ContextField(description="", values={})
+                        ).values
+                    )
                     if expected and set(band.by_context) != expected:
-                        problems.append((f"{where}.by_context",
-                                         f"needs ranges for exactly {sorted(expected)}"))
+                        problems.append(
+                            (f"{where}.by_context", f"needs ranges for exactly {sorted(expected)}")
+                        )
             elif not band.ranges:
                 problems.append((f"{where}.ranges", "a ranges band needs 'ranges'"))
     if primaries > 1:
@@ -551,8 +585,9 @@ def _cross_check(inst: Instrument) -> list[tuple[str, str]]:
         for cond_index, condition in enumerate(flag.any):
             for item_id in condition.items:
                 if item_id not in item_ids:
-                    problems.append((f"flags.{index}.any.{cond_index}.items",
-                                     f"unknown item {item_id!r}"))
+                    problems.append(
+                        (f"flags.{index}.any.{cond_index}.items", f"unknown item {item_id!r}")
+                    )
     if inst.status == "provisional" and not inst.unchecked:
         problems.append(("unchecked", "a provisional definition must name its unchecked rules"))
     if inst.status == "verified" and inst.unchecked:
@@ -567,10 +602,16 @@ def _read_yaml(path: Path) -> Any:
         raise DefinitionError(str(path), [("", f"cannot read the file: {exc.strerror}")]) from exc
     except UnicodeDecodeError as exc:
         line = exc.object[: exc.start].count(b"\n") + 1
-        raise DefinitionError(str(path), [(
-            f"line {line}",
-            f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at position {exc.start}); "
-            "save the file as UTF-8")]) from None
+        raise DefinitionError(
+            str(path),
+            [
+                (
+                    f"line {line}",
+                    f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at position {exc.start}); "
+                    "save the file as UTF-8",
+                )
+            ],
+        ) from None
     return read_yaml(text, str(path))
 
 
@@ -590,13 +631,15 @@ def _read_wording(path: Path, item_ids: Iterable[str]) -> dict[str, str]:
         raise DefinitionError(str(path), [("", "expected a mapping of item id to wording")])
     unknown = [key for key in data if key not in set(item_ids)]
     if unknown:
-        raise DefinitionError(str(path), [(str(key), "not an item of this instrument")
-                                          for key in unknown])
+        raise DefinitionError(
+            str(path), [(str(key), "not an item of this instrument") for key in unknown]
+        )
     return {str(key): str(value) for key, value in data.items()}
 
 
-def load_instrument_file(path: str | os.PathLike[str], *, wording: str | os.PathLike[str] |
-                         None = None) -> Instrument:
+def load_instrument_file(
+    path: str | os.PathLike[str], *, wording: str | os.PathLike[str] | None = None
+) -> Instrument:
     """Load and validate one definition file; raise :class:`DefinitionError` listing problems.
 
     >>> load_instrument_file(BUNDLED_DIR / "audit.yaml").title
@@ -616,26 +659,39 @@ def load_instrument_file(path: str | os.PathLike[str], *, wording: str | os.Path
     if problems:
         raise DefinitionError(str(path), problems)
     default = inst.response_options
-    items = tuple(item if item.options else item.model_copy(update={"options": default})
-                  for item in inst.items)
+    items = tuple(
+        item if item.options else item.model_copy(update={"options": default})
+        for item in inst.items
+    )
     if inst.chart is not None and inst.chart.kind == "radar":
         filled = inst.model_copy(update={"items": items})
         if not filled.radar_fits:
-            raise DefinitionError(str(path), [(
-                "chart.kind",
-                "a radar needs three or more items, each with its own 'domain', all answered "
-                "on the same range")])
+            raise DefinitionError(
+                str(path),
+                [
+                    (
+                        "chart.kind",
+                        "a radar needs three or more items, each with its own 'domain', "
+                        "all answered on the same range",
+                    )
+                ],
+            )
     wording_path = (
-        Path(wording) if wording is not None
-        else path.parent / inst.wording_file if inst.wording_file
+        Path(wording)
+        if wording is not None
+        else path.parent / inst.wording_file
+        if inst.wording_file
         else path.with_name(f"{inst.id}.wording.yaml")
     )
     if wording is not None or inst.wording_file or wording_path.exists():
         texts = _read_wording(wording_path, inst.item_ids)
-        items = tuple(item.model_copy(update={"prompt": texts.get(item.id, item.prompt)})
-                      for item in items)
-        update = {"prompts_are_paraphrases": False,
-                  "prompt_source": f"Wording supplied by the organisation ({wording_path.name})."}
+        items = tuple(
+            item.model_copy(update={"prompt": texts.get(item.id, item.prompt)}) for item in items
+        )
+        update = {
+            "prompts_are_paraphrases": False,
+            "prompt_source": f"Wording supplied by the organisation ({wording_path.name}).",
+        }
     else:
         update = {}
     return inst.model_copy(update={"items": items, **update})
@@ -719,9 +775,11 @@ def load_instrument(
     if not isinstance(instrument_id, str):
         raise UnknownInstrument(repr(instrument_id), list_instruments(course_dir))
     resolved_key = (
-        instrument_id, str(course_dir) if course_dir is not None else None,
+        instrument_id,
+        str(course_dir) if course_dir is not None else None,
         str(wording) if wording is not None else None,
-        os.environ.get("RECOVERY_CAPITAL_INSTRUMENTS"), os.environ.get(COURSE_DIR_ENV),
+        os.environ.get("RECOVERY_CAPITAL_INSTRUMENTS"),
+        os.environ.get(COURSE_DIR_ENV),
         None if course_dir is not None or os.environ.get(COURSE_DIR_ENV) else os.getcwd(),
     )
     found = _RESOLVED.get(resolved_key)

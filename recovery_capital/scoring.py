@@ -47,8 +47,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["INVALID", "ScoreResult", "parse_answer", "score", "score_frame"]
 
-_OPS = {">=": operator.ge, ">": operator.gt, "==": operator.eq, "<=": operator.le,
-        "<": operator.lt}
+_OPS = {">=": operator.ge, ">": operator.gt, "==": operator.eq, "<=": operator.le, "<": operator.lt}
 _DIGITS = 9  # rounding before comparisons, so 11.8 is exactly between 11.0 and 12.6
 _MAX_LISTED_PROBLEMS = 50
 _ITEM_LIKE = re.compile(r"q[0-9]+")
@@ -95,11 +94,11 @@ class ScoreResult:
 class _Computed:
     scales: dict[str, np.ndarray]
     labels: dict[str, tuple[np.ndarray, list[str]]]  # column -> (codes, categories); -1 = none
-    deciles: dict[str, np.ndarray]         # scale -> float array (NaN = none)
+    deciles: dict[str, np.ndarray]  # scale -> float array (NaN = none)
     flags: dict[str, np.ndarray]
     undecided_context: dict[str, np.ndarray]  # band id -> rows that needed context
-    skipped: np.ndarray                    # rows x items filled by a skip rule
-    fired: list[np.ndarray]                # per skip rule: the rows it filled
+    skipped: np.ndarray  # rows x items filled by a skip rule
+    fired: list[np.ndarray]  # per skip rule: the rows it filled
 
 
 def _eval_formula(formula: str, values: Mapping[str, np.ndarray]) -> np.ndarray:
@@ -108,8 +107,12 @@ def _eval_formula(formula: str, values: Mapping[str, np.ndarray]) -> np.ndarray:
             return walk(node.body)
         if isinstance(node, ast.BinOp):
             left, right = walk(node.left), walk(node.right)
-            return {ast.Add: np.add, ast.Sub: np.subtract, ast.Mult: np.multiply,
-                    ast.Div: np.divide}[type(node.op)](left, right)
+            return {
+                ast.Add: np.add,
+                ast.Sub: np.subtract,
+                ast.Mult: np.multiply,
+                ast.Div: np.divide,
+            }[type(node.op)](left, right)
         if isinstance(node, ast.UnaryOp):
             operand = walk(node.operand)
             return -operand if isinstance(node.op, ast.USub) else operand
@@ -122,8 +125,7 @@ def _eval_formula(formula: str, values: Mapping[str, np.ndarray]) -> np.ndarray:
     return np.asarray(walk(ast.parse(formula, mode="eval")), dtype=float)
 
 
-def _range_codes(ranges: Sequence[Any], values: np.ndarray, categories: list[str]
-                 ) -> np.ndarray:
+def _range_codes(ranges: Sequence[Any], values: np.ndarray, categories: list[str]) -> np.ndarray:
     """Category code of the range each value falls in (lower bounds inclusive), else -1."""
     ordered = sorted(ranges, key=lambda r: r.min)
     mins = np.array([r.min for r in ordered])
@@ -156,8 +158,7 @@ def _pick(scores: np.ndarray, tie: Literal["earlier", "later"], *, lowest: bool)
     return scores.shape[1] - 1 - best if tie == "later" else best
 
 
-def _compute(inst: Instrument, raw: np.ndarray,
-             context: Mapping[str, np.ndarray]) -> _Computed:
+def _compute(inst: Instrument, raw: np.ndarray, context: Mapping[str, np.ndarray]) -> _Computed:
     """Score a (rows x items) array of answer values, NaN meaning unanswered.
 
     Labels come back as category codes, so a million rows never build a million strings.
@@ -183,8 +184,11 @@ def _compute(inst: Instrument, raw: np.ndarray,
         fired[rule_index] = filled
     if skip_rules:
         unanswered = np.isnan(answered).any(axis=0)
-    reverse = {column[item.id]: min(item.allowed_values) + max(item.allowed_values)
-               for item in inst.items if item.reverse}
+    reverse = {
+        column[item.id]: min(item.allowed_values) + max(item.allowed_values)
+        for item in inst.items
+        if item.reverse
+    }
 
     def keyed(col: int) -> np.ndarray:
         """One item's column after reverse keying, (lowest + highest) - x."""
@@ -217,8 +221,9 @@ def _compute(inst: Instrument, raw: np.ndarray,
                 with np.errstate(invalid="ignore", divide="ignore"):
                     mean = total / count
                 usable = (count > 0) & (size - count <= allowed_missing)
-                value = np.where(count == size, total, mean * size) if scale.method == "sum" \
-                    else mean
+                value = (
+                    np.where(count == size, total, mean * size) if scale.method == "sum" else mean
+                )
                 value = np.where(usable, value, np.nan)
             else:
                 value = block.sum(axis=1)
@@ -235,8 +240,10 @@ def _compute(inst: Instrument, raw: np.ndarray,
             values = scales[band.scale]
             categories = _range_categories(band)
             if band.context and band.by_context:
-                per_value = {name: _range_codes(ranges, values, categories)
-                             for name, ranges in band.by_context.items()}
+                per_value = {
+                    name: _range_codes(ranges, values, categories)
+                    for name, ranges in band.by_context.items()
+                }
                 given = context.get(band.context, np.full(n_rows, None, dtype=object))
                 first = next(iter(per_value.values()))
                 # without the attribute, a label stands only where every value gives the same one
@@ -285,8 +292,9 @@ def _compute(inst: Instrument, raw: np.ndarray,
     return _Computed(scales, labels, deciles, flags, undecided, skipped, fired)
 
 
-def _band_description(inst: Instrument, label: str | None,
-                      context: Mapping[str, str | None]) -> str | None:
+def _band_description(
+    inst: Instrument, label: str | None, context: Mapping[str, str | None]
+) -> str | None:
     """Plain-words meaning of the primary band label for one respondent."""
     band = inst.primary_band
     if label is None or band is None:
@@ -296,8 +304,9 @@ def _band_description(inst: Instrument, label: str | None,
             given = context.get(band.context)
             choices = band.by_context[given] if given else None
             if choices is None:  # the label holds for every value; so must the words
-                found = {r.description for rs in band.by_context.values() for r in rs
-                         if r.label == label}
+                found = {
+                    r.description for rs in band.by_context.values() for r in rs if r.label == label
+                }
                 return found.pop() if len(found) == 1 else None
         else:
             choices = band.ranges
@@ -311,9 +320,11 @@ def _context_message(inst: Instrument, band_id: str) -> str:
     band = next(b for b in inst.bands if b.id == band_id)
     assert isinstance(band, RangeBand) and band.context
     field_ = inst.context[band.context]
-    return (f"The {band.id} result for this score depends on {band.context} "
-            f"({field_.description.rstrip('.')}): give it as context, e.g. "
-            f"context={{'{band.context}': '{next(iter(field_.values))}'}}.")
+    return (
+        f"The {band.id} result for this score depends on {band.context} "
+        f"({field_.description.rstrip('.')}): give it as context, e.g. "
+        f"context={{'{band.context}': '{next(iter(field_.values))}'}}."
+    )
 
 
 _INVALID = object()  # the parser's verdict for an answer the item does not allow
@@ -346,8 +357,9 @@ def _as_text(value: object) -> str | None:
     return None
 
 
-def parse_answer(lookup: Mapping[str, float], allowed: frozenset[float], value: object
-                 ) -> float | None | object:
+def parse_answer(
+    lookup: Mapping[str, float], allowed: frozenset[float], value: object
+) -> float | None | object:
     """The one answer parser that :func:`score` and :func:`score_frame` share.
 
     Returns the scored value, ``None`` for unanswered (None, NaN, NA, blank text) or the
@@ -434,28 +446,37 @@ def _answers_dict(inst: Instrument, answers: object) -> dict[str, object]:
             for label, value in zip(labels, answers.to_numpy(dtype=object)):
                 if isinstance(label, str) and label in inst.item_ids:
                     if label in given:
-                        raise InvalidResponse(label, "(given more than once)",
-                                              "one answer per item")
+                        raise InvalidResponse(
+                            label, "(given more than once)", "one answer per item"
+                        )
                     given[label] = value
                 elif isinstance(label, str) and _ITEM_LIKE.fullmatch(label):
-                    raise InvalidResponse(label, value,
-                                          f"item ids {inst.item_ids[0]}..{inst.item_ids[-1]}")
+                    raise InvalidResponse(
+                        label, value, f"item ids {inst.item_ids[0]}..{inst.item_ids[-1]}"
+                    )
             return given  # other labels (an id, a date) are left out, as score_frame does
         answers = list(answers.to_numpy(dtype=object))
     if isinstance(answers, np.ndarray):
         if answers.ndim != 1:
-            raise InvalidResponse("answers", f"an array of shape {answers.shape}",
-                                  f"a one-dimensional array of {expected}")
+            raise InvalidResponse(
+                "answers",
+                f"an array of shape {answers.shape}",
+                f"a one-dimensional array of {expected}",
+            )
         answers = list(answers)
     if isinstance(answers, Mapping):
         for key, value in answers.items():
             if not isinstance(key, str) or key not in inst.item_ids:
-                raise InvalidResponse(str(key), value,
-                                      f"item ids {inst.item_ids[0]}..{inst.item_ids[-1]}")
+                raise InvalidResponse(
+                    str(key), value, f"item ids {inst.item_ids[0]}..{inst.item_ids[-1]}"
+                )
         return dict(answers)
     if isinstance(answers, (str, bytes, bytearray)) or not isinstance(answers, Sequence):
-        raise InvalidResponse("answers", f"a {type(answers).__name__}",
-                              "a mapping of item id to answer, or a list in item order")
+        raise InvalidResponse(
+            "answers",
+            f"a {type(answers).__name__}",
+            "a mapping of item id to answer, or a list in item order",
+        )
     if len(answers) != len(inst.items):
         raise InvalidResponse("answers", f"{len(answers)} answers", expected)
     return dict(zip(inst.item_ids, answers))
@@ -519,8 +540,9 @@ def score(
         parsed[item_id] = found  # type: ignore[assignment]
     raw = np.array([[np.nan if v is None else v for v in parsed.values()]], dtype=float)
     if context is not None and not isinstance(context, Mapping):
-        raise InvalidResponse("context", f"a {type(context).__name__}",
-                              "a mapping such as {'sex': 'female'}")
+        raise InvalidResponse(
+            "context", f"a {type(context).__name__}", "a mapping such as {'sex': 'female'}"
+        )
     context_values = {
         name: np.array([_normalise_context(inst, name, (context or {}).get(name))], dtype=object)
         for name in inst.context
@@ -545,16 +567,19 @@ def score(
     for band_id, rows in computed.undecided_context.items():
         if rows[0]:
             warnings.append(_context_message(inst, band_id))
-    labels = {key: (categories[codes[0]] if codes[0] >= 0 else None)
-              for key, (codes, categories) in computed.labels.items()}
+    labels = {
+        key: (categories[codes[0]] if codes[0] >= 0 else None)
+        for key, (codes, categories) in computed.labels.items()
+    }
     return ScoreResult(
         instrument=inst.id,
         version=inst.version,
         status=inst.status,
         scales=scales,
         band=labels.get("band"),
-        band_description=_band_description(inst, labels.get("band"),
-                                           {k: v[0] for k, v in context_values.items()}),
+        band_description=_band_description(
+            inst, labels.get("band"), {k: v[0] for k, v in context_values.items()}
+        ),
         bands=labels,
         deciles={k: (None if np.isnan(v[0]) else int(v[0])) for k, v in computed.deciles.items()},
         flags={k: bool(v[0]) for k, v in computed.flags.items()},
@@ -566,16 +591,19 @@ def score(
 
 def _missing_reason(inst: Instrument) -> str:
     if inst.missing.rule == "prorate":
-        return (f"more than {inst.missing.max_missing} of its items are unanswered "
-                "(up to that many are prorated).")
+        return (
+            f"more than {inst.missing.max_missing} of its items are unanswered "
+            "(up to that many are prorated)."
+        )
     return "some of its items are unanswered and no rule for missing answers is published."
 
 
 # --------------------------------------------------------------------------- many respondents
 
 
-_SAME_TYPE_KINDS = frozenset({"string", "empty", "integer", "floating", "mixed-integer-float",
-                              "boolean", "bytes"})
+_SAME_TYPE_KINDS = frozenset(
+    {"string", "empty", "integer", "floating", "mixed-integer-float", "boolean", "bytes"}
+)
 _NO_MASK = np.zeros(0, dtype=bool)
 
 
@@ -625,8 +653,9 @@ def _distinct_values(values: np.ndarray) -> tuple[np.ndarray, list[object]]:
     return codes, distinct
 
 
-def _map_distinct(column: pd.Series, parse: Callable[[object], object]
-                  ) -> tuple[np.ndarray, list[object]]:
+def _map_distinct(
+    column: pd.Series, parse: Callable[[object], object]
+) -> tuple[np.ndarray, list[object]]:
     """``parse`` applied once per distinct value: (a code per row, parsed value per code)."""
     import pandas as pd
 
@@ -656,8 +685,9 @@ def _allowed_check(allowed: frozenset[float], values: np.ndarray) -> np.ndarray:
     return np.isin(values, np.array(ordered))
 
 
-def _parse_column(inst: Instrument, item_id: str, column: pd.Series, out: np.ndarray
-                  ) -> tuple[np.ndarray, np.ndarray]:
+def _parse_column(
+    inst: Instrument, item_id: str, column: pd.Series, out: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Write one item column's values into ``out`` (NaN: unanswered or not allowed); return
     the masks of unanswered and of not-allowed cells (empty when there are none).
 
@@ -668,10 +698,16 @@ def _parse_column(inst: Instrument, item_id: str, column: pd.Series, out: np.nda
 
     allowed = inst.allowed_sets[item_id]
     dtype = column.dtype
-    if (pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
-            and not pd.api.types.is_complex_dtype(dtype)):
-        data = column.to_numpy() if isinstance(dtype, np.dtype) else column.to_numpy(
-            dtype=float, na_value=np.nan)
+    if (
+        pd.api.types.is_numeric_dtype(dtype)
+        and not pd.api.types.is_bool_dtype(dtype)
+        and not pd.api.types.is_complex_dtype(dtype)
+    ):
+        data = (
+            column.to_numpy()
+            if isinstance(dtype, np.dtype)
+            else column.to_numpy(dtype=float, na_value=np.nan)
+        )
         ok = _allowed_check(allowed, data)
         out[:] = data
         if ok.all():
@@ -684,13 +720,14 @@ def _parse_column(inst: Instrument, item_id: str, column: pd.Series, out: np.nda
         return _NO_MASK, _NO_MASK
     lookup = inst.answer_lookup[item_id]
     codes, parsed = _map_distinct(column, lambda value: parse_answer(lookup, allowed, value))
-    per_code = np.array([np.nan if v is None or v is _INVALID else v for v in parsed],
-                        dtype=float)
+    per_code = np.array([np.nan if v is None or v is _INVALID else v for v in parsed], dtype=float)
     np.take(per_code, codes, out=out)
     missing_code = np.array([v is None for v in parsed], dtype=bool)
     invalid_code = np.array([v is _INVALID for v in parsed], dtype=bool)
-    return (missing_code[codes] if missing_code.any() else _NO_MASK,
-            invalid_code[codes] if invalid_code.any() else _NO_MASK)
+    return (
+        missing_code[codes] if missing_code.any() else _NO_MASK,
+        invalid_code[codes] if invalid_code.any() else _NO_MASK,
+    )
 
 
 class _Notes:
@@ -714,8 +751,9 @@ class _Notes:
         rows = np.flatnonzero(mask.any(axis=1))
         if rows.size:
             patterns, inverse = np.unique(mask[rows], axis=0, return_inverse=True)
-            codes = np.array([self._code(f"{prefix}{', '.join(ids[p])}.") for p in patterns],
-                             dtype=np.int32)
+            codes = np.array(
+                [self._code(f"{prefix}{', '.join(ids[p])}.") for p in patterns], dtype=np.int32
+            )
             self.codes[rows] = codes[inverse.ravel()]
 
     def append(self, rows: np.ndarray, message: str) -> None:
@@ -791,29 +829,38 @@ def score_frame(
     if not isinstance(errors, str) or errors not in ("raise", "coerce"):
         raise InvalidResponse("errors", errors, "'raise' or 'coerce'")
     if not isinstance(frame, pd.DataFrame):
-        raise InvalidResponse("frame", f"a {type(frame).__name__}",
-                              "a pandas DataFrame with one row per respondent")
+        raise InvalidResponse(
+            "frame", f"a {type(frame).__name__}", "a pandas DataFrame with one row per respondent"
+        )
     if context is not None and not isinstance(context, Mapping):
-        raise InvalidResponse("context", f"a {type(context).__name__}",
-                              "a mapping such as {'sex': 'gender'} (attribute to column)")
+        raise InvalidResponse(
+            "context",
+            f"a {type(context).__name__}",
+            "a mapping such as {'sex': 'gender'} (attribute to column)",
+        )
     columns = list(frame.columns)
     absent = [item_id for item_id in inst.item_ids if item_id not in columns]
     if absent:
-        raise InvalidResponse(absent[0], "(no such column)",
-                              f"one column per item, {inst.item_ids[0]}..{inst.item_ids[-1]}; "
-                              f"missing: {', '.join(absent)}")
+        raise InvalidResponse(
+            absent[0],
+            "(no such column)",
+            f"one column per item, {inst.item_ids[0]}..{inst.item_ids[-1]}; "
+            f"missing: {', '.join(absent)}",
+        )
     repeated = [item_id for item_id in inst.item_ids if columns.count(item_id) > 1]
     if repeated:
-        raise InvalidResponse(repeated[0], f"(a column heading used {columns.count(repeated[0])} "
-                              "times)", f"one column per item; repeated: {', '.join(repeated)}")
+        raise InvalidResponse(
+            repeated[0],
+            f"(a column heading used {columns.count(repeated[0])} times)",
+            f"one column per item; repeated: {', '.join(repeated)}",
+        )
     n_rows = len(frame)
     raw = np.empty((n_rows, len(inst.items)), order="F")  # column-major: items are read whole
     missing = np.zeros(raw.shape, dtype=bool, order="F")
     invalid = np.zeros(raw.shape, dtype=bool, order="F")
     any_missing = any_invalid = False
     for index, item_id in enumerate(inst.item_ids):
-        missing_cells, invalid_cells = _parse_column(inst, item_id, frame[item_id],
-                                                     raw[:, index])
+        missing_cells, invalid_cells = _parse_column(inst, item_id, frame[item_id], raw[:, index])
         if missing_cells.size:
             missing[:, index], any_missing = missing_cells, True
         if invalid_cells.size:
@@ -821,11 +868,14 @@ def score_frame(
     ids = np.array(inst.item_ids)
     if any_invalid and errors == "raise":
         rows, cols = np.nonzero(invalid)
-        problems = [(frame.index[r], ids[c], frame.iat[r, frame.columns.get_loc(ids[c])])
-                    for r, c in zip(rows[:_MAX_LISTED_PROBLEMS], cols[:_MAX_LISTED_PROBLEMS])]
+        problems = [
+            (frame.index[r], ids[c], frame.iat[r, frame.columns.get_loc(ids[c])])
+            for r, c in zip(rows[:_MAX_LISTED_PROBLEMS], cols[:_MAX_LISTED_PROBLEMS])
+        ]
         row, item_id, value = problems[0]
-        raise InvalidResponse(item_id, value, inst.describe_allowed(item_id), row=row,
-                              problems=problems)
+        raise InvalidResponse(
+            item_id, value, inst.describe_allowed(item_id), row=row, problems=problems
+        )
 
     context_values: dict[str, np.ndarray] = {}
     for name in inst.context:
@@ -835,19 +885,25 @@ def score_frame(
             unknown = np.zeros(n_rows, dtype=bool)
             if n_rows:
                 codes, found = _map_distinct(
-                    frame[source], lambda value, name=name: _context_value(inst, name, value))
+                    frame[source], lambda value, name=name: _context_value(inst, name, value)
+                )
                 unknown = np.array([v is _INVALID for v in found], dtype=bool)[codes]
-                canonical = np.array([None if v is _INVALID else v for v in found],
-                                     dtype=object)[codes]
+                canonical = np.array([None if v is _INVALID else v for v in found], dtype=object)[
+                    codes
+                ]
             if unknown.any() and errors == "raise":
                 first = unknown.nonzero()[0][0]
-                raise InvalidResponse(name, frame[source].iloc[first],
-                                      f"{', '.join(inst.context[name].values)} or blank",
-                                      row=frame.index[first])
+                raise InvalidResponse(
+                    name,
+                    frame[source].iloc[first],
+                    f"{', '.join(inst.context[name].values)} or blank",
+                    row=frame.index[first],
+                )
             context_values[name] = canonical
         elif (context or {}).get(name) is not None:
-            context_values[name] = np.full(n_rows, _normalise_context(inst, name, source),
-                                           dtype=object)
+            context_values[name] = np.full(
+                n_rows, _normalise_context(inst, name, source), dtype=object
+            )
         else:
             context_values[name] = np.full(n_rows, None, dtype=object)
 
@@ -860,8 +916,7 @@ def score_frame(
         rows, cols = np.nonzero(invalid)
         for r, c in zip(rows, cols):  # only the bad cells, which coerce turned into blanks
             value = frame.iat[r, frame.columns.get_loc(ids[c])]
-            notes.append_row(r, f"{ids[c]}: {shown(value)} is not allowed; treated as "
-                                "unanswered.")
+            notes.append_row(r, f"{ids[c]}: {shown(value)} is not allowed; treated as unanswered.")
     for band_id, rows in computed.undecided_context.items():
         if rows.any():
             notes.append(rows, _context_message(inst, band_id))

@@ -35,27 +35,40 @@ Examples:
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``instruments`` and ``score`` commands."""
     listing = subparsers.add_parser(
-        "instruments", help="list the questionnaires that can be scored",
+        "instruments",
+        help="list the questionnaires that can be scored",
         description="List every instrument this version can score: id, title, number of "
-                    "items, status (verified, or provisional with rules not yet checked) and "
-                    "licence.")
-    listing.add_argument("--items", metavar="ID", help="show the items and answers of one "
-                                                       "instrument instead")
+        "items, status (verified, or provisional with rules not yet checked) and "
+        "licence.",
+    )
+    listing.add_argument(
+        "--items", metavar="ID", help="show the items and answers of one instrument instead"
+    )
     listing.add_argument("--course", metavar="DIR", help="also list a course's own instruments")
     listing.set_defaults(func=list_command)
 
     scoring = subparsers.add_parser(
-        "score", help="score a CSV or Excel file of answers",
-        description=SCORE_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+        "score",
+        help="score a CSV or Excel file of answers",
+        description=SCORE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     scoring.add_argument("instrument", help="instrument id, e.g. barc10 (see `instruments`)")
     scoring.add_argument("file", help="answers: .csv or .xlsx, one row per person")
-    scoring.add_argument("-o", "--output", help="write scores to this .csv or .xlsx file "
-                                                "(default: print them)")
-    scoring.add_argument("--coerce", action="store_true",
-                         help="treat answers that are not allowed as unanswered, with a warning")
-    scoring.add_argument("--sex-column", metavar="COLUMN",
-                         help="column holding each person's sex, for instruments whose cut-off "
-                              "depends on it (AUDIT-C); default: a column named 'sex'")
+    scoring.add_argument(
+        "-o", "--output", help="write scores to this .csv or .xlsx file (default: print them)"
+    )
+    scoring.add_argument(
+        "--coerce",
+        action="store_true",
+        help="treat answers that are not allowed as unanswered, with a warning",
+    )
+    scoring.add_argument(
+        "--sex-column",
+        metavar="COLUMN",
+        help="column holding each person's sex, for instruments whose cut-off "
+        "depends on it (AUDIT-C); default: a column named 'sex'",
+    )
     scoring.add_argument("--course", metavar="DIR", help="course folder with its own instruments")
     scoring.set_defaults(func=score_command)
 
@@ -71,15 +84,25 @@ def list_command(args: argparse.Namespace) -> int:
             print(f"Prompts: {inst.prompt_source}")
             for item in inst.items:
                 answers = "; ".join(f"{o.value:g}={o.label}" for o in item.options or ())
-                extra = " [reverse-keyed]" if item.reverse else (
-                    " [not scored]" if not item.scored else "")
+                extra = (
+                    " [reverse-keyed]"
+                    if item.reverse
+                    else (" [not scored]" if not item.scored else "")
+                )
                 print(f"  {item.id}: {item.prompt}{extra}\n      {answers}")
             return 0
         rows = [("ID", "TITLE", "ITEMS", "STATUS", "LICENCE")]
         for instrument_id in list_instruments(args.course):
             inst = load_instrument(instrument_id, course_dir=args.course)
-            rows.append((inst.id, inst.short_title or inst.title, str(len(inst.items)),
-                         inst.status, inst.licence))
+            rows.append(
+                (
+                    inst.id,
+                    inst.short_title or inst.title,
+                    str(len(inst.items)),
+                    inst.status,
+                    inst.licence,
+                )
+            )
     except (UnknownInstrument, DefinitionError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -126,8 +149,13 @@ def _read_table(path: Path):
     if path.suffix.lower() in (".xlsx", ".xls"):
         return pd.read_excel(path, dtype=object), 2
     text = decode_table_text(path.read_bytes())
-    frame = pd.read_csv(io.StringIO(text), sep=_separator(text), dtype=str,
-                        keep_default_na=False, skipinitialspace=True)
+    frame = pd.read_csv(
+        io.StringIO(text),
+        sep=_separator(text),
+        dtype=str,
+        keep_default_na=False,
+        skipinitialspace=True,
+    )
     return frame, 2
 
 
@@ -174,28 +202,34 @@ def score_command(args: argparse.Namespace) -> int:
         return 1
     context = {"sex": args.sex_column} if args.sex_column else None
     try:
-        result = score_frame(inst, frame, errors="coerce" if args.coerce else "raise",
-                             context=context)
+        result = score_frame(
+            inst, frame, errors="coerce" if args.coerce else "raise", context=context
+        )
     except InvalidResponse as exc:
-        print(f"error: {path}: {len(exc.problems)} answer(s) not allowed by {inst.id}:",
-              file=sys.stderr)
+        print(
+            f"error: {path}: {len(exc.problems)} answer(s) not allowed by {inst.id}:",
+            file=sys.stderr,
+        )
         for row, item, value in exc.problems:
             if value == "(no such column)":
                 print(f"  {path}: {exc.allowed}", file=sys.stderr)
                 break
             line = int(row) + first_data_line if isinstance(row, (int,)) else row
             allowed = inst.describe_allowed(item) if item in inst.item_ids else exc.allowed
-            print(f"  {path}, row {line}, column {item}: {value!r} (allowed: {allowed})",
-                  file=sys.stderr)
-        print("Fix these cells, or run again with --coerce to treat them as unanswered.",
-              file=sys.stderr)
+            print(
+                f"  {path}, row {line}, column {item}: {value!r} (allowed: {allowed})",
+                file=sys.stderr,
+            )
+        print(
+            "Fix these cells, or run again with --coerce to treat them as unanswered.",
+            file=sys.stderr,
+        )
         return 1
     for warning in result.attrs.get("warnings", []):
         print(f"warning: {warning}", file=sys.stderr)
     flagged = int((result["warnings"] != "").sum())
     if flagged:
-        print(f"note: {flagged} row(s) have warnings (see the 'warnings' column)",
-              file=sys.stderr)
+        print(f"note: {flagged} row(s) have warnings (see the 'warnings' column)", file=sys.stderr)
     if args.output:
         out = Path(args.output)
         problem = _write_table(result, out)

@@ -157,18 +157,26 @@ def pick_chart(inst: Instrument, result: ScoreResult) -> Chart | None:
         low, high = inst.item_range
         spokes = {item.domain or item.id: result.answers.get(item.id) for item in inst.items}
         return charts.radar(
-            spokes, vmin=low, vmax=high, title=f"{title}: {spec.title or 'answers by area'}",
+            spokes,
+            vmin=low,
+            vmax=high,
+            title=f"{title}: {spec.title or 'answers by area'}",
             label="Answers",
         )
     if spec.kind == "deciles" and result.deciles:
         labels = {s.id: s.label for s in inst.scales}
         shown = {key: result.scales.get(key) for key in result.deciles}
         return charts.deciles(
-            shown, result.deciles, title=f"{title}: {spec.title or 'scores against the norms'}",
+            shown,
+            result.deciles,
+            title=f"{title}: {spec.title or 'scores against the norms'}",
             labels=labels,
         )
-    chosen = [inst.scale(s) for s in spec.scales] if spec.scales else [
-        s for s in inst.scales if s.id != spec.secondary]
+    chosen = (
+        [inst.scale(s) for s in spec.scales]
+        if spec.scales
+        else [s for s in inst.scales if s.id != spec.secondary]
+    )
     ranged = [(s, inst.scale_range(s.id)) for s in chosen]
     ranged = [(s, span) for s, span in ranged if span is not None]
     if not ranged:
