@@ -1,6 +1,6 @@
 """Measure score_frame on 1,000,000 respondents, numbers and labels, against a bare NumPy floor.
 
-For BARC-10 and URICA it times, best of three, on the same random answers:
+For BARC-10 and URICA it times, best of five taken in turns, on the same random answers:
 
 * the floor: a bare NumPy validate-and-score of the number matrix (range check, sums or stage
   means, readiness), no pandas, no labels, no warnings;
@@ -65,21 +65,15 @@ def floor_urica(frame: pd.DataFrame) -> np.ndarray:
 FLOORS = {"barc10": floor_barc10, "urica": floor_urica}
 
 
-def best_of(function, repeats: int = 3) -> float:
-    times = []
+def best_of(functions: dict[str, object], repeats: int = 5) -> dict[str, float]:
+    """Best time of each function, taking turns so that all of them meet the same load."""
+    times: dict[str, list[float]] = {name: [] for name in functions}
     for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
-def per_call(function, calls: int) -> float:
-    function()
-    start = time.perf_counter()
-    for _ in range(calls):
-        function()
-    return (time.perf_counter() - start) / calls
+        for name, function in functions.items():
+            start = time.perf_counter()
+            function()  # type: ignore[operator]
+            times[name].append(time.perf_counter() - start)
+    return {name: min(values) for name, values in times.items()}
 
 
 def import_time(repeats: int = 5) -> float:
@@ -95,8 +89,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--calls", type=int, default=2_000)
+    parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
-    print(f"score_frame over {args.rows:,} rows, best of 3 (seconds)")
+    print(f"score_frame over {args.rows:,} rows, best of {args.repeats} in turns (seconds)")
     print(
         f"  {'':8s} {'floor':>7s} {'numbers':>8s} {'labels':>8s} "
         f"{'labels/numbers':>15s} {'numbers/floor':>14s}"
@@ -104,9 +99,15 @@ def main() -> None:
     for instrument_id in ("barc10", "urica"):
         numbers, labels = make_frames(instrument_id, args.rows)
         rc.score_frame(instrument_id, numbers.head(10))  # load and cache the definition
-        floor = best_of(lambda: FLOORS[instrument_id](numbers))  # noqa: B023
-        with_numbers = best_of(lambda: rc.score_frame(instrument_id, numbers))  # noqa: B023
-        with_labels = best_of(lambda: rc.score_frame(instrument_id, labels))  # noqa: B023
+        timed = best_of(
+            {
+                "floor": lambda: FLOORS[instrument_id](numbers),  # noqa: B023
+                "numbers": lambda: rc.score_frame(instrument_id, numbers),  # noqa: B023
+                "labels": lambda: rc.score_frame(instrument_id, labels),  # noqa: B023
+            },
+            args.repeats,
+        )
+        floor, with_numbers, with_labels = timed["floor"], timed["numbers"], timed["labels"]
         same = (
             rc.score_frame(instrument_id, labels)
             .drop(columns="warnings")
@@ -119,10 +120,17 @@ def main() -> None:
         )
     inst = rc.load_instrument("barc10")
     answers = {f"q{i}": 5 for i in range(1, 11)}
-    loaded = per_call(lambda: rc.score(inst, answers), args.calls)
-    by_id = per_call(lambda: rc.score("barc10", answers), args.calls)
+    calls = best_of(
+        {
+            "loaded": lambda: [rc.score(inst, answers) for _ in range(args.calls)],
+            "by_id": lambda: [rc.score("barc10", answers) for _ in range(args.calls)],
+        },
+        args.repeats,
+    )
+    loaded, by_id = calls["loaded"] / args.calls, calls["by_id"] / args.calls
     print(
-        f"score() per call, BARC-10, mean of {args.calls:,}: loaded definition "
+        f"score() per call, BARC-10, best of {args.repeats} runs of {args.calls:,}: "
+        f"loaded definition "
         f"{loaded * 1e3:.3f} ms, by id {by_id * 1e3:.3f} ms"
     )
     seconds = import_time()
