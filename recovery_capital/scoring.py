@@ -561,9 +561,9 @@ def score(
     if missing:
         warnings.append(f"Not answered: {', '.join(missing)}.")
     scales = {key: (None if np.isnan(v[0]) else float(v[0])) for key, v in computed.scales.items()}
-    for scale in inst.scales:
-        if scales[scale.id] is None and missing:
-            warnings.append(f"{scale.label} not computed: {_missing_reason(inst)}")
+    not_computed = [scale.label for scale in inst.scales if scales[scale.id] is None]
+    if not_computed and missing:
+        warnings.append(f"{', '.join(not_computed)} not computed: {_missing_reason(inst)}")
     for band_id, rows in computed.undecided_context.items():
         if rows[0]:
             warnings.append(_context_message(inst, band_id))
@@ -595,6 +595,8 @@ def _missing_reason(inst: Instrument) -> str:
             f"more than {inst.missing.max_missing} of its items are unanswered "
             "(up to that many are prorated)."
         )
+    if inst.missing.note:  # the definition's own words for its rule
+        return inst.missing.note
     return "some of its items are unanswered and no rule for missing answers is published."
 
 
