@@ -318,3 +318,42 @@ def test_score_by_id_does_not_touch_the_file_system_after_the_first_call(monkeyp
     assert rc.score_frame(
         "barc10", pd.DataFrame([[5] * 10], columns=[f"q{i}" for i in range(1, 11)])
     )["total"].tolist() == [50.0]
+
+
+DTYPES = ["object", "category", "string", "str", "Int64", "Float64", "float64", "int64", "bool"]
+
+
+@pytest.mark.parametrize("instrument_id", BUNDLED)
+@SETTINGS
+@given(data=st.data())
+def test_frame_rows_score_like_the_same_pandas_row_in_any_column_dtype(instrument_id, data):
+    """score(frame.iloc[i]) and score_frame(frame) row i agree, whatever each column's dtype."""
+    inst = rc.load_instrument(instrument_id)
+    cell = st.one_of(
+        st.sampled_from([v for item in inst.items for v in item.allowed_values]),
+        st.sampled_from([o.label for item in inst.items for o in item.options]),
+        anything,
+    )
+    rows = data.draw(
+        st.lists(st.fixed_dictionaries({i: cell for i in inst.item_ids}), min_size=1, max_size=4)
+    )
+    frame = pd.DataFrame(rows, columns=list(inst.item_ids), dtype=object)
+    for item_id in inst.item_ids:
+        dtype = data.draw(st.sampled_from(DTYPES))
+        try:
+            frame[item_id] = frame[item_id].astype(dtype)
+        except Exception:  # noqa: BLE001 - not every value converts to every dtype
+            continue
+    out = rc.score_frame(inst, frame, errors="coerce")
+    for index in range(len(frame)):
+        row = frame.iloc[index]
+        try:
+            single = rc.score(inst, row)
+        except rc.InvalidResponse:
+            assert "not allowed" in out["warnings"].iloc[index]
+            continue
+        assert "not allowed" not in out["warnings"].iloc[index]
+        for scale_id, value in single.scales.items():
+            got = out[scale_id].iloc[index]
+            assert (value is None and math.isnan(got)) or got == pytest.approx(value)
+        assert out["missing"].iloc[index] == len(single.missing)
