@@ -129,3 +129,14 @@ def test_who_skip_after_never_on_item_1_still_holds():
     res = rc.score("audit_uk", {"q1": 0, "q9": 0, "q10": 0})
     assert res.scales["total"] == 0 and res.band == "Lower risk (0-7)"
     assert any("never" in w for w in res.warnings)
+
+
+def test_the_bundled_uk_example_follows_the_form():
+    """AUDIT-C under 5: the form stops, so only the AUDIT-C result; 5+: the full AUDIT zone."""
+    out = rc.score_frame("audit_uk", rc.read_dataset("audit_uk_example"))
+    stopped = out[out["consumption"] < 5]
+    full = out[out["consumption"] >= 5]
+    assert (stopped["audit_c"] == "Lower risk (0-4)").all()
+    assert (full["audit_c"] == "AUDIT-C positive (5+)").all() and full["total"].notna().all()
+    assert out.set_index("person").loc["A006", "band"] == "Possible dependence (20+)"
+    assert out.set_index("person").loc["A007", "total"] == 0  # "never": questions 2-8 count 0
