@@ -607,6 +607,7 @@ _SAME_TYPE_KINDS = frozenset(
     {"string", "empty", "integer", "floating", "mixed-integer-float", "boolean", "bytes"}
 )
 _NO_MASK = np.zeros(0, dtype=bool)
+_FEW_OBJECTS = 256
 
 
 def _object_addresses(objects: np.ndarray) -> np.ndarray:
@@ -664,11 +665,16 @@ def _map_distinct(
     if column.dtype == object or isinstance(column.array, pd.arrays.StringArray):
         objects = np.ascontiguousarray(column.to_numpy(dtype=object))
         by_object, addresses = pd.factorize(_object_addresses(objects))
+        if len(addresses) > len(objects) // 2:  # hardly any sharing: group by value at once
+            codes, distinct = _distinct_values(objects)
+            return codes, [parse(value) for value in distinct]
         first = np.empty(len(addresses), dtype=np.intp)  # a row holding each object
         first[by_object[::-1]] = np.arange(len(objects) - 1, -1, -1)
         codes, distinct = _distinct_values(objects[first])
         parsed = [parse(value) for value in distinct]
-        return by_object, [parsed[code] for code in codes]
+        if len(codes) <= _FEW_OBJECTS:  # the usual case: a few shared strings
+            return by_object, [parsed[code] for code in codes]
+        return codes[by_object], parsed  # many objects holding few values: one gather
     codes, uniques = pd.factorize(column.array, use_na_sentinel=False)
     return np.asarray(codes), [parse(value) for value in uniques]
 
