@@ -812,13 +812,23 @@ def score_frame(
     pandas.DataFrame
         The non-item columns, one float column per scale, ``band`` (primary label), any other
         labels (``<band>`` or ``<scale>_band`` and ``<scale>_decile``), one bool column per flag,
-        ``missing`` (count of unanswered items) and ``warnings`` (text, ``""`` when none).
-        Instrument-wide warnings (provisional rules) are in ``result.attrs["warnings"]``.
+        ``missing`` (count of unanswered items) and ``warnings`` (text, ``""`` when none; a
+        categorical column, since a million rows share a handful of notes). Instrument-wide
+        warnings (provisional rules) are in ``result.attrs["warnings"]``.
+
+    Raises
+    ------
+    InvalidResponse
+        With ``errors="raise"``, for any answer an item does not allow (``problems`` lists up to
+        50 bad cells as ``(row, item, value)``), and for a frame without the item columns or
+        with an item column twice. Nothing else is raised for any frame; with
+        ``errors="coerce"`` a frame with its item columns never raises.
 
     Notes
     -----
-    Vectorised with numpy: the work grows with the number of items and rules, not with a Python
-    loop over rows. Results equal :func:`score` row by row.
+    Vectorised with NumPy: the work grows with the number of items and rules, not with a Python
+    loop over rows. Numbers are checked column by column; labels and other text are read by
+    :func:`parse_answer` once per distinct value, so results equal :func:`score` row by row.
 
     Examples
     --------
