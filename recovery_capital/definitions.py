@@ -464,7 +464,8 @@ def _formula_names(formula: str) -> list[str]:
         ast.UAdd,
     )
     for node in ast.walk(tree):
-        if not isinstance(node, allowed):
+        number = isinstance(node, ast.Constant) and type(node.value) in (int, float)
+        if not isinstance(node, allowed) or (isinstance(node, ast.Constant) and not number):
             raise ValueError(f"only + - * / numbers and scale names are allowed, not {formula!r}")
     return [node.id for node in ast.walk(tree) if isinstance(node, ast.Name)]
 

@@ -98,3 +98,9 @@ def test_a_chart_naming_an_unknown_scale_is_refused(tmp_path):
     text = NEW_INSTRUMENT.replace("secondary: lean", "secondary: leaning")
     with pytest.raises(rc.DefinitionError, match="chart: unknown scale 'leaning'"):
         load_instrument_file(write(tmp_path, text))
+
+
+def test_a_formula_with_text_in_it_is_refused_when_loading(tmp_path):
+    text = NEW_INSTRUMENT.replace("formula: late - early", "formula: \"late - 'x'\"")
+    with pytest.raises(rc.DefinitionError, match="only \\+ - \\* / numbers and scale names"):
+        load_instrument_file(write(tmp_path, text))
