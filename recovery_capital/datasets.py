@@ -2,7 +2,7 @@
 
 >>> from recovery_capital.datasets import read_dataset, list_datasets
 >>> list_datasets()
-['barc10_example', 'urica_example']
+['audit_uk_example', 'barc10_example', 'urica_example']
 >>> read_dataset("barc10_example").shape
 (12, 12)
 """

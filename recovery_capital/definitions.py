@@ -29,6 +29,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+import unicodedata
 from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
@@ -37,6 +38,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import DefinitionError, UnknownInstrument
+from .locations import COURSE_DIR_ENV
 from .locations import course_dir as default_course_dir
 from .yaml_text import read_yaml
 
@@ -49,6 +51,8 @@ __all__ = [
     "load_instrument",
     "load_instrument_file",
     "instrument_paths",
+    "clear_instrument_cache",
+    "normalise_text",
     "BUNDLED_DIR",
 ]
 
@@ -59,6 +63,18 @@ _NAME = r"^[a-z][a-z0-9_]*$"
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def normalise_text(text: str) -> str:
+    """How an answer or label is compared: Unicode compatibility form (a full-width "５" is
+    "5"), case-folded, without surrounding white space.
+
+    >>> normalise_text("  Strongly AGREE ")
+    'strongly agree'
+    >>> normalise_text("\uff15")
+    '5'
+    """
+    return unicodedata.normalize("NFKC", text).casefold().strip()
 
 
 class Option(_Frozen):
@@ -94,6 +110,20 @@ class Item(_Frozen):
         return float(min(values) + max(values) - value)
 
 
+class Reliability(_Frozen):
+    """A scale's published reliability, used for the reliable change index, with its source.
+
+    ``kind`` says which reliability it is (test-retest, internal consistency), ``cited`` is the
+    short citation shown beside the value and ``source`` the full reference.
+    """
+
+    value: float = Field(gt=0, le=1)
+    kind: str = Field(min_length=1)
+    cited: str = Field(min_length=1)
+    source: str = Field(min_length=1)
+    note: str | None = None
+
+
 class Scale(_Frozen):
     """A score: the sum or mean of listed items, or a formula over earlier scales."""
 
@@ -104,17 +134,28 @@ class Scale(_Frozen):
     formula: str | None = None
     range: tuple[float, float] | None = None
     description: str | None = None
+    reliability: Reliability | None = None
 
 
 class SkipRule(_Frozen):
-    """Published skip logic: when an item has a value, listed items may be left out and count as
-    ``value`` (AUDIT: if item 1 is "never", items 2-8 count 0)."""
+    """Published skip logic: when an item has a value (``when_item``), or several items add up
+    to it (``when_total_of``), the listed items may be left out and count as ``value``.
 
-    when_item: str
+    AUDIT (WHO interview version): after "never" on item 1, or when items 2 and 3 add up to 0,
+    go straight to items 9 and 10; the items skipped count 0.
+    """
+
+    when_item: str | None = None
+    when_total_of: tuple[str, ...] = ()
     equals: float
     items: tuple[str, ...]
     value: float = 0
     note: str | None = None
+
+    @property
+    def condition_items(self) -> tuple[str, ...]:
+        """The items whose answers decide whether the rule applies."""
+        return (self.when_item,) if self.when_item else self.when_total_of
 
 
 class MissingRule(_Frozen):
@@ -210,6 +251,24 @@ class Flag(_Frozen):
     any: tuple[Condition, ...]
 
 
+class ChartSpec(_Frozen):
+    """Which chart suits a result, and its axes.
+
+    ``radar``: one spoke per item, labelled by the item's ``domain`` (every item needs its own
+    domain and all items one answer range). ``deciles``: the scales against their decile norms.
+    ``bars``: the listed ``scales`` (default: every scale with a range) on one axis from
+    ``vmin`` to ``vmax`` (default: the scales' ranges), with ``secondary`` drawn beside them on
+    its own axis (URICA: readiness beside the four stage means).
+    """
+
+    kind: Literal["radar", "bars", "deciles"]
+    title: str | None = None
+    scales: tuple[str, ...] = ()
+    value_label: str | None = None
+    secondary: str | None = None
+    secondary_label: str | None = None
+
+
 class ContextField(_Frozen):
     """A respondent attribute that some rule needs, with the spellings accepted for each value."""
 
@@ -239,6 +298,7 @@ class Instrument(_Frozen):
     bands: tuple[BandRule, ...] = ()
     flags: tuple[Flag, ...] = ()
     context: dict[str, ContextField] = {}
+    chart: ChartSpec | None = None
     source_path: str | None = None
 
     @cached_property
@@ -260,11 +320,80 @@ class Instrument(_Frozen):
         for item in self.items:
             spellings: dict[str, float] = {}
             for option in item.options or ():
-                spellings[option.label.strip().casefold()] = option.value
+                spellings[normalise_text(option.label)] = option.value
                 spellings[_number(option.value)] = option.value
                 spellings[str(float(option.value))] = option.value
             lookup[item.id] = spellings
         return lookup
+
+    @cached_property
+    def allowed_sets(self) -> dict[str, frozenset[float]]:
+        """Per item, the set of values it accepts (what the answer parser checks against)."""
+        return {item.id: frozenset(item.allowed_values) for item in self.items}
+
+    @cached_property
+    def item_range(self) -> tuple[float, float]:
+        """Lowest and highest answer value over all the items.
+
+        >>> load_instrument("barc10").item_range
+        (1.0, 6.0)
+        """
+        values = [v for item in self.items for v in item.allowed_values]
+        return float(min(values)), float(max(values))
+
+    def scale_range(self, scale_id: str) -> tuple[float, float] | None:
+        """The lowest and highest score a scale can take: its stated range, else worked out from
+        its items (a sum of item ranges, or the item range for a mean); ``None`` for a formula
+        scale without a stated range.
+
+        >>> load_instrument("socrates8a").scale_range("ambivalence")
+        (4.0, 20.0)
+        >>> load_instrument("urica").scale_range("action")
+        (1.0, 5.0)
+        """
+        scale = self.scale(scale_id)
+        if scale.range is not None:
+            return float(scale.range[0]), float(scale.range[1])
+        if scale.method == "formula":
+            return None
+        lows = [min(self.item(i).allowed_values) for i in scale.items]
+        highs = [max(self.item(i).allowed_values) for i in scale.items]
+        if scale.method == "mean":
+            return float(min(lows)), float(max(highs))
+        return float(sum(lows)), float(sum(highs))
+
+    @property
+    def radar_fits(self) -> bool:
+        """The one rule for a radar of the items: three or more items, each naming its own
+        domain, all answered on the same range.
+
+        >>> load_instrument("barc10").radar_fits, load_instrument("urica").radar_fits
+        (True, False)
+        """
+        domains = [item.domain for item in self.items]
+        ranges = {(min(i.allowed_values), max(i.allowed_values)) for i in self.items}
+        return (
+            len(domains) >= 3
+            and all(domains)
+            and len(set(domains)) == len(domains)
+            and len(ranges) == 1
+        )
+
+    @property
+    def chart_spec(self) -> ChartSpec:
+        """The chart for a result: the definition's ``chart``, else a radar when
+        :attr:`radar_fits`, decile norms when a band has them, otherwise bars of the scales.
+
+        >>> load_instrument("barc10").chart_spec.kind, load_instrument("dast10").chart_spec.kind
+        ('radar', 'bars')
+        """
+        if self.chart is not None:
+            return self.chart
+        if self.radar_fits:
+            return ChartSpec(kind="radar")
+        if any(isinstance(band, DecileBand) for band in self.bands):
+            return ChartSpec(kind="deciles")
+        return ChartSpec(kind="bars")
 
     def item(self, item_id: str) -> Item:
         """The item with this id (``KeyError`` if there is none)."""
@@ -320,10 +449,23 @@ def _number(value: float) -> str:
 
 def _formula_names(formula: str) -> list[str]:
     tree = ast.parse(formula, mode="eval")
-    allowed = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Name, ast.Load, ast.Constant,
-               ast.Add, ast.Sub, ast.Mult, ast.Div, ast.USub, ast.UAdd)
+    allowed = (
+        ast.Expression,
+        ast.BinOp,
+        ast.UnaryOp,
+        ast.Name,
+        ast.Load,
+        ast.Constant,
+        ast.Add,
+        ast.Sub,
+        ast.Mult,
+        ast.Div,
+        ast.USub,
+        ast.UAdd,
+    )
     for node in ast.walk(tree):
-        if not isinstance(node, allowed):
+        number = isinstance(node, ast.Constant) and type(node.value) in (int, float)
+        if not isinstance(node, allowed) or (isinstance(node, ast.Constant) and not number):
             raise ValueError(f"only + - * / numbers and scale names are allowed, not {formula!r}")
     return [node.id for node in ast.walk(tree) if isinstance(node, ast.Name)]
 
@@ -333,13 +475,21 @@ def _cross_check(inst: Instrument) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
     for index, item in enumerate(inst.items):
         if item.id != f"q{index + 1}":
-            problems.append((f"items.{index}.id",
-                             f"expected 'q{index + 1}' (items are q1..qN in published order), "
-                             f"found {item.id!r}"))
+            problems.append(
+                (
+                    f"items.{index}.id",
+                    f"expected 'q{index + 1}' (items are q1..qN in published order), "
+                    f"found {item.id!r}",
+                )
+            )
         options = item.options or inst.response_options
         if not options:
-            problems.append((f"items.{index}.options",
-                             "no response options: give 'options' here or 'response_options'"))
+            problems.append(
+                (
+                    f"items.{index}.options",
+                    "no response options: give 'options' here or 'response_options'",
+                )
+            )
         elif len({o.value for o in options}) != len(options):
             problems.append((f"items.{index}.options", "option values must be unique"))
     item_ids = set(inst.item_ids)
@@ -360,8 +510,12 @@ def _cross_check(inst: Instrument) -> list[tuple[str, str]]:
                 else:
                     for name in names:
                         if name not in known_scales:
-                            problems.append((f"{where}.formula",
-                                             f"{name!r} is not a scale defined above this one"))
+                            problems.append(
+                                (
+                                    f"{where}.formula",
+                                    f"{name!r} is not a scale defined above this one",
+                                )
+                            )
         else:
             if not scale.items:
                 problems.append((f"{where}.items", f"a {scale.method} scale needs 'items'"))
@@ -372,9 +526,22 @@ def _cross_check(inst: Instrument) -> list[tuple[str, str]]:
                     problems.append((f"{where}.items", f"item {item_id!r} is marked unscored"))
         known_scales.add(scale.id)
     for index, rule in enumerate(inst.missing.skip):
-        for item_id in (rule.when_item, *rule.items):
+        if bool(rule.when_item) == bool(rule.when_total_of):
+            problems.append(
+                (f"missing.skip.{index}", "give exactly one of 'when_item' or 'when_total_of'")
+            )
+        for item_id in (*rule.condition_items, *rule.items):
             if item_id not in item_ids:
                 problems.append((f"missing.skip.{index}", f"unknown item {item_id!r}"))
+    if inst.chart is not None:
+        chart = inst.chart
+        for scale_id in (*chart.scales, *((chart.secondary,) if chart.secondary else ())):
+            if scale_id not in known_scales:
+                problems.append(("chart", f"unknown scale {scale_id!r}"))
+        if chart.kind != "bars" and (chart.scales or chart.secondary):
+            problems.append(("chart", f"'scales' and 'secondary' are for bars, not {chart.kind}"))
+        if chart.kind == "deciles" and not any(isinstance(b, DecileBand) for b in inst.bands):
+            problems.append(("chart.kind", "a deciles chart needs a band with method deciles"))
     band_ids: set[str] = set()
     primaries = 0
     for index, band in enumerate(inst.bands):
@@ -384,8 +551,10 @@ def _cross_check(inst: Instrument) -> list[tuple[str, str]]:
             problems.append((f"{where}.id", f"band {band.id!r} is defined twice"))
         band_ids.add(band.id)
         scales = (
-            band.scales if isinstance(band, HighestBand)
-            else tuple(band.deciles) if isinstance(band, DecileBand)
+            band.scales
+            if isinstance(band, HighestBand)
+            else tuple(band.deciles)
+            if isinstance(band, DecileBand)
             else (band.scale,)
         )
         for scale_id in scales:
@@ -394,16 +563,21 @@ def _cross_check(inst: Instrument) -> list[tuple[str, str]]:
         if isinstance(band, RangeBand):
             if band.context:
                 if band.context not in inst.context:
-                    problems.append((f"{where}.context",
-                                     f"{band.context!r} is not declared under 'context'"))
+                    problems.append(
+                        (f"{where}.context", f"{band.context!r} is not declared under 'context'")
+                    )
                 if not band.by_context:
                     problems.append((f"{where}.by_context", "ranges per context value needed"))
                 else:
-                    expected = set(inst.context.get(band.context, ContextField(
-                        description="", values={})).values)
+                    expected = set(
+                        inst.context.get(
+                            band.context, ContextField(description="", values={})
+                        ).values
+                    )
                     if expected and set(band.by_context) != expected:
-                        problems.append((f"{where}.by_context",
-                                         f"needs ranges for exactly {sorted(expected)}"))
+                        problems.append(
+                            (f"{where}.by_context", f"needs ranges for exactly {sorted(expected)}")
+                        )
             elif not band.ranges:
                 problems.append((f"{where}.ranges", "a ranges band needs 'ranges'"))
     if primaries > 1:
@@ -412,8 +586,9 @@ def _cross_check(inst: Instrument) -> list[tuple[str, str]]:
         for cond_index, condition in enumerate(flag.any):
             for item_id in condition.items:
                 if item_id not in item_ids:
-                    problems.append((f"flags.{index}.any.{cond_index}.items",
-                                     f"unknown item {item_id!r}"))
+                    problems.append(
+                        (f"flags.{index}.any.{cond_index}.items", f"unknown item {item_id!r}")
+                    )
     if inst.status == "provisional" and not inst.unchecked:
         problems.append(("unchecked", "a provisional definition must name its unchecked rules"))
     if inst.status == "verified" and inst.unchecked:
@@ -426,6 +601,18 @@ def _read_yaml(path: Path) -> Any:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise DefinitionError(str(path), [("", f"cannot read the file: {exc.strerror}")]) from exc
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise DefinitionError(
+            str(path),
+            [
+                (
+                    f"line {line}",
+                    f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at position {exc.start}); "
+                    "save the file as UTF-8",
+                )
+            ],
+        ) from None
     return read_yaml(text, str(path))
 
 
@@ -445,13 +632,15 @@ def _read_wording(path: Path, item_ids: Iterable[str]) -> dict[str, str]:
         raise DefinitionError(str(path), [("", "expected a mapping of item id to wording")])
     unknown = [key for key in data if key not in set(item_ids)]
     if unknown:
-        raise DefinitionError(str(path), [(str(key), "not an item of this instrument")
-                                          for key in unknown])
+        raise DefinitionError(
+            str(path), [(str(key), "not an item of this instrument") for key in unknown]
+        )
     return {str(key): str(value) for key, value in data.items()}
 
 
-def load_instrument_file(path: str | os.PathLike[str], *, wording: str | os.PathLike[str] |
-                         None = None) -> Instrument:
+def load_instrument_file(
+    path: str | os.PathLike[str], *, wording: str | os.PathLike[str] | None = None
+) -> Instrument:
     """Load and validate one definition file; raise :class:`DefinitionError` listing problems.
 
     >>> load_instrument_file(BUNDLED_DIR / "audit.yaml").title
@@ -471,19 +660,39 @@ def load_instrument_file(path: str | os.PathLike[str], *, wording: str | os.Path
     if problems:
         raise DefinitionError(str(path), problems)
     default = inst.response_options
-    items = tuple(item if item.options else item.model_copy(update={"options": default})
-                  for item in inst.items)
+    items = tuple(
+        item if item.options else item.model_copy(update={"options": default})
+        for item in inst.items
+    )
+    if inst.chart is not None and inst.chart.kind == "radar":
+        filled = inst.model_copy(update={"items": items})
+        if not filled.radar_fits:
+            raise DefinitionError(
+                str(path),
+                [
+                    (
+                        "chart.kind",
+                        "a radar needs three or more items, each with its own 'domain', "
+                        "all answered on the same range",
+                    )
+                ],
+            )
     wording_path = (
-        Path(wording) if wording is not None
-        else path.parent / inst.wording_file if inst.wording_file
+        Path(wording)
+        if wording is not None
+        else path.parent / inst.wording_file
+        if inst.wording_file
         else path.with_name(f"{inst.id}.wording.yaml")
     )
     if wording is not None or inst.wording_file or wording_path.exists():
         texts = _read_wording(wording_path, inst.item_ids)
-        items = tuple(item.model_copy(update={"prompt": texts.get(item.id, item.prompt)})
-                      for item in items)
-        update = {"prompts_are_paraphrases": False,
-                  "prompt_source": f"Wording supplied by the organisation ({wording_path.name})."}
+        items = tuple(
+            item.model_copy(update={"prompt": texts.get(item.id, item.prompt)}) for item in items
+        )
+        update = {
+            "prompts_are_paraphrases": False,
+            "prompt_source": f"Wording supplied by the organisation ({wording_path.name}).",
+        }
     else:
         update = {}
     return inst.model_copy(update={"items": items, **update})
@@ -516,13 +725,28 @@ def instrument_paths(course_dir: str | os.PathLike[str] | None = None) -> dict[s
 
 
 _CACHE: dict[tuple[str, float, str | None], Instrument] = {}
+#: (id, course_dir, wording, instrument folders, course folder, cwd) -> definition, so that
+#: scoring by id touches the file system only the first time
+_RESOLVED: dict[tuple[object, ...], Instrument] = {}
+
+
+def clear_instrument_cache() -> None:
+    """Forget every loaded definition, so the next :func:`load_instrument` reads the files again
+    (after editing a definition in a running session).
+
+    >>> clear_instrument_cache()
+    >>> load_instrument("barc10").id
+    'barc10'
+    """
+    _CACHE.clear()
+    _RESOLVED.clear()
 
 
 def list_instruments(course_dir: str | os.PathLike[str] | None = None) -> list[str]:
     """Ids of every instrument that can be scored, sorted.
 
     >>> list_instruments()[:3]
-    ['audit', 'audit_c', 'barc10']
+    ['audit', 'audit_c', 'audit_c_uk']
     """
     return sorted(instrument_paths(course_dir))
 
@@ -533,7 +757,11 @@ def load_instrument(
     course_dir: str | os.PathLike[str] | None = None,
     wording: str | os.PathLike[str] | None = None,
 ) -> Instrument:
-    """The validated definition of ``instrument_id`` (cached until its file changes).
+    """The validated definition of ``instrument_id``.
+
+    The first call for an id finds and reads its file; later calls with the same arguments (and
+    the same instrument and course folders) return the same object without touching the file
+    system. :func:`clear_instrument_cache` forgets them after a definition is edited.
 
     >>> inst = load_instrument("urica")
     >>> [s.id for s in inst.scales]
@@ -545,12 +773,30 @@ def load_instrument(
     """
     if isinstance(instrument_id, Instrument):
         return instrument_id
+    if not isinstance(instrument_id, str):
+        raise UnknownInstrument(repr(instrument_id), list_instruments(course_dir))
+    resolved_key = (
+        instrument_id,
+        str(course_dir) if course_dir is not None else None,
+        str(wording) if wording is not None else None,
+        os.environ.get("RECOVERY_CAPITAL_INSTRUMENTS"),
+        os.environ.get(COURSE_DIR_ENV),
+        None if course_dir is not None or os.environ.get(COURSE_DIR_ENV) else os.getcwd(),
+    )
+    found = _RESOLVED.get(resolved_key)
+    if found is not None:
+        return found
     paths = instrument_paths(course_dir)
     path = paths.get(instrument_id)
     if path is None:
         raise UnknownInstrument(str(instrument_id), sorted(paths))
-    key = (str(path), path.stat().st_mtime, str(wording) if wording else None)
+    try:
+        mtime = path.stat().st_mtime
+    except OSError as exc:
+        raise DefinitionError(str(path), [("", f"cannot read the file: {exc.strerror}")]) from exc
+    key = (str(path), mtime, str(wording) if wording else None)
     cached = _CACHE.get(key)
     if cached is None:
         cached = _CACHE[key] = load_instrument_file(path, wording=wording)
+    _RESOLVED[resolved_key] = cached
     return cached

@@ -4,6 +4,23 @@ from __future__ import annotations
 
 __all__ = ["RecoveryCapitalError", "InvalidResponse", "DefinitionError", "UnknownInstrument"]
 
+_SHOWN = 60  # characters of a value shown in a message
+
+
+def shown(value: object) -> str:
+    """A value as a message shows it: its repr, shortened when long, never failing.
+
+    >>> shown(10**100)
+    '100000000000000000000000000000000000000000000000000000000000... (101 characters)'
+    >>> shown("Agree")
+    "'Agree'"
+    """
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - an object whose repr fails is still named
+        text = f"<{type(value).__name__} object>"
+    return text if len(text) <= _SHOWN else f"{text[:_SHOWN]}... ({len(text)} characters)"
+
 
 class RecoveryCapitalError(Exception):
     """Base class for every error this package raises on purpose."""
@@ -35,7 +52,7 @@ class InvalidResponse(RecoveryCapitalError, ValueError):
         #: every bad cell found, as ``(row, item, value)``; the first is the one named above
         self.problems = list(problems) if problems else [(row, item, value)]
         where = f"row {row}, " if row is not None else ""
-        message = f"{where}{item}: {value!r} is not allowed (allowed: {allowed})"
+        message = f"{where}{item}: {shown(value)} is not allowed (allowed: {allowed})"
         if len(self.problems) > 1:
             message = f"{len(self.problems)} answers are not allowed; the first is {message}"
         super().__init__(message)

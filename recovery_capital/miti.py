@@ -131,6 +131,10 @@ _GLOBAL_PARTS: Mapping[str, tuple[str, str]] = MappingProxyType(
 
 _NO_THRESHOLD_NOTE = "MITI 4.2.1 gives no fair or good threshold for this count."
 
+#: The largest behaviour count accepted: far above any coded conversation, and small enough
+#: that every summary stays an ordinary float (a count of 10**400 has no float ratio).
+MAX_COUNT = 1_000_000
+
 
 @dataclass(frozen=True)
 class Summary:
@@ -252,8 +256,9 @@ def summarize(
     Raises
     ------
     InvalidResponse
-        A ``ValueError`` naming the field, for an unknown code, a negative or non-whole count,
-        or a global rating outside 1-5.
+        A ``ValueError`` naming the field, for an unknown code, a count that is not a whole
+        number from 0 to :data:`MAX_COUNT`, or a global rating outside 1-5. Nothing else is
+        raised, whatever the input.
 
     Notes
     -----
@@ -333,8 +338,10 @@ def counts_from_tags(tags: Iterable[str]) -> dict[str, int]:
     ...
     recovery_capital.errors.InvalidResponse: tag: 'open question' is not allowed (allowed: ...
     """
-    if isinstance(tags, (str, bytes)):
+    if isinstance(tags, (str, bytes, bytearray)):
         raise InvalidResponse("tags", tags, "a list of tags, not a single string")
+    if isinstance(tags, Mapping) or not isinstance(tags, Iterable):
+        raise InvalidResponse("tags", tags, "a list of scenario tags")
     tally: Counter[str] = Counter()
     for tag in tags:
         behaviour = SCENARIO_TAGS.get(tag) if isinstance(tag, str) else None
@@ -368,8 +375,8 @@ def _validate_counts(counts: Mapping[str, int]) -> dict[str, int]:
                 code, value, _known_names_hint(code, BEHAVIOUR_CODES, "MITI 4.2.1 behaviour codes")
             )
         number = _whole_number(value)
-        if number is None or number < 0:
-            raise InvalidResponse(code, value, "a whole number, 0 or more")
+        if number is None or not 0 <= number <= MAX_COUNT:
+            raise InvalidResponse(code, value, f"a whole number from 0 to {MAX_COUNT:,}")
         clean[code] = number
     return clean
 
@@ -391,13 +398,23 @@ def _validate_globals(ratings: Mapping[str, int]) -> dict[str, int]:
 
 
 def _whole_number(value: object) -> int | None:
-    """``value`` as an int if it is a whole number (bools and text are not), else None."""
+    """``value`` as an int if it is a whole number (bools and text are not), else None.
+
+    Never raises: a signalling NaN, a number too large for a float or an object whose
+    arithmetic fails is simply not a whole number.
+
+    >>> _whole_number(3.0), _whole_number(2.5), _whole_number(True), _whole_number("3")
+    (3, None, None, None)
+    """
     if isinstance(value, bool):
         return None
-    if isinstance(value, numbers.Integral):
-        return int(value)
-    if isinstance(value, numbers.Real) and math.isfinite(value) and float(value).is_integer():
-        return int(value)
+    try:
+        if isinstance(value, numbers.Integral):
+            return int(value)
+        if isinstance(value, numbers.Real) and math.isfinite(value) and float(value).is_integer():
+            return int(value)
+    except (ArithmeticError, ValueError, TypeError):
+        return None
     return None
 
 

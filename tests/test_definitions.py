@@ -45,13 +45,14 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 def mirc_file(tmp_path: Path) -> Path:
     lines = "\n".join(
         f"  - {{id: q{n}, prompt: 'Statement {n}'{', reverse: true' if n in REVERSED else ''}}}"
-        for n in range(1, 29))
+        for n in range(1, 29)
+    )
     return write(tmp_path, "mirc_demo.yaml", MIRC_LIKE % lines)
 
 
 def test_every_bundled_definition_loads_and_is_marked_as_paraphrase():
     bundled = sorted(path.stem for path in BUNDLED_DIR.glob("*.yaml"))
-    assert len(bundled) == 9
+    assert len(bundled) == 11
     for instrument_id in bundled:
         inst = load_instrument_file(BUNDLED_DIR / f"{instrument_id}.yaml")
         assert inst.prompts_are_paraphrases and "paraphrase" in inst.prompt_source.lower()
@@ -94,8 +95,7 @@ def test_organisation_wording_replaces_prompts_not_scoring(tmp_path):
     assert rc.score(inst, [5, 5, 5, 5, 5, 5, 5, 4, 4, 4]).scales["total"] == 47
     explicit = tmp_path / "mine.yaml"
     explicit.write_text("q3: Our licensed text\n")
-    assert rc.load_instrument("barc10", wording=explicit).item("q3").prompt == \
-        "Our licensed text"
+    assert rc.load_instrument("barc10", wording=explicit).item("q3").prompt == "Our licensed text"
     (folder / "barc10.wording.yaml").write_text("q11: no such item\n")
     with pytest.raises(rc.DefinitionError, match="q11: not an item"):
         load_instrument_file(folder / "barc10.yaml")
@@ -112,21 +112,34 @@ def broken(tmp_path: Path, change) -> rc.DefinitionError:
     return info.value
 
 
-@pytest.mark.parametrize(("change", "path", "words"), [
-    (lambda d: d["items"][2].update(id="q9"), "items.2.id", "expected 'q3'"),
-    (lambda d: d["scales"][0]["items"].append("q40"), "scales.0.items", "unknown item 'q40'"),
-    (lambda d: d["scales"][0]["items"].append("q4"), "scales.0.items", "marked unscored"),
-    (lambda d: d["scales"][4].update(formula="contemplation + helpfulness"), "scales.4.formula",
-     "'helpfulness' is not a scale"),
-    (lambda d: d["scales"][4].update(formula="__import__('os')"), "scales.4.formula",
-     "only + - * /"),
-    (lambda d: d.update(status="provisional"), "unchecked", "must name its unchecked rules"),
-    (lambda d: d.update(status="maybe"), "status", "Input should be 'verified' or 'provisional'"),
-    (lambda d: d["bands"][0].update(scale="nope"), "bands.0", "unknown scale 'nope'"),
-    (lambda d: d["bands"][0].update(method="median"), "bands.0", "does not match any of"),
-    (lambda d: d.pop("citation"), "citation", "Field required"),
-    (lambda d: d.update(colour="blue"), "colour", "Extra inputs are not permitted"),
-])
+@pytest.mark.parametrize(
+    ("change", "path", "words"),
+    [
+        (lambda d: d["items"][2].update(id="q9"), "items.2.id", "expected 'q3'"),
+        (lambda d: d["scales"][0]["items"].append("q40"), "scales.0.items", "unknown item 'q40'"),
+        (lambda d: d["scales"][0]["items"].append("q4"), "scales.0.items", "marked unscored"),
+        (
+            lambda d: d["scales"][4].update(formula="contemplation + helpfulness"),
+            "scales.4.formula",
+            "'helpfulness' is not a scale",
+        ),
+        (
+            lambda d: d["scales"][4].update(formula="__import__('os')"),
+            "scales.4.formula",
+            "only + - * /",
+        ),
+        (lambda d: d.update(status="provisional"), "unchecked", "must name its unchecked rules"),
+        (
+            lambda d: d.update(status="maybe"),
+            "status",
+            "Input should be 'verified' or 'provisional'",
+        ),
+        (lambda d: d["bands"][0].update(scale="nope"), "bands.0", "unknown scale 'nope'"),
+        (lambda d: d["bands"][0].update(method="median"), "bands.0", "does not match any of"),
+        (lambda d: d.pop("citation"), "citation", "Field required"),
+        (lambda d: d.update(colour="blue"), "colour", "Extra inputs are not permitted"),
+    ],
+)
 def test_broken_definitions_name_the_file_path_and_problem(tmp_path, change, path, words):
     error = broken(tmp_path, change)
     assert any(p == path and words in m for p, m in error.problems), error.problems
@@ -178,5 +191,7 @@ def test_nearest_band_tie_rule_is_data(tmp_path):
 
 
 def test_unknown_instrument_lists_the_known_ones():
-    with pytest.raises(rc.UnknownInstrument, match="known: audit, audit_c, barc10"):
+    with pytest.raises(
+        rc.UnknownInstrument, match="known: audit, audit_c, audit_c_uk, audit_uk, barc10"
+    ):
         rc.load_instrument("barc11")

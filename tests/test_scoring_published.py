@@ -20,8 +20,11 @@ def items(numbers: list[int]) -> list[str]:
 
 # --------------------------------------------------------------------------- BARC-10
 
-@pytest.mark.parametrize(("values", "total"), [
-    ([1] * 10, 10.0), ([6] * 10, 60.0), ([5, 5, 5, 5, 5, 5, 5, 4, 4, 4], 47.0)])
+
+@pytest.mark.parametrize(
+    ("values", "total"),
+    [([1] * 10, 10.0), ([6] * 10, 60.0), ([5, 5, 5, 5, 5, 5, 5, 4, 4, 4], 47.0)],
+)
 def test_barc10_published_vectors(values, total):
     assert rc.score("barc10", values).scales == {"total": total}
 
@@ -37,8 +40,10 @@ def test_barc10_cutoff_47_and_provisional_direction_warning():
 
 def test_barc10_has_ten_domains_in_order_and_no_reverse_items():
     inst = rc.load_instrument("barc10")
-    assert [i.domain for i in inst.items][:2] == ["Substance use and sobriety",
-                                                 "Psychological health"]
+    assert [i.domain for i in inst.items][:2] == [
+        "Substance use and sobriety",
+        "Psychological health",
+    ]
     assert inst.items[-1].domain == "Recovery experience"
     assert not any(i.reverse for i in inst.items)
     assert [s.id for s in inst.scales] == ["total"]
@@ -96,8 +101,10 @@ def test_urica_unscored_items_do_not_change_scores():
     assert rc.score("urica", base).scales == rc.score("urica", changed).scales
 
 
-@pytest.mark.parametrize(("readiness_target", "stage"), [
-    (11.0, "Contemplation"), (12.6, "Action (participation)"), (9.3, "Precontemplation")])
+@pytest.mark.parametrize(
+    ("readiness_target", "stage"),
+    [(11.0, "Contemplation"), (12.6, "Action (participation)"), (9.3, "Precontemplation")],
+)
 def test_urica_stage_is_nearest_group_mean(readiness_target, stage):
     inst = rc.load_instrument("urica")
     band = inst.bands[0]
@@ -121,6 +128,7 @@ def test_urica_stage_boundary_between_contemplation_and_action():
 
 
 # --------------------------------------------------------------------------- SOCRATES
+
 
 @pytest.mark.parametrize("instrument", ["socrates8a", "socrates8d"])
 def test_socrates_all_threes(instrument):
@@ -149,8 +157,11 @@ def test_socrates_item_key_and_decile_table_edges():
     assert table["recognition"][50] == (32, 33) and table["recognition"][10] == (7, 26)
     assert table["ambivalence"][20] == (9, 11) and table["taking_steps"][60] == (34, 35)
     # every attainable score maps to exactly one decile
-    for scale_id, (low, high) in {"recognition": (7, 35), "ambivalence": (4, 20),
-                                  "taking_steps": (8, 40)}.items():
+    for scale_id, (low, high) in {
+        "recognition": (7, 35),
+        "ambivalence": (4, 20),
+        "taking_steps": (8, 40),
+    }.items():
         for total in range(low, high + 1):
             hits = [d for d, (a, b) in table[scale_id].items() if a <= total <= b]
             assert len(hits) == 1, (scale_id, total)
@@ -162,6 +173,7 @@ def test_socrates8d_says_norms_come_from_alcohol_version():
 
 
 # --------------------------------------------------------------------------- RCQ (provisional)
+
 
 def test_rcq_scales_sums_and_stage_highest():
     inst = rc.load_instrument("rcq")
@@ -194,6 +206,7 @@ def test_rcq_prorates_one_missing_item_not_two():
 
 # --------------------------------------------------------------------------- rulers
 
+
 def test_ruler_reports_the_number_and_has_no_band():
     res = rc.score("readiness_ruler", {"q1": 7, "q2": 4, "q3": 6})
     assert res.scales == {"importance": 7.0, "confidence": 4.0, "readiness": 6.0}
@@ -204,6 +217,7 @@ def test_ruler_reports_the_number_and_has_no_band():
 
 # --------------------------------------------------------------------------- AUDIT / AUDIT-C
 
+
 def test_audit_item_scoring_and_subscales():
     inst = rc.load_instrument("audit")
     assert inst.item("q9").allowed_values == (0.0, 2.0, 4.0)
@@ -212,13 +226,16 @@ def test_audit_item_scoring_and_subscales():
     assert res.scales == {"total": 40.0, "consumption": 12.0, "dependence": 12.0, "harm": 16.0}
 
 
-@pytest.mark.parametrize(("total_items", "zone"), [
-    ([1, 1, 1, 1, 1, 1, 1, 0, 0, 0], "Zone I (0-7)"),
-    ([1, 1, 1, 1, 1, 1, 1, 1, 0, 0], "Zone II (8-15)"),
-    ([4, 4, 4, 1, 1, 1, 0, 0, 0, 0], "Zone II (8-15)"),
-    ([4, 4, 4, 1, 1, 1, 1, 0, 0, 0], "Zone III (16-19)"),
-    ([4, 4, 4, 1, 1, 1, 1, 1, 4, 0], "Zone IV (20-40)"),
-])
+@pytest.mark.parametrize(
+    ("total_items", "zone"),
+    [
+        ([1, 1, 1, 1, 1, 1, 1, 0, 0, 0], "Zone I (0-7)"),
+        ([1, 1, 1, 1, 1, 1, 1, 1, 0, 0], "Zone II (8-15)"),
+        ([4, 4, 4, 1, 1, 1, 0, 0, 0, 0], "Zone II (8-15)"),
+        ([4, 4, 4, 1, 1, 1, 1, 0, 0, 0], "Zone III (16-19)"),
+        ([4, 4, 4, 1, 1, 1, 1, 1, 4, 0], "Zone IV (20-40)"),
+    ],
+)
 def test_audit_zones(total_items, zone):
     assert rc.score("audit", total_items).band == zone
 
@@ -226,8 +243,10 @@ def test_audit_zones(total_items, zone):
 ZONES = {"I": "0-7", "II": "8-15", "III": "16-19", "IV": "20-40"}
 
 
-@pytest.mark.parametrize(("total", "zone"), [
-    (0, "I"), (7, "I"), (8, "II"), (15, "II"), (16, "III"), (19, "III"), (20, "IV"), (32, "IV")])
+@pytest.mark.parametrize(
+    ("total", "zone"),
+    [(0, "I"), (7, "I"), (8, "II"), (15, "II"), (16, "III"), (19, "III"), (20, "IV"), (32, "IV")],
+)
 def test_audit_zone_boundaries_exactly(total, zone):
     values = [min(4, max(0, total - 4 * index)) for index in range(8)] + [0, 0]
     res = rc.score("audit", values)
@@ -266,8 +285,9 @@ def test_audit_c_band_depends_on_sex():
 
 
 def test_audit_c_frame_reads_a_sex_column():
-    frame = pd.DataFrame({"q1": [2, 2, 2], "q2": [1, 1, 1], "q3": [0, 0, 0],
-                          "sex": ["F", "male", None]})
+    frame = pd.DataFrame(
+        {"q1": [2, 2, 2], "q2": [1, 1, 1], "q3": [0, 0, 0], "sex": ["F", "male", None]}
+    )
     out = rc.score_frame("audit_c", frame)
     assert out["band"].tolist()[:2] == ["Positive screen", "Negative screen"]
     assert pd.isna(out.loc[2, "band"])
@@ -278,16 +298,27 @@ def test_audit_c_frame_reads_a_sex_column():
 
 # --------------------------------------------------------------------------- DAST-10
 
+
 def test_dast10_yes_scores_one_except_item_3():
     assert rc.score("dast10", ["yes"] * 10).scales["total"] == 9.0
     assert rc.score("dast10", ["no"] * 10).scales["total"] == 1.0
     assert rc.score("dast10", ["No", "No", "Yes"] + ["No"] * 7).scales["total"] == 0.0
 
 
-@pytest.mark.parametrize(("yes_count", "band"), [
-    (0, "No problems reported"), (1, "Low level"), (2, "Low level"), (3, "Moderate level"),
-    (5, "Moderate level"), (6, "Substantial level"), (8, "Substantial level"),
-    (9, "Severe level"), (10, "Severe level")])
+@pytest.mark.parametrize(
+    ("yes_count", "band"),
+    [
+        (0, "No problems reported"),
+        (1, "Low level"),
+        (2, "Low level"),
+        (3, "Moderate level"),
+        (5, "Moderate level"),
+        (6, "Substantial level"),
+        (8, "Substantial level"),
+        (9, "Severe level"),
+        (10, "Severe level"),
+    ],
+)
 def test_dast10_bands(yes_count, band):
     values = [0, 0, 1] + [0] * 7  # item 3 "yes" (can stop) scores 0
     problems = ["q1", "q2", "q3", "q4", "q5", "q6", "q7", "q8", "q9", "q10"][:yes_count]

@@ -26,7 +26,7 @@ from .errors import ReportError
 from .figures import first_latest_bars
 from .html import fmt, fmt_date, fmt_signed, page, paragraph, section, table
 from .reliability import PublishedReliability, published_reliability
-from .scored import scale_range, score_submissions
+from .scored import score_submissions
 from .stats import ReliableChange, reliable_change, sample_sd
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -127,14 +127,14 @@ class ProgressReport:
         return self.instrument.short_title or self.instrument.title
 
     def chart(self) -> Chart:
-        """First and latest overlaid: a radar of the items when every item names its own
-        domain (BARC-10), else side-by-side bars per scale."""
+        """First and latest overlaid: a radar of the items when the definition's chart is one
+        (:attr:`~recovery_capital.definitions.Instrument.chart_spec`, BARC-10), else
+        side-by-side bars per scale."""
         first, latest = self.first, self.latest
         first_label = f"First ({fmt_date(first.time)})"
         latest_label = f"Latest ({fmt_date(latest.time)})"
-        if _radar_fits(self.instrument):
-            low = min(min(i.allowed_values) for i in self.instrument.items)
-            high = max(max(i.allowed_values) for i in self.instrument.items)
+        if self.instrument.chart_spec.kind == "radar":
+            low, high = self.instrument.item_range
             return radar(
                 dict(latest.items),
                 labels={i.id: i.domain or i.id for i in self.instrument.items},
@@ -172,15 +172,6 @@ class ProgressReport:
                 series, title=f"{self.title} over time: {names}", vmin=low, vmax=high
             ))
         return charts
-
-
-def _radar_fits(instrument: Instrument) -> bool:
-    domains = [item.domain for item in instrument.items]
-    ranges = {(min(i.allowed_values), max(i.allowed_values)) for i in instrument.items}
-    return (
-        len(domains) >= 3 and all(domains) and len(set(domains)) == len(domains)
-        and len(ranges) == 1
-    )
 
 
 def _value(row: pd.Series, column: str) -> float | None:
@@ -243,7 +234,7 @@ def _rci_for(
     scale = inst.scale(scale_id)
     if scale.method == "formula" or len(scale.items) < 2:
         return None, None, "Single-item or derived score: no reliable change index."
-    reliability = published_reliability(inst.id, scale_id)
+    reliability = published_reliability(inst, scale_id)
     if reliability is None:
         return None, None, "No checked, published reliability for this scale, so no index."
     if count < 2:
@@ -323,7 +314,7 @@ def participant_progress(
         reliability, rci, note = _rci_for(
             inst, scale.id, first, latest, len(assessments), reference
         )
-        low_high = scale_range(inst, scale.id)
+        low_high = inst.scale_range(scale.id)
         scales.append(ScaleProgress(
             scale.id, scale.label, low_high[0] if low_high else None,
             low_high[1] if low_high else None, first, latest, reliability, rci, note,

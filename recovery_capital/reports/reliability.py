@@ -1,6 +1,7 @@
 """Published reliabilities the reliable change index may use, each with its source.
 
-Only values checked against their source (see the project's instrument notes) are listed.
+The values live in the instrument definitions (a scale's ``reliability`` in its YAML file), so a
+new instrument needs no Python: only values checked against their source are given there.
 SOCRATES: test-retest intraclass correlations from Miller and Tonigan (1996). BARC-10: only
 internal consistency (Cronbach's alpha) is published, so the index for BARC-10 uses alpha and
 says so wherever it is shown.
@@ -15,24 +16,14 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-__all__ = ["PublishedReliability", "published_reliability", "RELIABILITIES"]
+from ..definitions import load_instrument
 
-_MILLER_TONIGAN = (
-    "Miller, W. R. & Tonigan, J. S. (1996). Assessing drinkers' motivation for change: the "
-    "Stages of Change Readiness and Treatment Eagerness Scale (SOCRATES). Psychology of "
-    "Addictive Behaviors, 10, 81-89."
-)
-_VILSAINT = (
-    "Vilsaint, C. L., Kelly, J. F., Bergman, B. G., Groshkova, T., Best, D. & White, W. (2017). "
-    "Development and validation of a Brief Assessment of Recovery Capital (BARC-10) for "
-    "alcohol and drug use disorder. Drug and Alcohol Dependence, 177, 71-76."
-)
-_RETEST = "test-retest (intraclass correlation)"
-_SOCRATES_NOTE = (
-    "Reported for the SOCRATES alcohol version; applied to the drug version (8D) in the same way "
-    "as its norms usually are."
-)
+if TYPE_CHECKING:  # pragma: no cover
+    from ..definitions import Instrument
+
+__all__ = ["PublishedReliability", "published_reliability"]
 
 
 @dataclass(frozen=True)
@@ -56,30 +47,15 @@ class PublishedReliability:
         return f"Reliability used: {value}, {self.kind} ({self.cited})."
 
 
-def _socrates(value: float) -> PublishedReliability:
-    return PublishedReliability(
-        value, _RETEST, "Miller & Tonigan 1996", _MILLER_TONIGAN, _SOCRATES_NOTE
-    )
-
-
-RELIABILITIES: dict[tuple[str, str], PublishedReliability] = {
-    ("barc10", "total"): PublishedReliability(
-        0.90,
-        "internal consistency (Cronbach's alpha)",
-        "Vilsaint et al. 2017",
-        _VILSAINT,
-        "No test-retest reliability is published for the BARC-10, so its internal consistency "
-        "is used as the reliability in the index. Alpha says how well the items hang together "
-        "at one time, not how stable scores are over time, so read the index with that in mind.",
-    ),
-    **{
-        (instrument, scale): _socrates(value)
-        for instrument in ("socrates8a", "socrates8d")
-        for scale, value in (("recognition", 0.88), ("ambivalence", 0.82), ("taking_steps", 0.91))
-    },
-}
-
-
-def published_reliability(instrument_id: str, scale_id: str) -> PublishedReliability | None:
-    """The checked, published reliability of one scale, or ``None`` when there is none here."""
-    return RELIABILITIES.get((instrument_id, scale_id))
+def published_reliability(
+    instrument: str | Instrument, scale_id: str
+) -> PublishedReliability | None:
+    """The checked, published reliability of one scale, or ``None`` when its definition gives
+    none (or has no such scale)."""
+    inst = load_instrument(instrument)
+    if scale_id not in inst.scale_ids:
+        return None
+    found = inst.scale(scale_id).reliability
+    if found is None:
+        return None
+    return PublishedReliability(found.value, found.kind, found.cited, found.source, found.note)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from ..scoring import score_frame
+from ..scoring import INVALID, parse_answer, score_frame
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -31,14 +31,9 @@ KEPT_COLUMNS = ("submission_id", "handle", "activity_id", "time")
 
 
 def _item_value(instrument: Instrument, item_id: str, value: object) -> float:
-    """An answer as its scored number (labels looked up), NaN when unanswered or not allowed."""
-    if isinstance(value, bool) or value is None:
-        return math.nan
-    if isinstance(value, (int, float)):
-        number = float(value)
-        return number if number in instrument.item(item_id).allowed_values else math.nan
-    spelled = str(value).strip().casefold()
-    return instrument.answer_lookup[item_id].get(spelled, math.nan)
+    """An answer as its scored number (the scoring parser), NaN when unanswered or not allowed."""
+    found = parse_answer(instrument.answer_lookup[item_id], instrument.allowed_sets[item_id], value)
+    return math.nan if found is None or found is INVALID else float(found)  # type: ignore[arg-type]
 
 
 def score_submissions(rows: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
@@ -71,21 +66,11 @@ def score_submissions(rows: pd.DataFrame, instrument: Instrument) -> pd.DataFram
 
 
 def scale_range(instrument: Instrument, scale_id: str) -> tuple[float, float] | None:
-    """The lowest and highest score a scale can take: its stated range, else worked out from
-    its items (a sum of item ranges, or the item range for a mean); ``None`` for a formula
-    scale without a stated range.
+    """The lowest and highest score a scale can take (see
+    :meth:`~recovery_capital.definitions.Instrument.scale_range`, where the rule lives).
 
     >>> import recovery_capital as rc
     >>> scale_range(rc.load_instrument("socrates8a"), "ambivalence")
     (4.0, 20.0)
     """
-    scale = instrument.scale(scale_id)
-    if scale.range is not None:
-        return (float(scale.range[0]), float(scale.range[1]))
-    if scale.method == "formula":
-        return None
-    lows = [min(instrument.item(i).allowed_values) for i in scale.items]
-    highs = [max(instrument.item(i).allowed_values) for i in scale.items]
-    if scale.method == "mean":
-        return (float(min(lows)), float(max(highs)))
-    return (float(sum(lows)), float(sum(highs)))
+    return instrument.scale_range(scale_id)

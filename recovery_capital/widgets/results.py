@@ -5,8 +5,9 @@ plain words (the definition's own band description when it has one), carries the
 cautions (provisional rules, missing answers, flags), and reminds the reader that scores open a
 conversation with a person rather than pass a verdict on them.
 
-The chart fits the instrument: a radar of the items' domains (BARC-10), stage means beside the
-readiness score (URICA), norm deciles (SOCRATES), otherwise a bar chart of the scales.
+The chart is the one the definition names (its ``chart``: a radar of the items' domains for
+BARC-10, stage means beside the readiness score for URICA, norm deciles for SOCRATES), otherwise
+a bar chart of the scales; no instrument is named in this module.
 
 >>> import recovery_capital as rc
 >>> inst = rc.load_instrument("barc10")
@@ -58,27 +59,19 @@ def item_range(inst: Instrument) -> tuple[float, float]:
     >>> item_range(rc.load_instrument("barc10"))
     (1.0, 6.0)
     """
-    values = [v for item in inst.items for v in item.allowed_values]
-    return min(values), max(values)
+    return inst.item_range
 
 
 def scale_range(inst: Instrument, scale: Scale) -> tuple[float, float] | None:
-    """A scale's published range, else what its items allow; ``None`` for an unranged formula.
+    """A scale's published range, else what its items allow; ``None`` for an unranged formula
+    (the rule is :meth:`~recovery_capital.definitions.Instrument.scale_range`).
 
     >>> import recovery_capital as rc
     >>> inst = rc.load_instrument("urica")
     >>> scale_range(inst, inst.scale("action"))
     (1.0, 5.0)
     """
-    if scale.range is not None:
-        return float(scale.range[0]), float(scale.range[1])
-    if scale.method == "formula":
-        return None
-    lows = [min(inst.item(i).allowed_values) for i in scale.items]
-    highs = [max(inst.item(i).allowed_values) for i in scale.items]
-    if scale.method == "sum":
-        return float(sum(lows)), float(sum(highs))
-    return float(min(lows)), float(max(highs))
+    return inst.scale_range(scale.id)
 
 
 def _band_sentence(inst: Instrument, result: ScoreResult) -> str:
@@ -146,49 +139,68 @@ def result_html(inst: Instrument, result: ScoreResult, *, chart: Chart | None = 
 
 
 def pick_chart(inst: Instrument, result: ScoreResult) -> Chart | None:
-    """The chart that suits this instrument's result, or ``None`` when there is nothing to draw."""
+    """The chart the definition asks for (:attr:`Instrument.chart_spec`), or ``None`` when
+    there is nothing to draw.
+
+    >>> import recovery_capital as rc
+    >>> inst = rc.load_instrument("urica")
+    >>> pick_chart(inst, rc.score(inst, [3] * 32)).alt_text.startswith("Bar chart")
+    True
+    """
     from .. import charts
 
     title = f"{inst.short_title or inst.title}"
-    scored = {s.id: v for s, v in ((s, result.scales.get(s.id)) for s in inst.scales)}
-    if all(value is None for value in scored.values()):
+    if all(result.scales.get(s.id) is None for s in inst.scales):
         return None
-    if inst.id == "barc10" or (len(inst.items) >= 3 and all(i.domain for i in inst.items)):
-        low, high = item_range(inst)
+    spec = inst.chart_spec
+    if spec.kind == "radar":
+        low, high = inst.item_range
         spokes = {item.domain or item.id: result.answers.get(item.id) for item in inst.items}
         return charts.radar(
-            spokes, vmin=low, vmax=high, title=f"{title}: answers by area", label="Answers"
+            spokes,
+            vmin=low,
+            vmax=high,
+            title=f"{title}: {spec.title or 'answers by area'}",
+            label="Answers",
         )
-    if result.deciles:
+    if spec.kind == "deciles" and result.deciles:
         labels = {s.id: s.label for s in inst.scales}
         shown = {key: result.scales.get(key) for key in result.deciles}
         return charts.deciles(
-            shown, result.deciles, title=f"{title}: scores against the norms", labels=labels
+            shown,
+            result.deciles,
+            title=f"{title}: {spec.title or 'scores against the norms'}",
+            labels=labels,
         )
-    if inst.id == "urica":
-        stages = ("precontemplation", "contemplation", "action", "maintenance")
-        readiness = inst.scale("readiness")
-        return charts.bars(
-            {inst.scale(s).label: result.scales.get(s) for s in stages},
-            vmin=1,
-            vmax=5,
-            title=f"{title}: stage scores and readiness",
-            value_label="Mean (1-5)",
-            secondary={readiness.label: result.scales.get("readiness")},
-            secondary_range=scale_range(inst, readiness) or (-2.0, 14.0),
-            secondary_label="Readiness",
-        )
-    ranged = [(s, scale_range(inst, s)) for s in inst.scales]
+    chosen = (
+        [inst.scale(s) for s in spec.scales]
+        if spec.scales
+        else [s for s in inst.scales if s.id != spec.secondary]
+    )
+    ranged = [(s, inst.scale_range(s.id)) for s in chosen]
     ranged = [(s, span) for s, span in ranged if span is not None]
     if not ranged:
         return None
     low = min(span[0] for _, span in ranged)
     high = max(span[1] for _, span in ranged)
+    extra: dict[str, object] = {}
+    if spec.secondary:
+        secondary = inst.scale(spec.secondary)
+        span = inst.scale_range(secondary.id)
+        if span is not None:
+            extra = {
+                "secondary": {secondary.label: result.scales.get(secondary.id)},
+                "secondary_range": span,
+                "secondary_label": spec.secondary_label or secondary.label,
+            }
+    if spec.value_label:
+        extra["value_label"] = spec.value_label
     return charts.bars(
         {s.label: result.scales.get(s.id) for s, _ in ranged},
         vmin=low,
         vmax=high,
-        title=f"{title}: scores",
+        title=f"{title}: {spec.title or 'scores'}",
+        **extra,  # type: ignore[arg-type]
     )
 
 

@@ -34,8 +34,8 @@ def test_references_to_missing_or_wrong_content_are_errors_at_their_cell(
         "cell 3 KnowledgeCheck: assets/content/quizzes/m1-quiz-gone.yaml does not exist",
         "cell 4 KnowledgeCheck: assets/content/polls/m0-poll-reasons.yaml is a 'poll' file; "
         "KnowledgeCheck needs a 'quiz' file",
-        "cell 5 Questionnaire: no instrument 'urika' (available: audit, audit_c, barc10, "
-        "dast10, rcq, readiness_ruler, socrates8a, socrates8d, urica)",
+        "cell 5 Questionnaire: no instrument 'urika' (available: audit, audit_c, audit_c_uk, "
+        "audit_uk, barc10, dast10, rcq, readiness_ruler, socrates8a, socrates8d, urica)",
         "cell 6 Questionnaire: 'urica' is not enabled in course.yaml instruments",
     ]  # the scenario and reflection in cell 7 (lines 1 and 2) are fine
 
