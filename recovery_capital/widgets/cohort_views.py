@@ -118,7 +118,7 @@ def _questionnaire_view(
                 ],
             )
         )
-    if all(item.domain for item in inst.items) and len(inst.items) >= 3:
+    if inst.chart_spec.kind == "radar":
         low, high = item_range(inst)
         means = {}
         for item in inst.items:

@@ -262,7 +262,7 @@ class VignetteRating(Exercise):
     def _radar(self, mine: Mapping[str, Any], reference: Mapping[str, float]) -> Any:
         inst = self.instrument
         assert inst is not None
-        if len(inst.items) < 3 or not all(item.domain for item in inst.items):
+        if inst.chart_spec.kind != "radar":
             return None
         from ..charts import radar
 
