@@ -305,6 +305,30 @@ class FollowUpReview(_Frozen):
     questions: tuple[LogField, ...] = Field(min_length=1)
 
 
+class Framework(_Frozen):
+    id: Id
+    name: Text
+    source: Text
+    note: str = ""
+
+
+class DayMapping(_Frozen):
+    day: Id
+    pcf: tuple[Text, ...] = Field(min_length=1)
+    kss: tuple[Text, ...] = Field(min_length=1)
+    nes: Text
+
+
+class FrameworkMap(_Frozen):
+    """How each day's learning outcomes map to professional frameworks (the guide prints it)."""
+
+    id: Id
+    title: Text
+    intro: Text
+    frameworks: tuple[Framework, ...] = Field(min_length=1)
+    days: tuple[DayMapping, ...] = Field(min_length=1)
+
+
 class ProgrammeFiles(_Frozen):
     """Everything under ``assets/programme/`` besides the programme itself."""
 
@@ -313,6 +337,7 @@ class ProgrammeFiles(_Frozen):
     guidance: tuple[Guidance, ...] = ()
     practice_log: tuple[PracticeLogPrompts, ...] = ()
     follow_up: tuple[FollowUpReview, ...] = ()
+    frameworks: tuple[FrameworkMap, ...] = ()
 
     def live(self, activity_id: str) -> LiveActivity | None:
         return next((a for a in self.live_activities if a.id == activity_id), None)
@@ -330,6 +355,7 @@ FILE_KINDS: dict[str, tuple[type[_Frozen], str]] = {
     "guidance": (Guidance, "guidance"),
     "practice_log": (PracticeLogPrompts, "practice_log"),
     "follow_up": (FollowUpReview, "follow_up"),
+    "framework_map": (FrameworkMap, "frameworks"),
 }
 
 
