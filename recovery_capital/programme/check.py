@@ -20,9 +20,8 @@ from ..authoring_report import Finding
 from ..authoring_yaml import YamlLines
 from ..errors import DefinitionError
 from .exercises import course_exercises
-from .load import PROGRAMME_DIR, load_programme, programme_file_paths, programme_source
+from .load import PROGRAMME_DIR, _read, load_programme, programme_file_paths, programme_source
 from .model import Programme, ProgrammeFiles, parse_programme_file
-from .load import _read
 
 __all__ = ["programme_findings"]
 
@@ -112,17 +111,24 @@ def _references(course: Path, programme: Programme, files: ProgrammeFiles, prefi
                         "this session does not list under modules", "warning")  # fmt: skip
             for c, note in enumerate(session.care):
                 if note not in notes:
-                    add(f"{at}.care.{c}", f"no guidance note {note!r} in "
-                        f"{PROGRAMME_DIR.as_posix()}/ (notes: {', '.join(sorted(notes))})")
+                    add(
+                        f"{at}.care.{c}",
+                        f"no guidance note {note!r} in "
+                        f"{PROGRAMME_DIR.as_posix()}/ (notes: {', '.join(sorted(notes))})",
+                    )
     if programme.action_learning and programme.action_learning.protocol not in notes:
-        add(f"{prefix}action_learning.protocol",
-            f"no guidance note {programme.action_learning.protocol!r} for the set protocol")
+        add(
+            f"{prefix}action_learning.protocol",
+            f"no guidance note {programme.action_learning.protocol!r} for the set protocol",
+        )
     for f, follow_up in enumerate(programme.follow_ups):
         for a, activity in enumerate(follow_up.activities):
             placed.add(activity)
             if activity not in exercises and activity not in live:
-                add(f"{prefix}follow_ups.{f}.activities.{a}",
-                    f"no exercise or live activity {activity!r}")
+                add(
+                    f"{prefix}follow_ups.{f}.activities.{a}",
+                    f"no exercise or live activity {activity!r}",
+                )
     for activity in files.live_activities:
         if activity.handout and activity.handout not in handouts:
             add(f"{prefix}days", f"live activity {activity.id!r} names a handout "

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import csv
 import os
-import sys
 from pathlib import Path
 
 from ..errors import RecoveryCapitalError
@@ -69,8 +68,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Build the printable facilitator guide from the course's programme.",
     )  # fmt: skip
     guide.add_argument("course_dir", nargs="?", default=None, help=COURSE_HELP)
-    guide.add_argument("-o", "--output", default=None,
-                       help="where to write it (default: guide.pdf, or guide.html with --html)")
+    guide.add_argument(
+        "-o",
+        "--output",
+        default=None,
+        help="where to write it (default: guide.pdf, or guide.html with --html)",
+    )
     guide.add_argument("--html", action="store_true", help="write HTML instead of PDF")
     guide.set_defaults(func=run_guide)
 
@@ -81,12 +84,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     sets.add_argument("--cohort", required=True, help="the cohort's join code")
     sets.add_argument("--course", default=None, help=COURSE_HELP)
     sets.add_argument("--store", default=None, help=STORE_HELP)
-    sets.add_argument("--details", default=None,
-                      help="a CSV of handle, area, role to record before placing people")
-    sets.add_argument("--move", action="append", default=[], metavar="HANDLE=N",
-                      help="move a trainee to set N (repeatable)")
-    sets.add_argument("--facilitator", action="append", default=[], metavar="N=NAME",
-                      help="name set N's facilitator; prints a new set key (repeatable)")
+    sets.add_argument(
+        "--details",
+        default=None,
+        help="a CSV of handle, area, role to record before placing people",
+    )
+    sets.add_argument(
+        "--move",
+        action="append",
+        default=[],
+        metavar="HANDLE=N",
+        help="move a trainee to set N (repeatable)",
+    )
+    sets.add_argument(
+        "--facilitator",
+        action="append",
+        default=[],
+        metavar="N=NAME",
+        help="name set N's facilitator; prints a new set key (repeatable)",
+    )
     sets.add_argument("--show", action="store_true", help="only show the sets; place nobody")
     sets.set_defaults(func=run_sets)
 
@@ -162,8 +178,10 @@ def _read_details(path: str) -> list[tuple[str, str, str]]:
     except OSError as exc:
         raise ProgrammeCommandError(f"Can't read {path}: {exc.strerror or exc}") from None
     if not rows or "handle" not in {k.strip().lower() for k in rows[0]}:
-        raise ProgrammeCommandError(f"{path} needs a header row with a handle column "
-                                    "(and area and role columns where you have them)")
+        raise ProgrammeCommandError(
+            f"{path} needs a header row with a handle column "
+            "(and area and role columns where you have them)"
+        )
     found = []
     for row in rows:
         clean = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
@@ -210,8 +228,10 @@ def run_sets(args: argparse.Namespace) -> int:
             print(f"  {handle}" + (f" ({extra})" if extra else ""))
     sizes = [len(s.members) for s in sets]
     if max(sizes) - min(sizes) > 1 or min(sizes) < low or max(sizes) > high:
-        print(f"\nNote: set sizes are {', '.join(map(str, sizes))}; the programme asks for "
-              f"{low} to {high}, within one of each other. Move people with --move HANDLE=N.")
+        print(
+            f"\nNote: set sizes are {', '.join(map(str, sizes))}; the programme asks for "
+            f"{low} to {high}, within one of each other. Move people with --move HANDLE=N."
+        )
     if new_keys:
         print("\nSet keys (shown once; give each to that set's facilitator):")
         for number, key in sorted(new_keys.items()):
@@ -233,7 +253,7 @@ def run_attendance(args: argparse.Namespace) -> int:
             raise ProgrammeCommandError("Say which session with --session ID.")
         marked = store.attendance(code)
         print(f"Attendance in cohort {code} ({len(everyone)} trainees):")
-        for day, session in programme.all_sessions():
+        for _day, session in programme.all_sessions():
             if session.kind in ("break", "lunch"):
                 continue
             print(f"  {session.id:<24} {len(marked.get(session.id, [])):>3}  {session.title}")
@@ -241,8 +261,9 @@ def run_attendance(args: argparse.Namespace) -> int:
     session = programme.session(args.session)
     if session is None:
         known = ", ".join(s.id for _, s in programme.all_sessions()[:4])
-        raise ProgrammeCommandError(f"The programme has no session {args.session!r} "
-                                    f"(sessions look like {known}, ...).")
+        raise ProgrammeCommandError(
+            f"The programme has no session {args.session!r} (sessions look like {known}, ...)."
+        )
     handles = everyone if args.everyone else args.handles
     if not handles:
         raise ProgrammeCommandError("Name the trainees (their handles), or use --everyone.")
@@ -250,5 +271,3 @@ def run_attendance(args: argparse.Namespace) -> int:
     state = "absent from" if args.absent else "present at"
     print(f"Marked {changed} trainee(s) {state} {session.id} ({session.title}).")
     return 0
-
-

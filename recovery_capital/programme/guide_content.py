@@ -9,8 +9,11 @@ professional frameworks; the handouts, one per page.
 
 >>> from recovery_capital.reports.course_map import REPOSITORY_COURSE
 >>> guide = build_guide(REPOSITORY_COURSE)
->>> [b.text for b in guide.blocks if isinstance(b, Heading) and b.level == 1][:3]
-['Supporting people who use drugs and alcohol: the five-day programme', 'The week at a glance', 'Day 1: Why people use substances, and the gap between services']
+>>> for heading in [b.text for b in guide.blocks if isinstance(b, Heading) and b.level == 1][1:4]:
+...     print(heading)
+The week at a glance
+Day 1: Why people use substances, and the gap between services
+Day 2: Recovery capital
 """
 
 from __future__ import annotations
@@ -126,17 +129,24 @@ def _exercise_blocks(guide: Guide, exercise: Exercise) -> None:
             guide.bullets(f"Q{number}. {question.prompt.strip()}{kind}", marks)
     elif isinstance(content, VignetteContent):
         person = content.person
-        guide.add(Paragraph(f"{person.name}, {person.age}: "
-                            f"{', '.join(person.substances) or 'no substances named'}."))
+        guide.add(
+            Paragraph(
+                f"{person.name}, {person.age}: "
+                f"{', '.join(person.substances) or 'no substances named'}."
+            )
+        )
         reference = content.reference
         items = [f"{item}: {ref.value} \u2014 {ref.reasoning.strip()}"
                  for item, ref in reference.items.items()]  # fmt: skip
         if items:
-            guide.bullets(f"Reference ratings ({content.rate.instrument}) and their reasoning",
-                          items)
+            guide.bullets(
+                f"Reference ratings ({content.rate.instrument}) and their reasoning", items
+            )
         if reference.stage is not None:
-            guide.bullets("Reference stage of change",
-                          [f"{reference.stage.value}: {reference.stage.reasoning.strip()}"])
+            guide.bullets(
+                "Reference stage of change",
+                [f"{reference.stage.value}: {reference.stage.reasoning.strip()}"],
+            )
         if content.discussion.strip():
             guide.add(Paragraph(f"For discussion: {content.discussion.strip()}", "I"))
     elif isinstance(content, TalkSortContent):
@@ -148,8 +158,10 @@ def _exercise_blocks(guide: Guide, exercise: Exercise) -> None:
         guide.add(Paragraph(f"{content.client.name}: {content.client.summary.strip()}"))
         for name, node in content.nodes.items():
             if node.ending:
-                guide.bullets(f"Ending {name} ({node.outcome or 'ending'})",
-                              [node.feedback.strip() or node.client.strip()])
+                guide.bullets(
+                    f"Ending {name} ({node.outcome or 'ending'})",
+                    [node.feedback.strip() or node.client.strip()],
+                )
                 continue
             guide.bullets(f"At {name}: \u201c{node.client.strip()}\u201d", [
                 f"{choice.tag.replace('_', ' ')}: {choice.text.strip()}"
@@ -167,17 +179,31 @@ def _exercise_blocks(guide: Guide, exercise: Exercise) -> None:
         if model:
             guide.add(Paragraph(f"Model answer: {str(model).strip()}", "I"))
         else:
-            guide.add(Paragraph("A written reflection has no single right answer: look for "
-                                "specific, honest, practice-based answers.", "I"))
+            guide.add(
+                Paragraph(
+                    "A written reflection has no single right answer: look for "
+                    "specific, honest, practice-based answers.",
+                    "I",
+                )
+            )
     elif isinstance(content, PollContent):
         guide.bullets(content.question.strip(), list(content.options))
-        guide.add(Paragraph("No right answer: open the poll live, reveal the results and ask "
-                            "what surprises people.", "I"))
+        guide.add(
+            Paragraph(
+                "No right answer: open the poll live, reveal the results and ask "
+                "what surprises people.",
+                "I",
+            )
+        )
     else:
-        guide.add(Paragraph(
-            f"Trainees complete the {exercise.instrument} questionnaire in "
-            f"{exercise.notebook}; where it is about a person in a vignette, the reference "
-            "ratings and reasoning are listed with that vignette.", "I"))
+        guide.add(
+            Paragraph(
+                f"Trainees complete the {exercise.instrument} questionnaire in "
+                f"{exercise.notebook}; where it is about a person in a vignette, the reference "
+                "ratings and reasoning are listed with that vignette.",
+                "I",
+            )
+        )
 
 
 def _live_blocks(guide: Guide, activity: LiveActivity, files: ProgrammeFiles) -> None:
@@ -190,8 +216,9 @@ def _live_blocks(guide: Guide, activity: LiveActivity, files: ProgrammeFiles) ->
     if activity.handout:
         handout = files.handout(activity.handout)
         if handout:
-            guide.add(Paragraph(f"Handout: {handout.title} (printable, at the end of the guide).",
-                                "I"))
+            guide.add(
+                Paragraph(f"Handout: {handout.title} (printable, at the end of the guide).", "I")
+            )
 
 
 # --- sections ----------------------------------------------------------------------------
@@ -203,50 +230,84 @@ def _cover(guide: Guide, programme: Programme) -> None:
     if programme.audience:
         guide.add(Paragraph(programme.audience))
     meetings = programme.action_learning.meetings if programme.action_learning else ()
-    rows = [("Training days", f"{len(programme.days)} days, "
-             f"{hours(programme.contact_minutes)} of contact time (breaks included)")]
+    rows = [
+        (
+            "Training days",
+            f"{len(programme.days)} days, "
+            f"{hours(programme.contact_minutes)} of contact time (breaks included)",
+        )
+    ]
     if meetings:
-        rows.append(("Action-learning sets", f"{len(meetings)} online meetings of about "
-                     f"{meetings[0].minutes} minutes ({hours(programme.set_minutes)})"))
+        rows.append(
+            (
+                "Action-learning sets",
+                f"{len(meetings)} online meetings of about "
+                f"{meetings[0].minutes} minutes ({hours(programme.set_minutes)})",
+            )
+        )
     for follow_up in programme.follow_ups:
-        rows.append((f"Follow-up at {follow_up.weeks} weeks",
-                     f"{follow_up.title} ({follow_up.minutes} minutes)"))
+        rows.append(
+            (
+                f"Follow-up at {follow_up.weeks} weeks",
+                f"{follow_up.title} ({follow_up.minutes} minutes)",
+            )
+        )
     guide.add(Table(("Part", "Time"), tuple(rows), (0.32, 0.68)))
-    guide.add(Paragraph(
-        "How to use this guide: the week at a glance comes first, then each day's timed plan "
-        "and, session by session, what to say, what to ask and what to watch for, with the "
-        "steps and answers of every exercise. The notes on safeguarding, self-care and real "
-        "cases, the action-learning protocol and the printable handouts follow the days. "
-        "Every person in the exercises is fictional."
-    ))
+    guide.add(
+        Paragraph(
+            "How to use this guide: the week at a glance comes first, then each day's timed plan "
+            "and, session by session, what to say, what to ask and what to watch for, with the "
+            "steps and answers of every exercise. The notes on safeguarding, self-care and real "
+            "cases, the action-learning protocol and the printable handouts follow the days. "
+            "Every person in the exercises is fictional."
+        )
+    )
 
 
 def _week(guide: Guide, programme: Programme) -> None:
     guide.add(PageBreak(), Heading("The week at a glance", 1))
-    after = {m.after: m for m in programme.action_learning.meetings} if (
-        programme.action_learning) else {}
+    after = (
+        {m.after: m for m in programme.action_learning.meetings}
+        if (programme.action_learning)
+        else {}
+    )
     rows = []
     for day in programme.days:
         main = [s.title for s in day.sessions if s.kind not in ("break", "lunch")]
         meeting = after.get(day.id)
-        rows.append((day.title, f"{day.start}\u2013{day.end}\n{hours(day.contact_minutes)}",
-                     "; ".join(main),
-                     f"{meeting.title} ({meeting.minutes} min, online)" if meeting else "\u2013"))
-    guide.add(Table(("Day", "Hours", "Sessions", "Set meeting that evening"), tuple(rows),
-                    (0.19, 0.13, 0.48, 0.2)))
+        rows.append(
+            (
+                day.title,
+                f"{day.start}\u2013{day.end}\n{hours(day.contact_minutes)}",
+                "; ".join(main),
+                f"{meeting.title} ({meeting.minutes} min, online)" if meeting else "\u2013",
+            )
+        )
+    guide.add(
+        Table(
+            ("Day", "Hours", "Sessions", "Set meeting that evening"),
+            tuple(rows),
+            (0.19, 0.13, 0.48, 0.2),
+        )
+    )
     for follow_up in programme.follow_ups:
-        guide.add(Paragraph(f"Week {follow_up.weeks}: {follow_up.title} "
-                            f"({follow_up.minutes} minutes)."))
+        guide.add(
+            Paragraph(f"Week {follow_up.weeks}: {follow_up.title} ({follow_up.minutes} minutes).")
+        )
 
 
 def _plan_table(day: Day) -> Table:
     rows = []
     for session in day.sessions:
         where = ", ".join([*session.modules, *session.activities]) or "\u2013"
-        rows.append((clock_range(session), str(session.minutes), session.kind_label,
-                     session.title, where))
-    return Table(("Time", "Min", "Kind", "Session", "Modules and activities"), tuple(rows),
-                 (0.11, 0.05, 0.15, 0.3, 0.39))
+        rows.append(
+            (clock_range(session), str(session.minutes), session.kind_label, session.title, where)
+        )
+    return Table(
+        ("Time", "Min", "Kind", "Session", "Modules and activities"),
+        tuple(rows),
+        (0.11, 0.05, 0.15, 0.3, 0.39),
+    )
 
 
 def _session(guide: Guide, session: Session, exercises: dict[str, Exercise],
@@ -265,8 +326,13 @@ def _session(guide: Guide, session: Session, exercises: dict[str, Exercise],
     for note_id in session.care:
         note = files.note(note_id)
         if note:
-            guide.add(Paragraph(f"Care: this session can touch sensitive ground; see the note "
-                                f"\u201c{note.title}\u201d.", "I"))
+            guide.add(
+                Paragraph(
+                    f"Care: this session can touch sensitive ground; see the note "
+                    f"\u201c{note.title}\u201d.",
+                    "I",
+                )
+            )
     for activity_id in session.activities:
         live = files.live(activity_id)
         if live is not None:
@@ -317,14 +383,16 @@ def _sets(guide: Guide, programme: Programme, files: ProgrammeFiles) -> None:
         return
     guide.add(PageBreak(), Heading("Action learning and the community of practice", 1))
     low, high = plan.set_size
-    guide.add(Paragraph(
-        f"The cohort is split into sets of {low} to {high}, each with a facilitator, that stay "
-        "the same across the programme. Make them after joining on day 1 with "
-        "`recovery-capital sets --cohort CODE` (record each trainee's area and role first with "
-        "--details, so sets mix them); a late joiner is placed in the smallest set; move "
-        "someone with --move HANDLE=N. Each set's facilitator gets a set key, shown once, "
-        "which opens only that set's shared practice-log entries on the set-facilitator page."
-    ))
+    guide.add(
+        Paragraph(
+            f"The cohort is split into sets of {low} to {high}, each with a facilitator, that stay "
+            "the same across the programme. Make them after joining on day 1 with "
+            "`recovery-capital sets --cohort CODE` (record each trainee's area and role first with "
+            "--details, so sets mix them); a late joiner is placed in the smallest set; move "
+            "someone with --move HANDLE=N. Each set's facilitator gets a set key, shown once, "
+            "which opens only that set's shared practice-log entries on the set-facilitator page."
+        )
+    )
     protocol = files.note(plan.protocol)
     if protocol:
         _note(guide, protocol)
@@ -334,11 +402,13 @@ def _follow_ups(guide: Guide, programme: Programme) -> None:
     if not programme.follow_ups:
         return
     guide.add(Heading("Follow-up sessions", 1))
-    guide.add(Paragraph(
-        "At each follow-up, trainees open the follow-up page: it shows the action plan they "
-        "wrote on day 5 beside boxes for what they did, and repeats the self-check so they can "
-        "see how their answers have moved since day 1."
-    ))
+    guide.add(
+        Paragraph(
+            "At each follow-up, trainees open the follow-up page: it shows the action plan they "
+            "wrote on day 5 beside boxes for what they did, and repeats the self-check so they can "
+            "see how their answers have moved since day 1."
+        )
+    )
     for follow_up in programme.follow_ups:
         guide.add(Heading(f"Week {follow_up.weeks}: {follow_up.title} "
                           f"({follow_up.minutes} minutes)", 2))  # fmt: skip
@@ -378,8 +448,16 @@ def build_guide(course_dir: str | os.PathLike[str]) -> Guide:
     missing = [a for _, s in programme.all_sessions() for a in s.activities
                if a not in exercises and files.live(a) is None]  # fmt: skip
     if missing:
-        raise DefinitionError(str(course), [("programme", "names activities that do not "
-                              f"exist: {', '.join(missing)} (run recovery-capital check)")])
+        raise DefinitionError(
+            str(course),
+            [
+                (
+                    "programme",
+                    "names activities that do not "
+                    f"exist: {', '.join(missing)} (run recovery-capital check)",
+                )
+            ],
+        )
     guide = Guide(programme.title)
     _cover(guide, programme)
     _week(guide, programme)

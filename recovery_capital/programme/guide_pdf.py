@@ -34,14 +34,22 @@ def guide_pdf_document(guide: Guide) -> ReportPDF:
             if pdf.get_y() > pdf.h - 40:  # never a heading alone at the foot of a page
                 pdf.add_page()
             colour = _LABEL if block.level == 4 else ACCENT
-            pdf.heading(block.text, size, colour=colour,
-                        space_before=1 if pdf.get_y() < 20 else (4 if block.level < 3 else 2))
+            pdf.heading(
+                block.text,
+                size,
+                colour=colour,
+                space_before=1 if pdf.get_y() < 20 else (4 if block.level < 3 else 2),
+            )
             if block.level == 3:
                 pdf.set_draw_color(*ACCENT)
                 pdf.line(pdf.l_margin, pdf.get_y() - 0.8, pdf.w - pdf.r_margin, pdf.get_y() - 0.8)
         elif isinstance(block, Paragraph):
-            pdf.paragraph(block.text, 9, style=block.style,
-                          colour=MUTED if block.style == "I" else (27, 27, 27))
+            pdf.paragraph(
+                block.text,
+                9,
+                style=block.style,
+                colour=MUTED if block.style == "I" else (27, 27, 27),
+            )
         elif isinstance(block, Bullets):
             if pdf.get_y() > pdf.h - 30:
                 pdf.add_page()
@@ -50,13 +58,19 @@ def guide_pdf_document(guide: Guide) -> ReportPDF:
             pdf.set_font(FAMILY, "", 9)
             for item in block.items:
                 pdf.set_x(pdf.l_margin + 3)
-                pdf.multi_cell(pdf.w - pdf.l_margin - pdf.r_margin - 3, 4.3,
-                               pdf._write(f"\u2022 {item}"), new_x="LMARGIN", new_y="NEXT")
+                pdf.multi_cell(
+                    pdf.w - pdf.l_margin - pdf.r_margin - 3,
+                    4.3,
+                    pdf._write(f"\u2022 {item}"),
+                    new_x="LMARGIN",
+                    new_y="NEXT",
+                )
             pdf.ln(1.2)
         elif isinstance(block, Table):
             width = pdf.w - pdf.l_margin - pdf.r_margin
-            pdf.table(block.headers, block.rows, widths=[share * width for share in block.widths],
-                      size=8)
+            pdf.table(
+                block.headers, block.rows, widths=[share * width for share in block.widths], size=8
+            )
     return pdf
 
 

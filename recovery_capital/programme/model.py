@@ -372,8 +372,10 @@ def _problems(error: ValidationError, prefix: str = "") -> list[tuple[str, str]]
         elif detail["type"] == "extra_forbidden":
             message = "is not a known field here (check the spelling)"
         elif detail["type"] == "string_type" and isinstance(detail.get("input"), dict):
-            message = ("reads as a key and a value because of a colon followed by a space: put "
-                       "the whole line in quotes")
+            message = (
+                "reads as a key and a value because of a colon followed by a space: put "
+                "the whole line in quotes"
+            )
         elif detail["type"] == "value_error":
             message = str(detail["ctx"]["error"])
         elif detail["type"] == "literal_error" and path.endswith(".kind"):
@@ -429,12 +431,20 @@ def timing_problems(programme: Programme, prefix: str = "") -> list[tuple[str, s
     if programme.action_learning:
         low, high = programme.action_learning.set_size
         if not 2 <= low <= high:
-            found.append((f"{prefix}action_learning.set_size",
-                          "give the smallest and largest set size, smallest first, e.g. [5, 7]"))
+            found.append(
+                (
+                    f"{prefix}action_learning.set_size",
+                    "give the smallest and largest set size, smallest first, e.g. [5, 7]",
+                )
+            )
         for m, meeting in enumerate(programme.action_learning.meetings):
             if meeting.after not in day_ids:
-                found.append((f"{prefix}action_learning.meetings.{m}.after",
-                              f"no day {meeting.after!r} (days: {', '.join(day_ids)})"))
+                found.append(
+                    (
+                        f"{prefix}action_learning.meetings.{m}.after",
+                        f"no day {meeting.after!r} (days: {', '.join(day_ids)})",
+                    )
+                )
     weeks = [f.weeks for f in programme.follow_ups]
     if weeks != sorted(weeks):
         found.append((f"{prefix}follow_ups", "list follow-ups in order of weeks"))

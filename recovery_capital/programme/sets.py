@@ -75,8 +75,10 @@ def allocate(
         count = set_count(len(waiting), low, high)
         # Sorting by area then role puts colleagues from one area next to each other, so
         # dealing them round the sets sends them to different sets.
-        order = sorted(range(len(waiting)), key=lambda i: (waiting[i].area.casefold(),
-                                                            waiting[i].role.casefold(), i))
+        order = sorted(
+            range(len(waiting)),
+            key=lambda i: (waiting[i].area.casefold(), waiting[i].role.casefold(), i),
+        )
         for position, index in enumerate(order):
             sets.setdefault(position % count + 1, []).append(waiting[index].handle)
         return dict(sorted(sets.items()))

@@ -33,7 +33,13 @@ from . import keys
 from .errors import InvalidInput, UnknownParticipant
 from .handles import handle_key
 from .models import Participant, as_utc, utcnow
-from .programme_models import Attendance, LearningSet, ParticipantDetails, PracticeLogEntry, SetMember
+from .programme_models import (
+    Attendance,
+    LearningSet,
+    ParticipantDetails,
+    PracticeLogEntry,
+    SetMember,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Callable
@@ -111,8 +117,11 @@ class ProgrammeStoreMixin:
                     participant_id=pid, area=cleaned.get("area", ""),
                     role=cleaned.get("role", "")))  # fmt: skip
             elif cleaned:
-                conn.execute(update(ParticipantDetails)
-                             .where(ParticipantDetails.participant_id == pid).values(**cleaned))
+                conn.execute(
+                    update(ParticipantDetails)
+                    .where(ParticipantDetails.participant_id == pid)
+                    .values(**cleaned)
+                )
 
         self._write(work)
 
@@ -151,7 +160,9 @@ class ProgrammeStoreMixin:
         return self._read(work)
 
     def save_sets(
-        self, code: object, allocation: Mapping[int, Iterable[str]],
+        self,
+        code: object,
+        allocation: Mapping[int, Iterable[str]],
         facilitators: Mapping[int, str] | None = None,
     ) -> dict[int, str]:
         """Put each handle in its set (``allocation``: set number -> handles), creating sets
@@ -165,8 +176,11 @@ class ProgrammeStoreMixin:
             for number, handles in sorted(allocation.items()):
                 if not isinstance(number, int) or number < 1:
                     raise InvalidInput(f"Set numbers start at 1, not {number!r}.")
-                set_id = conn.execute(select(LearningSet.id).where(
-                    LearningSet.cohort_id == cohort_id, LearningSet.number == number)).scalar()
+                set_id = conn.execute(
+                    select(LearningSet.id).where(
+                        LearningSet.cohort_id == cohort_id, LearningSet.number == number
+                    )
+                ).scalar()
                 if set_id is None:
                     key = keys.new_trainer_key()
                     set_id = conn.execute(LearningSet.__table__.insert().values(
@@ -175,13 +189,19 @@ class ProgrammeStoreMixin:
                     ).returning(LearningSet.id)).scalar()  # fmt: skip
                     new_keys[number] = key
                 elif number in names:
-                    conn.execute(update(LearningSet).where(LearningSet.id == set_id)
-                                 .values(facilitator=names[number]))
+                    conn.execute(
+                        update(LearningSet)
+                        .where(LearningSet.id == set_id)
+                        .values(facilitator=names[number])
+                    )
                 for handle in handles:
                     pid = self._participant_id(conn, cohort_id, handle)
                     conn.execute(delete(SetMember).where(SetMember.participant_id == pid))
-                    conn.execute(SetMember.__table__.insert().values(
-                        participant_id=pid, set_id=set_id, assigned_at=utcnow()))
+                    conn.execute(
+                        SetMember.__table__.insert().values(
+                            participant_id=pid, set_id=set_id, assigned_at=utcnow()
+                        )
+                    )
             return new_keys
 
         return self._write(work)
@@ -193,9 +213,11 @@ class ProgrammeStoreMixin:
         key = keys.new_trainer_key()
 
         def work(conn: Connection) -> None:
-            done = conn.execute(update(LearningSet).where(
-                LearningSet.cohort_id == cohort_id, LearningSet.number == number
-            ).values(facilitator=name.strip()[:200], key_hash=keys.hash_key(key)))
+            done = conn.execute(
+                update(LearningSet)
+                .where(LearningSet.cohort_id == cohort_id, LearningSet.number == number)
+                .values(facilitator=name.strip()[:200], key_hash=keys.hash_key(key))
+            )
             if not done.rowcount:
                 raise InvalidInput(f"This cohort has no set {number}.")
 
@@ -205,8 +227,13 @@ class ProgrammeStoreMixin:
     def verify_set_key(self, code: object, number: int, key: object) -> bool:
         """Whether ``key`` is set ``number``'s key (False for a set that does not exist)."""
         cohort_id = self._cohort_id(code)
-        stored = self._read(lambda conn: conn.execute(select(LearningSet.key_hash).where(
-            LearningSet.cohort_id == cohort_id, LearningSet.number == number)).scalar())
+        stored = self._read(
+            lambda conn: conn.execute(
+                select(LearningSet.key_hash).where(
+                    LearningSet.cohort_id == cohort_id, LearningSet.number == number
+                )
+            ).scalar()
+        )
         return keys.verify_key(key, stored)
 
     # ------------------------------------------------------------------ attendance
@@ -236,16 +263,22 @@ class ProgrammeStoreMixin:
             changed = 0
             for handle in handles:
                 pid = self._participant_id(conn, cohort_id, handle)
-                had = conn.execute(select(Attendance.participant_id).where(
-                    Attendance.participant_id == pid, Attendance.session_id == session)).first()
+                had = conn.execute(
+                    select(Attendance.participant_id).where(
+                        Attendance.participant_id == pid, Attendance.session_id == session
+                    )
+                ).first()
                 if present and had is None:
                     conn.execute(Attendance.__table__.insert().values(
                         participant_id=pid, session_id=session, cohort_id=cohort_id,
                         marked_at=utcnow()))  # fmt: skip
                     changed += 1
                 elif not present and had is not None:
-                    conn.execute(delete(Attendance).where(
-                        Attendance.participant_id == pid, Attendance.session_id == session))
+                    conn.execute(
+                        delete(Attendance).where(
+                            Attendance.participant_id == pid, Attendance.session_id == session
+                        )
+                    )
                     changed += 1
             return changed
 
@@ -267,8 +300,14 @@ class ProgrammeStoreMixin:
     # ------------------------------------------------------------------ practice log
 
     def add_log_entry(
-        self, code: object, handle: str, day: str, entry: Mapping[str, str], *,
-        skill: str = "", shared: bool = False,
+        self,
+        code: object,
+        handle: str,
+        day: str,
+        entry: Mapping[str, str],
+        *,
+        skill: str = "",
+        shared: bool = False,
     ) -> int:
         """Save a practice-log entry (``entry``: field id -> text); returns its id."""
         cohort_id = self._cohort_id(code)
@@ -334,11 +373,17 @@ class ProgrammeStoreMixin:
         cohort_id = self._cohort_id(code)
 
         def work(conn: Connection) -> list[LogEntry]:
-            set_id = conn.execute(select(LearningSet.id).where(
-                LearningSet.cohort_id == cohort_id, LearningSet.number == number)).scalar()
+            set_id = conn.execute(
+                select(LearningSet.id).where(
+                    LearningSet.cohort_id == cohort_id, LearningSet.number == number
+                )
+            ).scalar()
             members = select(SetMember.participant_id).where(SetMember.set_id == set_id)
-            return self._entries(conn, PracticeLogEntry.shared.is_(True),
-                                 PracticeLogEntry.participant_id.in_(members))
+            return self._entries(
+                conn,
+                PracticeLogEntry.shared.is_(True),
+                PracticeLogEntry.participant_id.in_(members),
+            )
 
         return self._read(work)
 

@@ -85,10 +85,10 @@ class FollowUpReview(Exercise):
             self._watch(box)
             self.boxes[question.id] = box
         self._show_plan()
-        left = VBox([HTML(element("h4", "What I planned")), self.plan],
-                    layout=Layout(width="45%"))
-        right = VBox([HTML(element("h4", "What I did")), *self.boxes.values()],
-                     layout=Layout(width="55%"))
+        left = VBox([HTML(element("h4", "What I planned")), self.plan], layout=Layout(width="45%"))
+        right = VBox(
+            [HTML(element("h4", "What I did")), *self.boxes.values()], layout=Layout(width="55%")
+        )
         return [HTML(markdown(self.content.intro)).add_class("rc-intro"),
                 HBox([left, right]).add_class("rc-follow-up")]  # fmt: skip
 
@@ -100,8 +100,11 @@ class FollowUpReview(Exercise):
         parts = []
         plan = ctx.store.latest(ctx.cohort, ctx.handle, self.content.plan_activity)
         text = (plan.text or plan.answers.get("text", "")) if plan else ""
-        parts.append(element("blockquote", [element("p", p) for p in str(text).split("\n\n")
-                                            if p.strip()]) if text else element("p", NO_PLAN))
+        parts.append(
+            element("blockquote", [element("p", p) for p in str(text).split("\n\n") if p.strip()])
+            if text
+            else element("p", NO_PLAN)
+        )
         for weeks in self.earlier:
             earlier = ctx.store.latest(ctx.cohort, ctx.handle, review_activity(weeks))
             if earlier is not None:

@@ -24,8 +24,8 @@ import ipywidgets as w
 from ..content import course_dir
 from ..course import Context, current_context
 from ..errors import DefinitionError
-from ..store import StoreError
 from ..programme.load import load_programme, load_programme_files
+from ..store import StoreError
 from .base import guarded
 from .choice import ChoiceGroup, ChoiceSet
 from .html import element, join
@@ -61,11 +61,11 @@ class PracticeLog:
             return
         self.prompts = prompts
         self.days = {day.id: day.title for day in programme.days}
-        self.day = ChoiceGroup("Which training day is this from?",
-                               list(self.days.items()), value=programme.days[0].id)
+        self.day = ChoiceGroup(
+            "Which training day is this from?", list(self.days.items()), value=programme.days[0].id
+        )
         skills = sorted({s for day in prompts.skills.values() for s in day})
-        self.skill = ChoiceGroup("Which skill did you use? (optional)",
-                                 [(s, s) for s in skills])
+        self.skill = ChoiceGroup("Which skill did you use? (optional)", [(s, s) for s in skills])
         self.fields = {}
         for field in prompts.fields:
             box = TextField(field.label, rows=3, max_chars=4000, placeholder=field.hint)
@@ -100,8 +100,14 @@ class PracticeLog:
                              "moment.", "warning")  # fmt: skip
             return False
         try:
-            ctx.store.add_log_entry(ctx.cohort, ctx.handle, self.day.value, answers,
-                                    skill=self.skill.value, shared=self.share.value == "yes")
+            ctx.store.add_log_entry(
+                ctx.cohort,
+                ctx.handle,
+                self.day.value,
+                answers,
+                skill=self.skill.value,
+                shared=self.share.value == "yes",
+            )
         except StoreError as exc:
             self.status.show(str(exc), "error")
             return False
@@ -132,8 +138,11 @@ class PracticeLog:
             button = Button(description=("Stop sharing" if entry.shared else "Share with my set")
                             + f" (entry {len(entries) - len(buttons)})")  # fmt: skip
             button.add_class("rc-log-share")
-            button.on_click(guarded(self._toggle(entry.id, not entry.shared), self.status,
-                                    "practice log sharing"))
+            button.on_click(
+                guarded(
+                    self._toggle(entry.id, not entry.shared), self.status, "practice log sharing"
+                )
+            )
             buttons.append(button)
         self.entries.value = join(blocks) if blocks else element(
             "p", "No entries yet. Your first one could be tonight.")  # fmt: skip

@@ -30,8 +30,10 @@ from .status import StatusLine
 
 __all__ = ["SetFacilitatorPage", "WRONG_SET_KEY"]
 
-WRONG_SET_KEY = ("That join code, set number and set key don't match a set here. Check them "
-                 "with your trainer: the set key was shown once, when the sets were made.")
+WRONG_SET_KEY = (
+    "That join code, set number and set key don't match a set here. Check them "
+    "with your trainer: the set key was shown once, when the sets were made."
+)
 
 
 class SetFacilitatorPage:
@@ -74,16 +76,22 @@ class SetFacilitatorPage:
             return False
         blocks = [element("h3", f"Set {number}: entries shared with the set")]
         for entry in entries:
-            blocks.append(element("div", element("p", element("strong", entry.handle),
-                                  f" \u2014 {entry.day}" + (f", {entry.skill}" if entry.skill
-                                                            else "")),
-                                  [element("p", element("em", f"{k}: "), v)
-                                   for k, v in entry.entry.items()], cls="rc-log-entry"))
+            blocks.append(
+                element(
+                    "div",
+                    element(
+                        "p",
+                        element("strong", entry.handle),
+                        f" \u2014 {entry.day}" + (f", {entry.skill}" if entry.skill else ""),
+                    ),
+                    [element("p", element("em", f"{k}: "), v) for k, v in entry.entry.items()],
+                    cls="rc-log-entry",
+                )
+            )
         if not entries:
             blocks.append(element("p", "Nobody in this set has shared an entry yet."))
         self.entries.value = join(blocks)
-        self.status.show(f"{len(entries)} shared entr{'y' if len(entries) == 1 else 'ies'}.",
-                         "ok")
+        self.status.show(f"{len(entries)} shared entr{'y' if len(entries) == 1 else 'ies'}.", "ok")
         return True
 
     def _repr_mimebundle_(self, **kwargs: object) -> object:
