@@ -4,7 +4,8 @@ On top of the programme's own validation (shape, times, overlaps, a session past
 end: :mod:`.model`), the programme must name modules and activities that exist: every module
 is a notebook in ``modules/``, every activity an exercise a notebook makes or a live activity
 in ``assets/programme/``, every guidance note and handout a file there. Exercises of the
-modules that no session names are warned about (the guide would not place their answers).
+modules that no session names are not an error: the guide lists them, with their answers,
+after the days.
 
 >>> from recovery_capital.reports.course_map import REPOSITORY_COURSE
 >>> [(f.file, f.message) for f in programme_findings(REPOSITORY_COURSE) if f.severity == "error"]
@@ -133,7 +134,3 @@ def _references(course: Path, programme: Programme, files: ProgrammeFiles, prefi
         if activity.handout and activity.handout not in handouts:
             add(f"{prefix}days", f"live activity {activity.id!r} names a handout "
                 f"{activity.handout!r} that does not exist", "error")  # fmt: skip
-    for exercise in exercises.values():
-        if exercise.notebook[:2].isdigit() and exercise.activity_id not in placed:
-            add(f"{prefix}days", f"{exercise.activity_id} ({exercise.notebook}) is in no "
-                "session, so the guide cannot place it in the day", "warning")  # fmt: skip

@@ -463,6 +463,15 @@ def build_guide(course_dir: str | os.PathLike[str]) -> Guide:
     _week(guide, programme)
     for day in programme.days:
         _day(guide, programme, day, exercises, files)
+    placed = {a for _, s in programme.all_sessions() for a in s.activities}
+    placed |= {a for f in programme.follow_ups for a in f.activities}
+    unplaced = [e for e in exercises.values() if e.activity_id not in placed]
+    if unplaced:
+        guide.add(PageBreak(), Heading("Exercises not placed in a session", 1), Paragraph(
+            "These exercises are in the modules but no session of the programme names them; "
+            "trainees may meet them in their own time. Their answers follow."))  # fmt: skip
+        for exercise in unplaced:
+            _exercise_blocks(guide, exercise)
     _sets(guide, programme, files)
     _follow_ups(guide, programme)
     guide.add(PageBreak(), Heading("Safeguarding, self-care and real cases", 1))

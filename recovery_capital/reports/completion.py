@@ -295,7 +295,7 @@ def summary_sentences(
     >>> import textwrap
     >>> for line in summary_sentences(2, 1, 6.0, figures):
     ...     print(textwrap.fill(line, 90))
-    2 trainees joined and 1 completed every module (6 hours of module work).
+    2 trainees joined and 1 (50%) completed every module (6 hours of module work).
     The course is a five-day programme of 30 contact hours, with 5 online action-learning set
     meetings (7.5 hours) and follow-ups at 6 weeks.
     On average trainees attended 75% of the 2 sessions, as the trainer marked them.
@@ -303,8 +303,9 @@ def summary_sentences(
     Follow-up reviews submitted: 1 at 6 weeks.
     """
     hours = f"{module_hours:g}"
+    share = f" ({100 * completed_all / participants:.0f}%)" if participants else ""
     lines = [
-        f"{participants} trainee{'s' * (participants != 1)} joined and {completed_all} "
+        f"{participants} trainee{'s' * (participants != 1)} joined and {completed_all}{share} "
         f"completed every module ({hours} hour{'s' * (hours != '1')} of module work)."
     ]
     if figures is None:
