@@ -54,7 +54,7 @@ def allocate(
 
     ``existing`` (handle -> set number) are kept where they are; everyone else is placed: all
     at once when there are no sets yet (dealt out by area and role so each set gets a mix),
-    else one by one into the smallest set.
+    else one by one into the smallest set. Each set lists its members in ``trainees`` order.
 
     >>> first = allocate([Trainee(f"t{i}") for i in range(12)])
     >>> existing = {h: n for n, handles in first.items() for h in handles}
@@ -81,7 +81,7 @@ def allocate(
         )
         for position, index in enumerate(order):
             sets.setdefault(position % count + 1, []).append(waiting[index].handle)
-        return dict(sorted(sets.items()))
+        return _in_order(sets, trainees)
     by_handle = {t.handle: t for t in trainees}
     for trainee in waiting:
 
@@ -92,4 +92,10 @@ def allocate(
             return (len(members), same_area, same_role, number)
 
         sets[min(sets, key=fit)].append(trainee.handle)
-    return dict(sorted(sets.items()))
+    return _in_order(sets, trainees)
+
+
+def _in_order(sets: dict[int, list[str]], trainees: Sequence[Trainee]) -> dict[int, list[str]]:
+    """Sets by number, each listing its members in the order ``trainees`` gives them."""
+    rank = {t.handle: i for i, t in enumerate(trainees)}
+    return {n: sorted(sets[n], key=rank.__getitem__) for n in sorted(sets)}

@@ -213,7 +213,8 @@ class ProgrammeFigures:
         text = (f"a {words.get(self.days, str(self.days))}-day programme of "
                 f"{self.contact_hours:g} contact hours")  # fmt: skip
         if self.set_meetings:
-            text += (f", with {self.set_meetings} online action-learning set meetings "
+            noun = "meeting" if self.set_meetings == 1 else "meetings"
+            text += (f", with {self.set_meetings} online action-learning set {noun} "
                      f"({self.set_minutes / 60:g} hours)")  # fmt: skip
         if self.follow_up_weeks:
             weeks = [str(w) for w in self.follow_up_weeks]
