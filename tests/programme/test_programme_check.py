@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import PROGRAMME, line_of
+from programme_support import PROGRAMME, line_of
 
 from recovery_capital.course_check import check_course
 from recovery_capital.programme.load import load_programme
