@@ -60,12 +60,14 @@ class Heading:
 class Paragraph:
     text: str
     style: str = ""  # "", "I" (a note) or "B"
+    size: float = 0  # points; 0 for the guide's usual size (handouts print larger)
 
 
 @dataclass(frozen=True)
 class Bullets:
     label: str
     items: tuple[str, ...]
+    size: float = 0
 
 
 @dataclass(frozen=True)
@@ -163,7 +165,8 @@ def _exercise_blocks(guide: Guide, exercise: Exercise) -> None:
                     [node.feedback.strip() or node.client.strip()],
                 )
                 continue
-            guide.bullets(f"At {name}: \u201c{node.client.strip()}\u201d", [
+            said = node.client.strip().strip('"\u201c\u201d')
+            guide.bullets(f"{content.client.name} ({name}): \u201c{said}\u201d", [
                 f"{choice.tag.replace('_', ' ')}: {choice.text.strip()}"
                 + (f" \u2014 {choice.feedback.strip()}" if choice.feedback.strip() else "")
                 for choice in node.choices
@@ -253,6 +256,18 @@ def _cover(guide: Guide, programme: Programme) -> None:
             )
         )
     guide.add(Table(("Part", "Time"), tuple(rows), (0.32, 0.68)))
+    guide.bullets(
+        "Contents",
+        [
+            "The week at a glance",
+            *(day.title for day in programme.days),
+            "Action learning: allocating sets and the set protocol",
+            "Follow-up sessions",
+            "Safeguarding, self-care, bereavement and real cases",
+            "Learning outcomes mapped to the PCF, the KSS and the NES trauma framework",
+            "Handouts: OARS card, DARN-CAT sheet, BARC-10 conversation guide",
+        ],
+    )
     guide.add(
         Paragraph(
             "How to use this guide: the week at a glance comes first, then each day's timed plan "
@@ -430,11 +445,11 @@ def _frameworks(guide: Guide, programme: Programme, files: ProgrammeFiles) -> No
 
 
 def _handout(guide: Guide, handout: Handout) -> None:
-    guide.add(PageBreak(), Heading(handout.title, 1), Paragraph(handout.intro.strip()))
+    guide.add(PageBreak(), Heading(handout.title, 1), Paragraph(handout.intro.strip(), size=11))
     for section in handout.sections:
-        guide.bullets(section.heading, section.points)
+        guide.add(Bullets(section.heading, section.points, size=11))
     if handout.source:
-        guide.add(Paragraph(handout.source, "I"))
+        guide.add(Paragraph(handout.source, "I", size=8.5))
 
 
 def build_guide(course_dir: str | os.PathLike[str]) -> Guide:

@@ -45,10 +45,14 @@ def guide_html(guide: Guide) -> str:
             parts.append(f"<h{level}>{esc(block.text)}</h{level}>")
         elif isinstance(block, Paragraph):
             cls = f' class="{block.style}"' if block.style else ""
-            parts.append(f"<p{cls}>{esc(block.text)}</p>")
+            size = f' style="font-size: {block.size}pt"' if block.size else ""
+            parts.append(f"<p{cls}{size}>{esc(block.text)}</p>")
         elif isinstance(block, Bullets):
             items = "".join(f"<li>{esc(item)}</li>" for item in block.items)
-            parts.append(f'<p class="label">{esc(block.label)}</p><ul>{items}</ul>')
+            size = f' style="font-size: {block.size}pt"' if block.size else ""
+            parts.append(
+                f'<div{size}><p class="label">{esc(block.label)}</p><ul>{items}</ul></div>'
+            )
         elif isinstance(block, Table):
             head = "".join(f"<th>{esc(h)}</th>" for h in block.headers)
             rows = "".join(

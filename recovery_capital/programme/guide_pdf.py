@@ -46,26 +46,24 @@ def guide_pdf_document(guide: Guide) -> ReportPDF:
         elif isinstance(block, Paragraph):
             pdf.paragraph(
                 block.text,
-                9,
+                block.size or 9,
                 style=block.style,
                 colour=MUTED if block.style == "I" else (27, 27, 27),
             )
         elif isinstance(block, Bullets):
+            size = block.size or 9
             if pdf.get_y() > pdf.h - 30:
                 pdf.add_page()
-            pdf.set_font(FAMILY, "B", 9)
-            pdf.multi_cell(0, 4.4, pdf._write(block.label), new_x="LMARGIN", new_y="NEXT")
-            pdf.set_font(FAMILY, "", 9)
+            pdf.set_font(FAMILY, "B", size)
+            pdf.multi_cell(0, size * 0.49, pdf._write(block.label), new_x="LMARGIN",
+                           new_y="NEXT", align="L")  # fmt: skip
+            pdf.set_font(FAMILY, "", size)
             for item in block.items:
                 pdf.set_x(pdf.l_margin + 3)
-                pdf.multi_cell(
-                    pdf.w - pdf.l_margin - pdf.r_margin - 3,
-                    4.3,
-                    pdf._write(f"\u2022 {item}"),
-                    new_x="LMARGIN",
-                    new_y="NEXT",
-                )
-            pdf.ln(1.2)
+                pdf.multi_cell(pdf.w - pdf.l_margin - pdf.r_margin - 3, size * 0.48,
+                               pdf._write(f"\u2022 {item}"), new_x="LMARGIN", new_y="NEXT",
+                               align="L")  # fmt: skip
+            pdf.ln(size * 0.14)
         elif isinstance(block, Table):
             width = pdf.w - pdf.l_margin - pdf.r_margin
             pdf.table(
