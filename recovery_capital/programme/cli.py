@@ -42,8 +42,9 @@ Examples:
 """
 
 ATTENDANCE_HELP = """\
-Mark who was at a programme session (session ids are in the programme, e.g. d1-welcome), or
-without --session, show attendance for every session.
+Mark who was at a programme session (ids are in the programme: a day's session such as
+d1-welcome, a set meeting such as set-1, a follow-up such as follow-up-6), or without
+--session, show attendance for every one.
 
 Examples:
   recovery-capital attendance --cohort K7P2Q --session d1-welcome fox-12 wren-3
@@ -253,16 +254,17 @@ def run_attendance(args: argparse.Namespace) -> int:
             raise ProgrammeCommandError("Say which session with --session ID.")
         marked = store.attendance(code)
         print(f"Attendance in cohort {code} ({len(everyone)} trainees):")
-        for _day, session in programme.all_sessions():
-            if session.kind in ("break", "lunch"):
-                continue
-            print(f"  {session.id:<24} {len(marked.get(session.id, [])):>3}  {session.title}")
+        for line in programme.register():
+            present = len(marked.get(line.id, []))
+            print(f"  {line.id:<24} {present:>3}  {line.title} ({line.part})")
         return 0
-    session = programme.session(args.session)
+    register = {line.id: line for line in programme.register()}
+    session = register.get(args.session)
     if session is None:
-        known = ", ".join(s.id for _, s in programme.all_sessions()[:4])
+        known = ", ".join(list(register)[:3])
         raise ProgrammeCommandError(
-            f"The programme has no session {args.session!r} (sessions look like {known}, ...)."
+            f"The programme has no session {args.session!r} (sessions look like {known}, ...; "
+            "set meetings and follow-ups count too)."
         )
     handles = everyone if args.everyone else args.handles
     if not handles:

@@ -20,6 +20,7 @@ line.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -43,6 +44,7 @@ __all__ = [
     "LiveActivity",
     "Programme",
     "ProgrammeFiles",
+    "RegisterLine",
     "Session",
     "SetMeeting",
     "clock",
@@ -189,6 +191,16 @@ class FollowUp(_Frozen):
     activities: tuple[Id, ...] = ()
 
 
+@dataclass(frozen=True)
+class RegisterLine:
+    """One thing attendance is taken at: a day's session, a set meeting or a follow-up."""
+
+    id: str
+    title: str
+    minutes: int
+    part: Literal["day", "set", "follow-up"]
+
+
 class Programme(_Frozen):
     """The whole programme: days, action learning, follow-ups and how outcomes map to
     professional frameworks (``frameworks``: outcome -> list of framework references)."""
@@ -229,6 +241,26 @@ class Programme(_Frozen):
     def all_sessions(self) -> list[tuple[Day, Session]]:
         """Every (day, session) pair, in programme order."""
         return [(day, session) for day in self.days for session in day.sessions]
+
+    def register(self) -> list[RegisterLine]:
+        """Everything a trainer takes attendance at, in programme order: each day's sessions
+        (not breaks or lunch), each set meeting after its day, then the follow-ups.
+
+        >>> from recovery_capital.reports.course_map import REPOSITORY_COURSE
+        >>> from recovery_capital.programme.load import load_programme
+        >>> lines = load_programme(REPOSITORY_COURSE).register()
+        >>> [(line.part, line.id) for line in lines][7:10]
+        [('day', 'd1-close'), ('set', 'set-1'), ('day', 'd2-check-in')]
+        """
+        meetings = self.action_learning.meetings if self.action_learning else ()
+        lines = []
+        for day in self.days:
+            lines += [RegisterLine(s.id, s.title, s.minutes, "day") for s in day.sessions
+                      if s.contact and s.kind != "break"]  # fmt: skip
+            lines += [RegisterLine(m.id, m.title, m.minutes, "set") for m in meetings
+                      if m.after == day.id]  # fmt: skip
+        lines += [RegisterLine(f.id, f.title, f.minutes, "follow-up") for f in self.follow_ups]
+        return lines
 
 
 # --- the other programme files -----------------------------------------------------------
@@ -445,6 +477,20 @@ def timing_problems(programme: Programme, prefix: str = "") -> list[tuple[str, s
                         f"no day {meeting.after!r} (days: {', '.join(day_ids)})",
                     )
                 )
+    others = [
+        (f"{prefix}action_learning.meetings.{m}.id", meeting.id)
+        for m, meeting in enumerate(
+            programme.action_learning.meetings if programme.action_learning else ()
+        )
+    ]
+    others += [
+        (f"{prefix}follow_ups.{f}.id", follow_up.id)
+        for f, follow_up in enumerate(programme.follow_ups)
+    ]
+    for path, other in others:
+        if other in seen:
+            found.append((path, f"id {other!r} is also a session id; give it its own"))
+        seen.setdefault(other, path)
     weeks = [f.weeks for f in programme.follow_ups]
     if weeks != sorted(weeks):
         found.append((f"{prefix}follow_ups", "list follow-ups in order of weeks"))

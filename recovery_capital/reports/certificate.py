@@ -50,6 +50,8 @@ class Certificate:
     #: weeks of the follow-up reviews completed
     follow_ups: tuple[int, ...] = ()
     follow_up_weeks: tuple[int, ...] = ()
+    #: online set meetings attended, of how many (None when attendance was not marked)
+    sets_attended: tuple[int, int] | None = None
 
     def programme_lines(self) -> list[str]:
         """What the certificate says about the programme, attendance and follow-ups.
@@ -69,8 +71,11 @@ class Certificate:
         lines = [f"The course is {self.programme}."]
         if self.attended is not None:
             done, total, hours = self.attended
+            sets = ""
+            if self.sets_attended is not None and self.sets_attended[1]:
+                sets = f" and {self.sets_attended[0]} of the {self.sets_attended[1]} set meetings"
             lines.append(
-                f"Attended {done} of the {total} sessions ({hours:g} hours), as marked "
+                f"Attended {done} of the {total} sessions ({hours:g} hours){sets}, as marked "
                 "by the trainer."
             )
         if self.follow_up_weeks:
@@ -139,7 +144,7 @@ def certificate_for(
     figures = programme_figures(
         store, access.code, course_dir, matches, store.responses(access.code)
     )
-    programme, attended, follow_ups, weeks = "", None, (), ()
+    programme, attended, follow_ups, weeks, sets = "", None, (), (), None
     if figures is not None:
         programme, weeks = figures.describe(), figures.follow_up_weeks
         record = figures.trainee(trainee.handle)
@@ -147,6 +152,7 @@ def certificate_for(
             follow_ups = record.follow_ups
             if figures.attendance_recorded:
                 attended = (record.sessions_attended, figures.sessions, record.hours_attended)
+                sets = (record.sets_attended, figures.set_meetings)
     return Certificate(
         name=printed,
         cohort_name=access.cohort_name,
@@ -155,6 +161,7 @@ def certificate_for(
         completed_on=trainee.finished,
         programme=programme,
         attended=attended,
+        sets_attended=sets,
         follow_ups=follow_ups,
         follow_up_weeks=weeks,
     )

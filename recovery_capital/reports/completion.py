@@ -151,6 +151,7 @@ class TraineeProgramme:
     minutes_attended: int
     log_entries: int
     follow_ups: tuple[int, ...]  # weeks of the follow-up reviews they submitted
+    sets_attended: int = 0  # online set meetings the trainer marked them at
 
     @property
     def hours_attended(self) -> float:
@@ -258,7 +259,9 @@ def programme_figures(
         programme = load_programme(course_dir)
     except DefinitionError:
         return None
-    sessions = {s.id: s for _, s in programme.all_sessions() if s.kind not in ("break", "lunch")}
+    register = programme.register()
+    sessions = {line.id: line for line in register if line.part == "day"}
+    meetings = {line.id for line in register if line.part == "set"}
     attendance = store.attendance(code)  # type: ignore[attr-defined]
     counts = store.log_counts(code)  # type: ignore[attr-defined]
     reviews: dict[str, set[int]] = {}
@@ -269,9 +272,10 @@ def programme_figures(
     trainees = []
     for handle in participants:
         attended = [s for s, who in attendance.items() if s in sessions and handle in who]
+        sets = sum(handle in who for s, who in attendance.items() if s in meetings)
         trainees.append(TraineeProgramme(
             handle, len(attended), sum(sessions[s].minutes for s in attended),
-            counts.get(handle, 0), tuple(sorted(reviews.get(handle.casefold(), ()))),
+            counts.get(handle, 0), tuple(sorted(reviews.get(handle.casefold(), ()))), sets,
         ))  # fmt: skip
     plan = programme.action_learning
     return ProgrammeFigures(

@@ -38,11 +38,15 @@ def test_the_attendance_command_marks_and_shows_sessions(
     assert main([*base, "--session", "d1-welcome", "--everyone"]) == 0
     assert main([*base, "--session", "d1-pairs", "ash"]) == 0
     assert main([*base, "--session", "d1-pairs", "--absent", "birch"]) == 0
-    assert store.attendance(created.code) == {"d1-welcome": ["ash", "birch"], "d1-pairs": ["ash"]}
+    assert main([*base, "--session", "set-1", "birch"]) == 0
+    assert store.attendance(created.code) == {
+        "d1-welcome": ["ash", "birch"], "d1-pairs": ["ash"], "set-1": ["birch"],
+    }  # fmt: skip
     capsys.readouterr()
     assert main(base) == 0
     shown = capsys.readouterr().out
     assert "d1-welcome" in shown and "d1-break" not in shown  # breaks take no register
+    assert "set-1" in shown and "follow-up-6" in shown
     assert main([*base, "--session", "d9-nothing", "ash"]) == 1
     assert "no session 'd9-nothing'" in capsys.readouterr().err
 
@@ -51,20 +55,23 @@ def test_the_certificate_states_the_programme_attendance_and_follow_up(cohort, c
     store, created, _ = cohort
     store.mark_attendance(created.code, "d1-welcome", ["ash", "birch"])
     store.mark_attendance(created.code, "d1-pairs", ["ash"])
+    store.mark_attendance(created.code, "set-1", ["ash"])
     store.submit(created.code, "ash", "followup-6-review", {"did": "Tried it."})
     access = trainer_access(store, created.code, created.trainer_key)
     ash = certificate_for(access, "ash", course_dir=course)
     assert ash.programme_lines() == [
         "The course is a one-day programme of 3 contact hours, with 1 online action-learning "
         "set meeting (1.5 hours) and follow-ups at 6 weeks.",
-        "Attended 2 of the 3 sessions (1.75 hours), as marked by the trainer.",
+        "Attended 2 of the 3 sessions (1.75 hours) and 1 of the 1 set meetings, as marked by "
+        "the trainer.",
         "Follow-up completed at 6 weeks.",
     ]
     written = " ".join(certificate_pdf_document(ash).written)
     assert "Attended 2 of the 3 sessions" in written and "Follow-up completed at 6 weeks" in written
     birch = certificate_for(access, "birch", course_dir=course)
     assert birch.programme_lines()[1:] == [
-        "Attended 1 of the 3 sessions (0.5 hours), as marked by the trainer.",
+        "Attended 1 of the 3 sessions (0.5 hours) and 0 of the 1 set meetings, as marked by "
+        "the trainer.",
         "Follow-up not yet completed at 6 weeks.",
     ]
 
