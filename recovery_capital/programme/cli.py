@@ -172,6 +172,16 @@ def _set_size(course: Path) -> tuple[int, int]:
     return plan.set_size if plan else (5, 7)
 
 
+def _meetings(course: Path) -> list[str]:
+    from .load import load_programme
+
+    try:
+        plan = load_programme(course).action_learning
+    except RecoveryCapitalError:
+        return []
+    return [m.id for m in plan.meetings] if plan else []
+
+
 def _read_details(path: str) -> list[tuple[str, str, str]]:
     try:
         with open(path, newline="", encoding="utf-8-sig") as handle:
@@ -194,7 +204,7 @@ def _read_details(path: str) -> list[tuple[str, str, str]]:
 def run_sets(args: argparse.Namespace) -> int:
     """``sets``: record details, place people, apply moves and facilitators, print the sets."""
     from ..reports_cli import _access
-    from .sets import Trainee, allocate
+    from .sets import Trainee, allocate, presenter_rota
 
     access = _access(args)
     store, code = access.store, access.code
@@ -227,6 +237,15 @@ def run_sets(args: argparse.Namespace) -> int:
             area, role = details.get(handle, ("", ""))
             extra = ", ".join(part for part in (area, role) if part)
             print(f"  {handle}" + (f" ({extra})" if extra else ""))
+    meetings = _meetings(_course(args.course))
+    if meetings:
+        print("\nWho brings a question to each set meeting (two a meeting, in turn):")
+        for info in sets:
+            rota = presenter_rota(info.members, meetings)
+            print(
+                f"  Set {info.number}: "
+                + "; ".join(f"{meeting} {', '.join(names)}" for meeting, names in rota.items())
+            )
     sizes = [len(s.members) for s in sets]
     if max(sizes) - min(sizes) > 1 or min(sizes) < low or max(sizes) > high:
         print(

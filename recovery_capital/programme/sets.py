@@ -19,7 +19,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-__all__ = ["Trainee", "allocate", "set_count"]
+__all__ = ["Trainee", "allocate", "presenter_rota", "set_count"]
 
 
 @dataclass(frozen=True)
@@ -99,3 +99,23 @@ def _in_order(sets: dict[int, list[str]], trainees: Sequence[Trainee]) -> dict[i
     """Sets by number, each listing its members in the order ``trainees`` gives them."""
     rank = {t.handle: i for i, t in enumerate(trainees)}
     return {n: sorted(sets[n], key=rank.__getitem__) for n in sorted(sets)}
+
+
+def presenter_rota(
+    members: Sequence[str], meetings: Sequence[str], per_meeting: int = 2
+) -> dict[str, list[str]]:
+    """Who presents a question at each set meeting: ``per_meeting`` people a meeting, taking
+    turns in order, so everyone presents before anyone presents twice.
+
+    >>> rota = presenter_rota(["a", "b", "c", "d", "e", "f"], ["set-1", "set-2", "set-3",
+    ...                       "set-4", "set-5"])
+    >>> rota["set-1"], rota["set-3"], rota["set-4"]
+    (['a', 'b'], ['e', 'f'], ['a', 'b'])
+    """
+    rota: dict[str, list[str]] = {}
+    turn = 0
+    for meeting in meetings:
+        count = min(per_meeting, len(members))
+        rota[meeting] = [members[(turn + i) % len(members)] for i in range(count)]
+        turn += count
+    return rota
