@@ -69,7 +69,9 @@ def test_the_sets_command_places_moves_and_names_facilitators(
     assert main(["sets", "--cohort", created.code, "--store", url, "--details", str(details)]) == 0
     printed = capsys.readouterr().out
     assert printed.count("6 people") == 5 and "t00 (Leeds, AMHP)" in printed
-    assert printed.count("  Set ") == 5  # five set keys, shown once
+    keys = printed.split("Set keys")[1]
+    assert keys.count("  Set ") == 5  # five set keys, shown once
+    assert "set-1 t" in printed.split("Who brings a question")[1]  # the presenter rota
     sets = store.learning_sets(created.code)
     store.join(created.code, "late-joiner")
     assert main(["sets", "--cohort", created.code, "--store", url, "--move", "t00=2",
