@@ -64,7 +64,8 @@ class PracticeLog:
         self.day = ChoiceGroup(
             "Which training day is this from?", list(self.days.items()), value=programme.days[0].id
         )
-        skills = sorted({s for day in prompts.skills.values() for s in day})
+        # in the order of the days, so the newest day's skills come last
+        skills = list(dict.fromkeys(s for day in prompts.skills.values() for s in day))
         self.skill = ChoiceGroup("Which skill did you use? (optional)", [(s, s) for s in skills])
         self.fields = {}
         for field in prompts.fields:
@@ -85,7 +86,9 @@ class PracticeLog:
             HTML(element("h3", "My entries")), self.entries, self.share_buttons,
         ]).add_class("rc-exercise")  # fmt: skip
         self.widget.add_class("rc-practicelog")
-        self.refresh()
+        # A page may be built before its trainee has joined: list their entries once they have.
+        self.context.on_join(guarded(self.refresh, self.status, "practice log"))
+        self.context.on_switch(guarded(self.refresh, self.status, "practice log"))
 
     def save(self) -> bool:
         """Save the form as a new entry; True once it is stored."""

@@ -21,6 +21,8 @@ from .parts import HTML
 
 __all__ = ["WeekAtAGlance", "week_html"]
 
+NOWRAP = "white-space: nowrap; padding-right: 1em; vertical-align: top"
+LEFT = "text-align: left"
 NOT_SHOWN = (
     "The timetable for this course has not been written yet; your trainer will tell you what "
     "happens on each day."
@@ -39,7 +41,7 @@ def week_html(course: str | os.PathLike[str] | None = None) -> Safe:
     days = []
     for day in programme.days:
         rows = [
-            element("tr", element("td", f"{s.start}\u2013{s.end}", cls="rc-time"),
+            element("tr", element("td", f"{s.start}\u2013{s.end}", cls="rc-time", style=NOWRAP),
                     element("td", s.title), element("td", s.kind_label))
             for s in day.sessions
         ]  # fmt: skip
@@ -52,8 +54,8 @@ def week_html(course: str | os.PathLike[str] | None = None) -> Safe:
             "section",
             element("h3", day.title),
             element("p", day.theme) if day.theme else "",
-            element("table", element("thead", element("tr", element("th", "Time"),
-                    element("th", "Session"), element("th", "What kind"))),
+            element("table", element("thead", element("tr", element("th", "Time", style=LEFT),
+                    element("th", "Session", style=LEFT), element("th", "What kind", style=LEFT))),
                     element("tbody", rows), cls="rc-timetable"),
             after, cls="rc-day",
         ))  # fmt: skip
@@ -61,8 +63,9 @@ def week_html(course: str | os.PathLike[str] | None = None) -> Safe:
                       f"(about {f.minutes} minutes).") for f in programme.follow_ups]  # fmt: skip
     return element(
         "div",
-        element("p", f"Five days of about six hours each, {programme.contact_hours:g} hours in "
-                "all with breaks, and an online action-learning set after each day."),
+        element("p", f"{len(programme.days)} days of about six contact hours each (breaks "
+                f"included), {programme.contact_hours:g} hours in all, and an online "
+                "action-learning set after each day."),
         days,
         element("h3", "After the course") if follow else "",
         element("ul", follow) if follow else "",
