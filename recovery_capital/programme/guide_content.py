@@ -227,7 +227,7 @@ def _live_blocks(guide: Guide, activity: LiveActivity, files: ProgrammeFiles) ->
 # --- sections ----------------------------------------------------------------------------
 
 
-def _cover(guide: Guide, programme: Programme) -> None:
+def _cover(guide: Guide, programme: Programme, files: ProgrammeFiles) -> None:
     guide.add(Heading(programme.title, 1))
     guide.add(Paragraph("Facilitator guide", "B"))
     if programme.audience:
@@ -265,7 +265,7 @@ def _cover(guide: Guide, programme: Programme) -> None:
             "Follow-up sessions",
             "Safeguarding, self-care, bereavement and real cases",
             "Learning outcomes mapped to the PCF, the KSS and the NES trauma framework",
-            "Handouts: OARS card, DARN-CAT sheet, BARC-10 conversation guide",
+            "Handouts: " + "; ".join(h.title for h in files.handouts),
         ],
     )
     guide.add(
@@ -474,7 +474,7 @@ def build_guide(course_dir: str | os.PathLike[str]) -> Guide:
             ],
         )
     guide = Guide(programme.title)
-    _cover(guide, programme)
+    _cover(guide, programme, files)
     _week(guide, programme)
     for day in programme.days:
         _day(guide, programme, day, exercises, files)

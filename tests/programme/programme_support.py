@@ -102,8 +102,10 @@ def write_course(folder: Path) -> Path:
     (folder / "assets" / "programme").mkdir(parents=True)
     notebook = {
         "cells": [
-            {"cell_type": "markdown", "metadata": {}, "source": ["# Starting out\n\nText."]},
-            {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+            {"cell_type": "markdown", "id": "title", "metadata": {},
+             "source": ["# Starting out\n\nText."]},
+            {"cell_type": "code", "id": "quiz", "metadata": {}, "outputs": [],
+             "execution_count": None,
              "source": ["from recovery_capital.widgets import KnowledgeCheck\n",
                         'KnowledgeCheck("assets/content/quizzes/m1-quiz-words.yaml")']},
         ],
