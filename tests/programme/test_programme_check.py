@@ -34,7 +34,8 @@ def test_the_shipped_programme_is_five_timed_days_with_sets_and_follow_ups() -> 
         assert {"practice", "case_discussion", "live_exercise", "reflection"} & kinds, day.id
         for session in day.sessions:
             if session.kind not in ("break", "lunch"):
-                assert session.outcomes and session.activities, session.id
+                assert session.outcomes and session.activities and session.materials, session.id
+                assert session.say or session.ask or session.watch_for, session.id
     assert [m.after for m in programme.action_learning.meetings] == [d.id for d in programme.days]
     assert all(m.minutes == 90 for m in programme.action_learning.meetings)
     assert [f.weeks for f in programme.follow_ups] == [6, 12]
