@@ -132,14 +132,16 @@ class PracticeLog:
         blocks, buttons = [], []
         for entry in entries:
             who = "shared with your set" if entry.shared else "private"
-            parts = [element("p", element("strong", self.days.get(entry.day, entry.day)),
+            number = len(entries) - len(buttons)
+            parts = [element("p", element("strong", f"Entry {number}: ",
+                                          self.days.get(entry.day, entry.day)),
                              f" \u2014 {entry.skill}" if entry.skill else "",
                              f" ({who})")]  # fmt: skip
             parts += [element("p", element("em", f"{labels.get(k, k)}: "), v)
                       for k, v in entry.entry.items()]  # fmt: skip
             blocks.append(element("div", parts, cls="rc-log-entry"))
             button = Button(description=("Stop sharing" if entry.shared else "Share with my set")
-                            + f" (entry {len(entries) - len(buttons)})")  # fmt: skip
+                            + f" (entry {number})")  # fmt: skip
             button.add_class("rc-log-share")
             button.on_click(
                 guarded(
