@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "recovery_capital.serve",
     "recovery_capital.authoring",
     "recovery_capital.reports_cli",
+    "recovery_capital.programme.cli",
 ]
 
 DESCRIPTION = """\
@@ -28,6 +29,8 @@ Common tasks:
   recovery-capital score barc10 answers.csv     score a file of answers (one row per person)
   recovery-capital serve                        serve the course in a browser
   recovery-capital cohort create "Spring 2027"  make a cohort: prints its join code and trainer key
+  recovery-capital guide -o guide.pdf           the facilitator guide for the five-day programme
+  recovery-capital sets --cohort K7P2Q          split a cohort into action-learning sets
 """
 
 

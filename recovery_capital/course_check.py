@@ -10,7 +10,10 @@
 3. Every notebook: readable, saved without outputs (so git diffs stay small), no leftover
    template guidance, and every exercise it makes points at content that exists, is of the
    right kind, and has an activity id of its own.
-4. Then it runs every notebook from top to bottom (:mod:`recovery_capital.authoring_run`).
+4. The programme (``course.yaml``'s ``programme:``, else ``assets/programme/``): its times,
+   and that every module, activity, handout and guidance note it names exists
+   (:mod:`recovery_capital.programme.check`).
+5. Then it runs every notebook from top to bottom (:mod:`recovery_capital.authoring_run`).
 
 Nothing stops at the first problem: the report lists them all (see
 :mod:`recovery_capital.authoring_report`). Steps 1 and 2 live in
@@ -183,6 +186,13 @@ def _check_activity_ids(
             ))  # fmt: skip
 
 
+def _check_programme(state: CheckState) -> None:
+    from .programme.check import programme_findings
+
+    for finding in programme_findings(state.course):
+        state.report.add(finding)
+
+
 # --- running ---------------------------------------------------------------------------------
 
 
@@ -238,6 +248,7 @@ def check_course(
         check_content(state)
         notebooks = course_notebook_files(course, settings)
         _check_notebooks(state, notebooks, strip)
+        _check_programme(state)
     if run and notebooks:
         _run_notebooks(state, notebooks, timeout, progress or (lambda message: None))
     report.sort()

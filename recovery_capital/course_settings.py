@@ -91,6 +91,15 @@ def _store_url(value: str) -> str:
     return value
 
 
+def _programme_path(value: str) -> str:
+    path = PurePosixPath(value)
+    if path.is_absolute() or ".." in path.parts or not path.parts or path.parts[0] != "assets":
+        raise ValueError(f"{value!r} must be a YAML file inside the course's assets/ folder")
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        raise ValueError(f"{value!r} must be a .yaml file")
+    return path.as_posix()
+
+
 Colour = Annotated[str, AfterValidator(_hex_colour)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 NotebookName = Annotated[
@@ -151,6 +160,10 @@ class CourseSettings(_Frozen):
     cohort: CohortDefaults = CohortDefaults()
     branding: Branding = Branding()
     serve: dict[str, Any] = Field(default_factory=dict)
+    #: the five-day programme: a mapping written here, or the path of its YAML file inside
+    #: assets/ (default: assets/programme/programme.yaml when it exists); validated by
+    #: :mod:`recovery_capital.programme.load`.
+    programme: Annotated[str, AfterValidator(_programme_path)] | dict[str, Any] | None = None
 
     @field_validator("modules", "instruments")
     @classmethod

@@ -17,14 +17,19 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .access import TrainerAccess
-from .completion import module_completion
+from .completion import module_completion, programme_figures
 from .course_map import DEFAULT_MODULE_MINUTES, course_modules
 from .errors import NotComplete, ReportError
 from .html import fmt, fmt_date
 from .pdf import ACCENT, MUTED, ReportPDF
 
-__all__ = ["COURSE_TITLE", "Certificate", "certificate_for", "certificate_pdf",
-           "certificate_pdf_document"]
+__all__ = [
+    "COURSE_TITLE",
+    "Certificate",
+    "certificate_for",
+    "certificate_pdf",
+    "certificate_pdf_document",
+]
 
 COURSE_TITLE = "Supporting people who use drugs and alcohol"
 
@@ -38,6 +43,57 @@ class Certificate:
     course_title: str
     modules: tuple[tuple[str, float], ...]  # (module label, hours)
     completed_on: datetime
+    #: the programme in words ("a five-day programme of 30 contact hours, ..."), if any
+    programme: str = ""
+    #: sessions attended, of how many, and their hours (None when attendance was not marked)
+    attended: tuple[int, int, float] | None = None
+    #: weeks of the follow-up reviews completed
+    follow_ups: tuple[int, ...] = ()
+    follow_up_weeks: tuple[int, ...] = ()
+    #: online set meetings attended, of how many (None when attendance was not marked)
+    sets_attended: tuple[int, int] | None = None
+
+    def programme_lines(self) -> list[str]:
+        """What the certificate says about the programme, attendance and follow-ups.
+
+        >>> from datetime import datetime, timezone
+        >>> cert = Certificate("Sam", "Spring", "Course", (), datetime(2027, 3, 5,
+        ...     tzinfo=timezone.utc), "a five-day programme of 30 contact hours", (38, 40, 28.5),
+        ...     (6,), (6, 12))
+        >>> for line in cert.programme_lines():
+        ...     print(line)
+        The course is a five-day programme of 30 contact hours.
+        Attended 38 of the 40 sessions (28.5 hours), as marked by the trainer.
+        Follow-up completed at 6 weeks; not yet at 12 weeks.
+        """
+        if not self.programme:
+            return []
+        lines = [f"The course is {self.programme}."]
+        if self.attended is not None:
+            done, total, hours = self.attended
+            sets = ""
+            if self.sets_attended is not None and self.sets_attended[1]:
+                sets = f" and {self.sets_attended[0]} of the {self.sets_attended[1]} set meetings"
+            lines.append(
+                f"Attended {done} of the {total} sessions ({hours:g} hours){sets}, as marked "
+                "by the trainer."
+            )
+        if self.follow_up_weeks:
+            done_weeks = [w for w in self.follow_up_weeks if w in self.follow_ups]
+            open_weeks = [w for w in self.follow_up_weeks if w not in self.follow_ups]
+            parts = []
+            if done_weeks:
+                parts.append(
+                    "Follow-up completed at " + " and ".join(map(str, done_weeks)) + " weeks"
+                )
+            if open_weeks:
+                parts.append(
+                    ("not yet at " if done_weeks else "Follow-up not yet completed at ")
+                    + " and ".join(map(str, open_weeks))
+                    + " weeks"
+                )
+            lines.append("; ".join(parts) + ".")
+        return lines
 
     @property
     def total_hours(self) -> float:
@@ -80,15 +136,34 @@ def certificate_for(
     trainee = completion.trainees[0]
     if not trainee.complete or trainee.finished is None:
         labels = {module.number: module.label for module in modules}
-        raise NotComplete(trainee.handle, [labels[n] for n in trainee.open_modules] or
-                          ["every module (no submissions yet)"])
+        raise NotComplete(
+            trainee.handle,
+            [labels[n] for n in trainee.open_modules] or ["every module (no submissions yet)"],
+        )
     printed = (name or "").strip() or trainee.handle
+    figures = programme_figures(
+        store, access.code, course_dir, matches, store.responses(access.code)
+    )
+    programme, attended, follow_ups, weeks, sets = "", None, (), (), None
+    if figures is not None:
+        programme, weeks = figures.describe(), figures.follow_up_weeks
+        record = figures.trainee(trainee.handle)
+        if record is not None:
+            follow_ups = record.follow_ups
+            if figures.attendance_recorded:
+                attended = (record.sessions_attended, figures.sessions, record.hours_attended)
+                sets = (record.sets_attended, figures.set_meetings)
     return Certificate(
         name=printed,
         cohort_name=access.cohort_name,
         course_title=course_title.strip() or COURSE_TITLE,
         modules=tuple((m.module.label, m.module.hours) for m in completion.modules),
         completed_on=trainee.finished,
+        programme=programme,
+        attended=attended,
+        sets_attended=sets,
+        follow_ups=follow_ups,
+        follow_up_weeks=weeks,
     )
 
 
@@ -115,16 +190,21 @@ def certificate_pdf_document(certificate: Certificate) -> ReportPDF:
     pdf.paragraph(
         f"as part of the cohort {certificate.cohort_name}, finishing on "
         f"{fmt_date(certificate.completed_on)}: {fmt(certificate.total_hours, trim=True)} hours of "
-        "learning in all.", 11, align="C",
+        "module work in all.",
+        11,
+        align="C",
     )
+    for line in certificate.programme_lines():
+        pdf.paragraph(line, 10, align="C")
     pdf.ln(2)
     rows = [[label, fmt(hours, trim=True)] for label, hours in certificate.modules]
     rows.append(["Total", fmt(certificate.total_hours, trim=True)])
     width = 150
     pdf.set_x((pdf.w - width) / 2)
     pdf.set_left_margin((pdf.w - width) / 2)
-    pdf.table(["Module completed", "Hours"], rows, widths=(width - 25, 25), align=("L", "R"),
-              size=9.5)
+    pdf.table(
+        ["Module completed", "Hours"], rows, widths=(width - 25, 25), align=("L", "R"), size=9.5
+    )
     pdf.set_left_margin(16)
     y = min(pdf.get_y() + 8, pdf.h - 30)
     pdf.set_draw_color(*MUTED)

@@ -21,9 +21,10 @@ from .cohort_tables import (
     question_rows,
     trainee_rows,
 )
+from .completion import summary_sentences
 from .evaluation import CohortEvaluation, CohortSummary, ModuleLine
 from .figures import first_latest_bars
-from .html import fmt, fmt_date, fmt_percent, page, paragraph, section, table
+from .html import fmt_date, fmt_percent, page, paragraph, section, table
 from .prepost import PrePostChange
 
 __all__ = [
@@ -170,10 +171,9 @@ def summary_html(summary: CohortSummary) -> str:
     """The one-page commissioner summary (no handles: it is built from a CohortSummary)."""
     lines = list(summary.modules)
     body = "".join([
-        paragraph(
-            f"{summary.participants} trainees joined; {summary.completed_all} completed every "
-            f"module of the {fmt(summary.course_hours, trim=True)}-hour course."
-        ),
+        *(paragraph(line) for line in summary_sentences(
+            summary.participants, summary.completed_all, summary.course_hours,
+            summary.programme)),
         section("Overview", _overview(summary.participants, summary.completed_all,
                                       summary.first_activity, summary.last_activity)),
         section("Completion per module",

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from ..definitions import load_instrument
 from ..errors import DefinitionError, UnknownInstrument
 from .access import TrainerAccess
-from .completion import CompletionSummary, module_completion
+from .completion import CompletionSummary, ProgrammeFigures, module_completion, programme_figures
 from .course_map import course_modules
 from .knowledge import QuestionResult, course_quizzes, question_results
 from .prepost import SELFCHECK, PrePostChange, pre_post_change
@@ -47,6 +47,7 @@ class CohortEvaluation:
     questions: tuple[QuestionResult, ...]
     prepost: PrePostChange | None
     notes: tuple[str, ...]
+    programme: ProgrammeFigures | None = None  # attendance, practice log, follow-ups
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ class CohortSummary:
     hardest: tuple[QuestionResult, ...]
     prepost: PrePostChange | None
     notes: tuple[str, ...]
+    programme: ProgrammeFigures | None = None  # handles blanked: cohort figures only
 
 
 def evaluate_cohort(
@@ -112,6 +114,7 @@ def evaluate_cohort(
         questions=tuple(questions),
         prepost=prepost,
         notes=tuple(notes),
+        programme=programme_figures(store, code, course_dir, participants, submissions),
     )
 
 
@@ -154,4 +157,5 @@ def commissioner_summary(evaluation: CohortEvaluation) -> CohortSummary:
         hardest=tuple(answered[:HARDEST_SHOWN]),
         prepost=evaluation.prepost,
         notes=evaluation.notes,
+        programme=evaluation.programme.without_handles() if evaluation.programme else None,
     )

@@ -12,8 +12,9 @@ from .cohort_tables import (
     prepost_rows,
     question_rows,
 )
+from .completion import summary_sentences
 from .evaluation import CohortSummary
-from .html import fmt, fmt_date, fmt_percent
+from .html import fmt_date
 from .pdf import MUTED, ReportPDF
 
 __all__ = ["summary_pdf", "summary_pdf_document"]
@@ -27,24 +28,33 @@ def summary_pdf_document(summary: CohortSummary) -> ReportPDF:
         "No trainee is named in this summary.",
     )
     pdf.heading(f"Training summary: {summary.cohort_name}", 16, space_before=0)
-    share = (
-        fmt_percent(100 * summary.completed_all / summary.participants)
-        if summary.participants else "–"
-    )
-    hours = fmt(summary.course_hours, trim=True)
+    for line in summary_sentences(
+        summary.participants,
+        summary.completed_all,
+        summary.course_hours,
+        getattr(summary, "programme", None),
+    ):
+        pdf.paragraph(line, 10)
     pdf.paragraph(
-        f"{summary.participants} trainees joined and {summary.completed_all} ({share}) completed "
-        f"every module of the {hours}-hour course. Activity ran from "
-        f"{fmt_date(summary.first_activity)} to {fmt_date(summary.last_activity)}.",
+        f"Activity ran from {fmt_date(summary.first_activity)} to "
+        f"{fmt_date(summary.last_activity)}.",
         10,
     )
     pdf.heading("Completion per module", 11.5)
-    pdf.table(MODULE_HEADERS, module_rows(list(summary.modules)),
-              widths=(92, 20, 16, 22, 28), align=("L", "R", "R", "R", "R"))
+    pdf.table(
+        MODULE_HEADERS,
+        module_rows(list(summary.modules)),
+        widths=(92, 20, 16, 22, 28),
+        align=("L", "R", "R", "R", "R"),
+    )
     pdf.heading("Questions the group found hardest", 11.5)
     if summary.hardest:
-        pdf.table(QUESTION_HEADERS, question_rows(summary.hardest),
-                  widths=(38, 86, 22, 14, 18), align=("L", "L", "R", "R", "R"))
+        pdf.table(
+            QUESTION_HEADERS,
+            question_rows(summary.hardest),
+            widths=(38, 86, 22, 14, 18),
+            align=("L", "L", "R", "R", "R"),
+        )
     else:
         pdf.paragraph("No knowledge checks have been answered yet.")
     pdf.heading("Self-check at the start and the end", 11.5)
@@ -57,9 +67,13 @@ def summary_pdf_document(summary: CohortSummary) -> ReportPDF:
             f"{prepost.started} took the self-check at the start, {prepost.finished} at the end, "
             f"{prepost.paired} both. Areas run from 1 (strongly disagree) to 5 (strongly agree)."
         )
-        pdf.table(PREPOST_HEADERS, prepost_rows(prepost),
-                  widths=(38, 13, 18, 18, 21, 21, 29, 20),
-                  align=("L", "R", "R", "R", "R", "R", "R", "R"), size=8)
+        pdf.table(
+            PREPOST_HEADERS,
+            prepost_rows(prepost),
+            widths=(38, 13, 18, 18, 21, 21, 29, 20),
+            align=("L", "R", "R", "R", "R", "R", "R", "R"),
+            size=8,
+        )
         for note in prepost_notes(prepost):
             pdf.paragraph(note, 8.5, style="I")
         pdf.paragraph(METHOD_NOTE, 7.5, colour=MUTED)

@@ -3,8 +3,11 @@
 The schema itself is created and changed only by the Alembic migrations in ``migrations/``;
 these models describe it for queries and must agree with the newest migration (a test checks).
 
->>> sorted(Base.metadata.tables)
-['activity_states', 'cohorts', 'participants', 'submissions']
+>>> sorted(Base.metadata.tables)[:4]
+['activity_states', 'attendance', 'cohorts', 'learning_sets']
+
+The programme's tables (sets, attendance, practice log) are in :mod:`.programme_models`,
+imported at the end of this module.
 """
 
 from __future__ import annotations
@@ -146,3 +149,6 @@ class ActivityStateRow(Base):
     opened: Mapped[bool] = mapped_column(Boolean, default=False)
     revealed: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+from . import programme_models  # noqa: E402,F401  (the programme's tables, same Base)

@@ -60,6 +60,7 @@ from .models import (
     as_utc,
     utcnow,
 )
+from .programme_store import ProgrammeStoreMixin
 from .records import ActivityState, CohortInfo, CreatedCohort, FreeText, Latest
 from .statements import HotStatements, dialect_insert
 from .validation import (
@@ -102,7 +103,7 @@ def _schema_revision(conn: Connection) -> str | None:
     return conn.execute(sql_text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
 
 
-class Store:
+class Store(ProgrammeStoreMixin):
     """Cohorts, pseudonymous participants, their drafts and submissions, and live poll state.
 
     Parameters

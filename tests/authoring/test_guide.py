@@ -10,6 +10,7 @@ The guide marks each example with an HTML comment that says what to do with it:
 - ``cell NOTEBOOK``: added to the notebook as a new code cell, with the import the guide asks
   for;
 - ``rename OLD NEW``: the file is renamed;
+- ``replace PATH OLD NEW``: every ``OLD`` in the file at ``PATH`` becomes ``NEW``;
 - ``broken PATH`` and ``check-output``: a broken file and exactly what check prints for it.
 """
 
@@ -37,7 +38,8 @@ MARKER = re.compile(
     r"(?:```(?P<lang>\w+)\n(?P<body>.*?)```)?",
     re.DOTALL,
 )
-KINDS = {"shell", "course-yaml", "file", "patch", "cell", "rename", "broken", "check-output"}
+KINDS = {"shell", "course-yaml", "file", "patch", "cell", "rename", "replace", "broken",
+         "check-output"}
 RUN = {"new-course", "new-module", "check"}
 
 
@@ -125,6 +127,11 @@ def test_the_guide_examples_work_on_a_new_course(
             cells.append(example.body.strip())
         elif example.kind == "rename":
             (course / example.args[0]).rename(course / example.args[1])
+        elif example.kind == "replace":
+            target = course / example.args[0]
+            text = target.read_text(encoding="utf-8")
+            assert example.args[1] in text, example.args
+            target.write_text(text.replace(example.args[1], example.args[2]), encoding="utf-8")
     # The paths the guide promises new-module makes.
     assert (course / "modules/08-working-with-housing-services.ipynb").is_file()
     assert (course / "assets/content/quizzes/m8-quiz-working-with-housing-services.yaml").is_file()
