@@ -4,7 +4,7 @@ The Alembic configuration is built in code (no ``alembic.ini``), and Alembic is 
 when a database actually needs upgrading, so opening an up-to-date store stays quick.
 
 >>> HEAD_REVISION
-'0001'
+'0002'
 >>> MIGRATIONS_DIR.joinpath("env.py").is_file()
 True
 """
@@ -27,8 +27,8 @@ __all__ = [
 ]
 
 # The newest revision in versions/; a test checks it against Alembic's own view of the head.
-HEAD_REVISION = "0001"
-REVISIONS = ("0001",)  # every revision in versions/, oldest first
+HEAD_REVISION = "0002"
+REVISIONS = ("0001", "0002")  # every revision in versions/, oldest first
 MIGRATIONS_DIR = Path(__file__).resolve().parent
 VERSION_TABLE = "alembic_version"
 
