@@ -30,20 +30,21 @@ def workshop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, st
         cohort = store.create_cohort("Workshop cohort").code
         store.join(cohort, "ada-7")
         store.submit(cohort, "ada-7", "m2-barc10-practice", SAVED, instrument="barc10")
+        secret = store.reissue_link(cohort, "ada-7")  # her personal link: a handle opens nothing
     process, base_url, _ = start_server(
         REPO, store_url, "--cohort", cohort, "--workshop", "2", "--pool", "1",
         "--fill-delay", "600", log_path=tmp / "server.log",
     )  # fmt: skip
     try:
-        yield base_url, cohort
+        yield base_url, cohort, secret
     finally:
         stop_server(process)
 
 
 def test_preheated_module_restores_the_trainees_own_answers(workshop, new_page) -> None:
-    base_url, cohort = workshop
+    base_url, cohort, secret = workshop
     page = new_page()
-    page.goto(f"{base_url}voila/render/{find_module('02')}?cohort={cohort}&handle=ada-7")
+    page.goto(f"{base_url}voila/render/{find_module('02')}?cohort={cohort}&secret={secret}")
     wait_until_rendered(page)
     exercise = page.locator(".rc-questionnaire").first
     # the kernel ran the module before anyone asked; it moves to this trainee when they arrive
