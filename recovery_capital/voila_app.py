@@ -112,6 +112,10 @@ def log_request(handler: web.RequestHandler) -> None:
 class CoursePageMixin:
     """Friendly, themed error pages for the handlers the course adds or narrows."""
 
+    def _request_summary(self) -> str:  # Tornado's error log lines: no secrets, no handles
+        request = self.request  # type: ignore[attr-defined]
+        return f"{request.method} {redact_query(request.uri or '')} ({request.remote_ip})"
+
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         handler: JupyterHandler = self  # type: ignore[assignment]
         pages: CoursePages = handler.settings["course_pages"]

@@ -100,9 +100,9 @@ def test_module_pages_work_under_the_content_security_policy(course_server, new_
     refused: list[str] = []
     page.on(
         "console",
-        lambda message: refused.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
     )
     response = page.goto(course_server.module_url(MODULE_0, cohort=course_server.cohort,
                                                   handle="csp-1"))  # fmt: skip
