@@ -220,8 +220,6 @@ def check_text(text: object) -> str | None:
         return None
     if not isinstance(text, str):
         raise InvalidInput(f"Free text must be text (got {type(text).__name__}).")
-    if "\x00" in text:
-        raise InvalidInput("Free text can't contain a NUL character.")
     check_characters(text, "free text")
     if len(text) > MAX_TEXT_CHARS:
         raise InvalidInput(

@@ -24,24 +24,26 @@ depends_on = None
 
 
 def upgrade() -> None:
-    """Add the secret and the two cohort settings; existing cohorts stay open to joiners."""
-    with op.batch_alter_table("participants") as batch:
-        batch.add_column(sa.Column("secret_hash", sa.String(64), nullable=True))
-        batch.create_index("ix_participants_secret_hash", ["secret_hash"], unique=True)
-    with op.batch_alter_table("cohorts") as batch:
-        batch.add_column(
-            sa.Column("joins_open", sa.Boolean(), nullable=False, server_default=sa.true())
-        )
-        batch.add_column(
-            sa.Column("chosen_handles", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
+    """Add the secret and the two cohort settings; existing cohorts stay open to joiners.
+
+    Plain ``ADD COLUMN`` on both back-ends, never SQLite's copy-and-rename "batch" mode: that
+    drops the old table, and with foreign keys on, dropping ``cohorts`` would cascade into
+    every participant and answer.
+    """
+    op.add_column("participants", sa.Column("secret_hash", sa.String(64), nullable=True))
+    op.create_index("ix_participants_secret_hash", "participants", ["secret_hash"], unique=True)
+    op.add_column(
+        "cohorts", sa.Column("joins_open", sa.Boolean(), nullable=False, server_default=sa.true())
+    )
+    op.add_column(
+        "cohorts",
+        sa.Column("chosen_handles", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
 
 
 def downgrade() -> None:
     """Drop the secrets (every personal link stops working) and the cohort settings."""
-    with op.batch_alter_table("cohorts") as batch:
-        batch.drop_column("chosen_handles")
-        batch.drop_column("joins_open")
-    with op.batch_alter_table("participants") as batch:
-        batch.drop_index("ix_participants_secret_hash")
-        batch.drop_column("secret_hash")
+    op.drop_column("cohorts", "chosen_handles")
+    op.drop_column("cohorts", "joins_open")
+    op.drop_index("ix_participants_secret_hash", table_name="participants")
+    op.drop_column("participants", "secret_hash")
