@@ -271,7 +271,11 @@ async def home_view(handler: Any) -> dict[str, Any]:
             view["joining"] = True
             return view
         request = handler.request
-        link = f"{request.protocol}://{request.host}{handler.base_url}"
+        # Behind a proxy that serves HTTPS the server itself hears plain HTTP; the link is
+        # only shown back to the person who asked, so their proxy's word is good enough.
+        scheme = request.headers.get("X-Forwarded-Proto", "").split(",")[0].strip()
+        scheme = scheme if scheme in ("http", "https") else request.protocol
+        link = f"{scheme}://{request.host}{handler.base_url}"
         view["personal_link"] = link + "?" + urlencode({"cohort": code, "secret": secret})
         return view
     if _argument(handler, "handle"):
