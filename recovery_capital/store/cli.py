@@ -218,7 +218,7 @@ def run_cohort_list(args: argparse.Namespace) -> int:
         created = info.created.strftime("%Y-%m-%d %H:%M")
         print(
             f"{info.code:<9} {created:<17} {info.participants:>6} {info.submissions:>8}  "
-            f"{info.name}"
+            f"{info.name}{'' if info.joins_open else '  (closed to new joiners)'}"
         )
     return 0
 

@@ -75,5 +75,9 @@ def test_the_trainer_can_close_a_cohort_to_new_joiners(cohort, monkeypatch, caps
     assert "closed to new joiners" in capsys.readouterr().out
     with pytest.raises(JoinRefused):
         cohort.store.enrol(cohort.code)
+    assert main(["cohort", "list", *store_args]) == 0
+    listed = capsys.readouterr().out
+    assert any(line.startswith(cohort.code) and "(closed to new joiners)" in line
+               for line in listed.splitlines())  # fmt: skip
     assert main(["cohort", "open", cohort.code, *store_args]) == 0
     assert cohort.store.enrol(cohort.code).handle
