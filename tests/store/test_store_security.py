@@ -339,28 +339,36 @@ def test_a_store_path_in_a_missing_folder_is_an_error(tmp_path: Path) -> None:
     assert not typo.parent.exists()
 
 
-def test_the_migration_keeps_every_answer_and_stays_open_to_joiners(tmp_path: Path) -> None:
+def test_the_migration_keeps_every_answer_and_stays_open_to_joiners(store_url: str) -> None:
+    from alembic import command
     from sqlalchemy import create_engine
 
     from recovery_capital.store.migrations import alembic_config
 
-    path = tmp_path / "store.sqlite3"
-    engine = create_engine(f"sqlite:///{path}")
-    from alembic import command
-
+    engine = create_engine(store_url)
     with engine.begin() as conn:
-        config = alembic_config(conn)
-        command.upgrade(config, "0001")
+        if conn.dialect.name == "sqlite":  # as the store's own connections have it
+            conn.exec_driver_sql("PRAGMA foreign_keys = ON")
+        command.upgrade(alembic_config(conn), "0001")
+        when = "'2026-11-01 09:00:00'"
         conn.exec_driver_sql(
             "INSERT INTO cohorts (id, code, name, trainer_key_hash, created_at) "
-            "VALUES (1, 'K7P2Q', 'Old', 'x', '2026-11-01 09:00:00')"
+            f"VALUES (1, 'K7P2Q', 'Old', 'x', {when})"
         )
         conn.exec_driver_sql(
             "INSERT INTO participants (id, cohort_id, handle, handle_key, created_at) "
-            "VALUES (1, 1, 'fox-12', 'fox-12', '2026-11-01 09:00:00')"
+            f"VALUES (1, 1, 'fox-12', 'fox-12', {when})"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO submissions (id, cohort_id, participant_id, activity_id, kind, "
+            "answers, shareable, created_at) "
+            f"VALUES (1, 1, 1, 'm1-r', 'submission', '{{\"note\": \"kept\"}}', false, {when})"
         )
     engine.dispose()
-    store = Store(str(path))
+    store = Store(store_url)
     info = store.cohort("K7P2Q")
-    assert info.joins_open and not info.chosen_handles and info.participants == 1
+    assert info.joins_open and not info.chosen_handles
+    assert (info.participants, info.submissions) == (1, 1)
+    assert store.latest("K7P2Q", "fox-12", "m1-r").answers == {"note": "kept"}
     assert store.identify("K7P2Q", store.reissue_link("K7P2Q", "fox-12")) == "fox-12"
+    store.close()
