@@ -112,3 +112,24 @@ def test_module_pages_work_under_the_content_security_policy(course_server, new_
     page.locator(".rc-exercise").first.wait_for()
     assert page.locator(".rc-exercise").count() >= 3
     assert refused == []
+
+
+def test_an_old_handle_link_opens_in_the_browser_that_holds_its_personal_link(
+    course_server, new_page
+) -> None:
+    page = new_page()
+    home = f"{course_server.base_url}?cohort={course_server.cohort}"
+    page.goto(home)
+    page.locator(".rc-join-button").click()
+    page.wait_for_selector(".rc-handle")
+    handle, link = page.inner_text(".rc-handle"), page.input_value(".rc-personal-link")
+    # This browser remembers the personal link, so the trainee's old-style bookmark still works.
+    page.goto(f"{home}&handle={handle.upper()}")
+    page.wait_for_url(lambda url: "secret=" in url)
+    assert page.inner_text(".rc-handle") == handle and "handle=" not in page.url
+    # Anyone else's browser gets the explanation and a Join button, never the answers.
+    stranger = new_page()
+    stranger.goto(f"{home}&handle={handle}")
+    stranger.locator(".rc-notice").filter(has_text="not its personal key").wait_for()
+    assert stranger.locator(".rc-join-button").is_visible()
+    assert handle not in stranger.inner_text("body") and link not in stranger.content()
