@@ -133,3 +133,19 @@ def test_an_old_handle_link_opens_in_the_browser_that_holds_its_personal_link(
     stranger.locator(".rc-notice").filter(has_text="not its personal key").wait_for()
     assert stranger.locator(".rc-join-button").is_visible()
     assert handle not in stranger.inner_text("body") and link not in stranger.content()
+
+
+def test_a_link_the_trainer_replaced_is_forgotten_by_the_browser(course_server, new_page) -> None:
+    page = new_page()
+    home = f"{course_server.base_url}?cohort={course_server.cohort}"
+    page.goto(home)
+    page.locator(".rc-join-button").click()
+    page.wait_for_selector(".rc-handle")
+    handle = page.inner_text(".rc-handle")
+    with Store(course_server.store_url) as store:
+        store.reissue_link(course_server.cohort, handle)  # the trainer sent a new one
+    page.goto(home)
+    page.locator(".rc-continue").click()
+    page.locator(".rc-notice").filter(has_text="doesn't open a place").wait_for()
+    keys = page.evaluate("() => Object.keys(window.localStorage)")
+    assert [key for key in keys if key.startswith("rc-link:")] == []

@@ -44,6 +44,10 @@
         storage.setItem("rc-link:" + cohort, JSON.stringify(mine));
       }
       var saved = cohort ? JSON.parse(storage.getItem("rc-link:" + cohort) || "null") : null;
+      if (saved && secret && saved.secret === secret && document.querySelector("[data-rc-join]")) {
+        storage.removeItem("rc-link:" + cohort); // it no longer opens a place: reissued, erased
+        return;
+      }
       if (!saved || !saved.secret || secret) {
         return;
       }
