@@ -537,6 +537,7 @@ def test_server_prints_links_and_serves_the_course_home(running_server) -> None:
     # A handle alone is no key: the page offers to join instead of naming anyone.
     status, body, _ = http_get(f"{base}?cohort={code}&handle=fox-12&key=secret")
     assert status == 200 and "not its personal key" in body and "rc-join-button" in body
+    assert "fox-12" not in body  # a handle from a link is never shown as anyone's name
     # A GET never creates a participant, even one asking to join.
     for _ in range(5):
         status, _, _ = http_get(f"{base}?cohort={code}&join=1")
