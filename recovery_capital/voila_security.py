@@ -60,7 +60,7 @@ CSP_DIRECTIVES = (
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "font-src 'self' data:",
-    "connect-src 'self' ws: wss:",
+    "connect-src 'self'",  # CSP 3: 'self' covers the page's own ws:// and wss://
     "worker-src 'self' blob:",
     "object-src 'none'",
     "base-uri 'self'",
