@@ -342,8 +342,11 @@ def _machine_handle() -> str:
         pass  # no handle yet, or the file was edited into something unusable
     handle = generate_handle()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(handle + "\n", encoding="utf-8")
+        from .store.files import private_file
+
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with private_file(path, "w", encoding="utf-8") as out:  # like the store: owner only
+            out.write(handle + "\n")
     except OSError:
         log.warning("could not remember the practice handle in %s", path)
     return handle
