@@ -1,16 +1,26 @@
-"""The trainee's context: which store, which cohort and which handle this page answers under.
+"""The trainee's context: which store, which cohort and which participant this page answers as.
 
-A trainee opens a module from a link such as ``.../module-2.ipynb?cohort=K7P2Q&handle=fox-12``.
-Voila runs the notebook in its own kernel; :func:`current_context` reads the link's query (a
-preheated kernel first waits for Voila to send it the request, see :func:`_receive_request`),
-joins the cohort and keeps the result for the life of the kernel, so every exercise on the page
-shares it.
+A trainee opens a module from their **personal link**, such as
+``.../module-2.ipynb?cohort=K7P2Q9XR&secret=...``: the secret is theirs alone (made when they
+joined, stored only hashed) and is the only key to their answers; their handle ("fox-12") is
+a display name the store looks up from it. Voila runs the notebook in its own kernel;
+:func:`current_context` reads the link's query (a preheated kernel first waits for Voila to
+send it the request, see :func:`_receive_request`), opens the participant and keeps the
+result for the life of the kernel, so every exercise on the page shares it. Every save and
+every restore of the page then goes through the secret (:class:`PersonalStore`): if the
+participant is erased or their link is reissued, an open page can no longer save.
 
 * No cohort in the link (or not under Voila): the store's practice cohort, with a handle kept
   for this machine so answers come back next time.
-* An unknown cohort code or an unusable handle: never a crash. The page shows a friendly
-  message and a join panel (:class:`recovery_capital.widgets.JoinPanel`) to type the code
-  again, while exercises keep working in the practice cohort until the trainee joins.
+* A cohort without a secret: the page never joins on its own (opening a page must not create
+  a participant). It shows a join panel (:class:`recovery_capital.widgets.JoinPanel`) whose
+  "Join" gives the trainee a place and their personal link.
+* An older link that names only a handle (``&handle=fox-12``) opens nothing: a handle is not a
+  key. The page says so and offers the join panel; the trainee's own browser upgrades such a
+  link to the personal link it remembers, and a trainer can reissue one
+  (``recovery-capital cohort reissue-link``).
+* A wrong code, a wrong or revoked secret: never a crash. The page shows a friendly message
+  and the join panel, while exercises keep working in the practice cohort until they join.
 
 >>> import tempfile, os
 >>> from recovery_capital.store import Store
@@ -35,7 +45,9 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "Context",
     "current_context",
-    "join_link",
+    "PersonalStore",
+    "SECRET_PARAMETER",
+    "personal_link",
     "practice_context",
     "preheating",
     "running_under_voila",
@@ -46,6 +58,69 @@ log = logging.getLogger(__name__)
 HANDLE_FILE_NAME = "practice-handle.txt"
 #: the handle a preheated kernel reads under until its trainee arrives; it never joins or saves
 PREHEAT_HANDLE = "waiting-for-trainee"
+#: the query parameter of a personal link that carries the participant's secret
+SECRET_PARAMETER = "secret"
+
+
+class PersonalStore:
+    """The store as a trainee's page sees it: their own answers are reached by their secret.
+
+    Saves and restores for the page's cohort pass the context's personal secret to the store,
+    so they reach the participant that secret opens and nobody else, and they stop once the
+    secret is revoked (an erasure, a reissued link). Everything else is the store itself.
+
+    >>> from recovery_capital.store import Store
+    >>> store = Store("sqlite://")
+    >>> code = store.create_cohort("Spring 2027").code
+    >>> place = store.enrol(code)
+    >>> ctx = Context(store, code, place.handle, secret=place.secret)
+    >>> _ = ctx.store.save_draft(code, place.handle, "m1-note", {"note": "mine"})
+    >>> _ = store.erase_participant(code, place.handle)
+    >>> ctx.store.save_draft(code, place.handle, "m1-note", {"note": "again"})
+    ... # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    recovery_capital.store.errors.UnknownParticipant: This personal link doesn't open ...
+    >>> store.participants(code)      # the open page did not bring them back
+    []
+    """
+
+    def __init__(self, context: Context, store: Store) -> None:
+        self._context = context
+        self._store = store
+
+    def _secret(self, code: object) -> str | None:
+        ctx = self._context
+        if ctx.secret is None or not isinstance(code, str):
+            return None
+        from .store.errors import UnknownCohort
+        from .store.keys import normalise_code
+
+        try:
+            return ctx.secret if normalise_code(code) == ctx.cohort else None
+        except UnknownCohort:
+            return None
+
+    def save_draft(self, code: object, handle: str, *args: object, **kwargs: object) -> int:
+        """:meth:`Store.save_draft`, as the page's participant."""
+        kwargs.setdefault("secret", self._secret(code))
+        return self._store.save_draft(code, handle, *args, **kwargs)  # type: ignore[arg-type]
+
+    def submit(self, code: object, handle: str, *args: object, **kwargs: object) -> int:
+        """:meth:`Store.submit`, as the page's participant."""
+        kwargs.setdefault("secret", self._secret(code))
+        return self._store.submit(code, handle, *args, **kwargs)  # type: ignore[arg-type]
+
+    def latest(self, code: object, handle: str, activity_id: str, **kwargs: object) -> object:
+        """:meth:`Store.latest`, as the page's participant."""
+        kwargs.setdefault("secret", self._secret(code))
+        return self._store.latest(code, handle, activity_id, **kwargs)  # type: ignore[arg-type]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._store, name)
+
+    def __repr__(self) -> str:
+        return f"PersonalStore({self._store!r})"
 
 
 class Context:
@@ -70,11 +145,24 @@ class Context:
     (False, 'K7P2Q', ['fox-12'])
     """
 
-    def __init__(self, store: Store | None, cohort: str, handle: str, notice: str = "") -> None:
+    def __init__(
+        self,
+        store: Store | None,
+        cohort: str,
+        handle: str,
+        notice: str = "",
+        *,
+        secret: str | None = None,
+        suggested_code: str = "",
+    ) -> None:
         self._store = store
         self.cohort = cohort
         self.handle = handle
         self.notice = notice
+        #: the personal secret of the participant this page answers as (None in practice)
+        self.secret = secret
+        #: the cohort code of a link that could not be opened, for the join panel to offer
+        self.suggested_code = suggested_code
         self._listeners: list[Callable[[], None]] = []
         self._join_listeners: list[Callable[[], None]] = []
         self._joiner: Callable[[], Context] | None = None
@@ -103,10 +191,13 @@ class Context:
 
     @property
     def store(self) -> Store:
-        """The response store (a pending context joins its cohort first)."""
+        """The response store (a pending context joins its cohort first); with a personal
+        secret, a :class:`PersonalStore` that reaches this participant's answers by it."""
         if self._store is None or self._pending:
             self.settle()
         assert self._store is not None, "a context without a store was used before joining"
+        if self.secret is not None:
+            return PersonalStore(self, self._store)  # type: ignore[return-value]
         return self._store
 
     @property
@@ -141,6 +232,7 @@ class Context:
         """End the wait: take ``joined``'s store, cohort, handle and notice, and tell listeners."""
         self._store = joined._store if joined._store is not None else self._store
         self.cohort, self.handle, self.notice = joined.cohort, joined.handle, joined.notice
+        self.secret, self.suggested_code = joined.secret, joined.suggested_code
         self._pending = False
         self._joiner = None
         listeners, self._join_listeners = self._join_listeners, []
@@ -164,9 +256,10 @@ class Context:
         """Call ``callback()`` whenever :meth:`switch` moves this context to another cohort."""
         self._listeners.append(callback)
 
-    def switch(self, cohort: str, handle: str) -> None:
-        """Answer under ``cohort`` as ``handle`` from now on (both already joined/validated)."""
+    def switch(self, cohort: str, handle: str, secret: str | None = None) -> None:
+        """Answer under ``cohort`` as ``handle`` (opened by ``secret``) from now on."""
         self.cohort, self.handle, self.notice = cohort, handle, ""
+        self.secret, self.suggested_code = secret, ""
         _call_each(list(self._listeners), cohort)
 
 
@@ -264,35 +357,59 @@ def _machine_handle() -> str:
         pass  # no handle yet, or the file was edited into something unusable
     handle = generate_handle()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(handle + "\n", encoding="utf-8")
+        from .store.files import private_file
+
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with private_file(path, "w", encoding="utf-8") as out:  # like the store: owner only
+            out.write(handle + "\n")
     except OSError:
         log.warning("could not remember the practice handle in %s", path)
     return handle
 
 
+OLD_LINK_NOTICE = (
+    "This link names a handle but not its personal key, so it can't open anyone's answers: "
+    "a handle is only a display name. If these are your answers, open your personal link "
+    "(the course home shows it on the computer you joined from), or ask your trainer to "
+    "send you a new one. Or join below as someone new."
+)
+JOIN_NOTICE = (
+    "To take part in cohort {code}, press Join: you get your own place and a personal link "
+    "that brings your answers back. Until then, answers are kept in a practice space."
+)
+
+
 def _join_from_query(store: Store, query: Mapping[str, str]) -> Context:
-    from .store.errors import InvalidHandle, UnknownCohort
+    """The context a page link asks for. It never creates a participant: that takes a Join."""
+    from .store.errors import UnknownCohort, UnknownParticipant
     from .store.keys import normalise_code
 
     practice = type(store).PRACTICE_CODE
     code = query.get("cohort", "").strip()
-    handle = query.get("handle", "").strip() or None
+    secret = query.get(SECRET_PARAMETER, "").strip()
     if not code:
-        handle = store.join(practice, handle or _machine_handle())
-        return Context(store, practice, handle)
+        return Context(store, practice, store.join(practice, _machine_handle()))
+    suggested = ""
     try:
         code = normalise_code(code)
-        return Context(store, code, store.join(code, handle))
+        suggested = code
+        if secret:
+            return Context(store, code, store.identify(code, secret), secret=secret)
+        # The same words whether or not the code is real: opening a page tells a guesser
+        # nothing about which codes exist.
+        if query.get("handle", "").strip():
+            notice = OLD_LINK_NOTICE
+        else:
+            notice = JOIN_NOTICE.format(code=code)
     except UnknownCohort as exc:
         notice = (
             f"We couldn't open the cohort in your link. {exc} Until you join, your answers "
             "are saved in a practice space on this computer."
         )
-    except InvalidHandle as exc:
-        notice = f"The handle in your link can't be used. {exc}"
+    except UnknownParticipant as exc:
+        notice = str(exc)
     fallback = store.join(practice, _machine_handle())
-    return Context(store, practice, fallback, notice=notice)
+    return Context(store, practice, fallback, notice=notice, suggested_code=suggested)
 
 
 _CURRENT: Context | None = None
@@ -454,10 +571,24 @@ def practice_context(store: Store | None = None, handle: str = "reader-1") -> Co
     return Context(store, Store.PRACTICE_CODE, store.join(Store.PRACTICE_CODE, handle))
 
 
-def join_link(cohort: str, handle: str) -> str:
-    """A link to this same page that joins ``cohort`` as ``handle``.
+def personal_link(cohort: str, secret: str) -> str:
+    """A trainee's personal link to this same page: their cohort and their secret.
 
-    >>> join_link("K7P2Q", "fox 12")
-    '?cohort=K7P2Q&handle=fox+12'
+    >>> personal_link("K7P2Q9XR", "s3cr3t-token-abcdefghij")
+    '?cohort=K7P2Q9XR&secret=s3cr3t-token-abcdefghij'
     """
-    return "?" + urlencode({"cohort": cohort, "handle": handle})
+    return "?" + urlencode({"cohort": cohort, SECRET_PARAMETER: secret})
+
+
+def course_home(environ: Mapping[str, str] | None = None) -> str:
+    """The course home's address, from the page address Voila gives the kernel.
+
+    >>> course_home({"SCRIPT_NAME": "/course/voila/render/modules/00-start-here.ipynb"})
+    '/course/'
+    >>> course_home({})
+    '/'
+    """
+    env = os.environ if environ is None else environ
+    page = env.get("SCRIPT_NAME") or "/"
+    base = page.split("voila/render/", 1)[0] if "voila/render/" in page else "/"
+    return base if base.endswith("/") else base + "/"

@@ -17,8 +17,6 @@ Libraries load only when a command runs, so ``recovery-capital --help`` stays fa
 from __future__ import annotations
 
 import argparse
-import getpass
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -43,7 +41,7 @@ __all__ = [
     "run_workbook",
 ]
 
-KEY_ENV = "RECOVERY_CAPITAL_TRAINER_KEY"
+KEY_ENV = "RECOVERY_CAPITAL_TRAINER_KEY"  # the same as recovery_capital.reports.access.KEY_ENV
 STORE_HELP = (
     "where answers are kept: a SQLite file or a database URL (default: $RECOVERY_CAPITAL_STORE, "
     "else the local store file)"
@@ -86,98 +84,142 @@ def _common(parser: argparse.ArgumentParser, *, cohort: bool = True) -> None:
 
 
 def _output(parser: argparse.ArgumentParser, kinds: str) -> None:
-    parser.add_argument("-o", "--output", required=True, metavar="FILE",
-                        help=f"where to write ({kinds})")
+    parser.add_argument(
+        "-o", "--output", required=True, metavar="FILE", help=f"where to write ({kinds})"
+    )
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``report``, ``fhir`` and ``import`` to the ``recovery-capital`` command line."""
     report = subparsers.add_parser(
-        "report", help="trainer reports: progress, evaluation, summary, certificates, workbook",
-        description=REPORT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+        "report",
+        help="trainer reports: progress, evaluation, summary, certificates, workbook",
+        description=REPORT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     report.set_defaults(func=lambda _args: _usage(report))
     reports = report.add_subparsers(title="report commands", metavar="REPORT")
 
     progress = reports.add_parser(
-        "progress", help="one participant's assessments on one instrument, first to latest")
+        "progress", help="one participant's assessments on one instrument, first to latest"
+    )
     _common(progress)
     progress.add_argument("--participant", required=True, metavar="HANDLE")
     progress.add_argument("--instrument", required=True, metavar="ID", help="e.g. barc10")
     progress.add_argument("--activity", metavar="ID", help="only this activity's assessments")
     progress.add_argument(
-        "--reference-sd", action="append", default=[], metavar="SCALE=SD",
+        "--reference-sd",
+        action="append",
+        default=[],
+        metavar="SCALE=SD",
         help="a published SD for the reliable change index, instead of the cohort's baseline "
-             "(give --reference-label too)")
-    progress.add_argument("--reference-label", metavar="TEXT",
-                          help="where the --reference-sd values come from")
+        "(give --reference-label too)",
+    )
+    progress.add_argument(
+        "--reference-label", metavar="TEXT", help="where the --reference-sd values come from"
+    )
     _output(progress, ".html report, or the first-and-latest chart as .png or .svg")
     progress.set_defaults(func=run_progress)
 
     evaluation = reports.add_parser(
-        "evaluation", help="the trainer's evaluation of a cohort (names trainees by handle)")
+        "evaluation", help="the trainer's evaluation of a cohort (names trainees by handle)"
+    )
     _common(evaluation)
     _output(evaluation, ".html")
     evaluation.set_defaults(func=run_evaluation)
 
     summary = reports.add_parser(
-        "summary", help="one-page summary for a commissioner, with no trainee named")
+        "summary", help="one-page summary for a commissioner, with no trainee named"
+    )
     _common(summary)
     _output(summary, ".html or .pdf")
     summary.set_defaults(func=run_summary)
 
     certificate = reports.add_parser(
-        "certificate", help="certificate of completion (PDF), only once every module is done")
+        "certificate", help="certificate of completion (PDF), only once every module is done"
+    )
     _common(certificate)
     who = certificate.add_mutually_exclusive_group(required=True)
     who.add_argument("--participant", metavar="HANDLE")
-    who.add_argument("--all", action="store_true",
-                     help="one certificate per trainee who has finished, into the -o folder")
+    who.add_argument(
+        "--all",
+        action="store_true",
+        help="one certificate per trainee who has finished, into the -o folder",
+    )
     certificate.add_argument("--name", help="the name to print (default: the handle)")
     certificate.add_argument("--course-title", help="the course's name on the certificate")
     _output(certificate, ".pdf, or a folder with --all")
     certificate.set_defaults(func=run_certificate)
 
     workbook = reports.add_parser(
-        "workbook", help="Excel workbook: a sheet per questionnaire and a codebook")
+        "workbook", help="Excel workbook: a sheet per questionnaire and a codebook"
+    )
     _common(workbook)
     _output(workbook, ".xlsx")
     workbook.set_defaults(func=run_workbook)
 
     fhir = subparsers.add_parser(
-        "fhir", help="FHIR (R4B) Questionnaires and QuestionnaireResponses as JSON")
+        "fhir", help="FHIR (R4B) Questionnaires and QuestionnaireResponses as JSON"
+    )
     fhir.set_defaults(func=lambda _args: _usage(fhir))
     fhir_commands = fhir.add_subparsers(title="fhir commands", metavar="COMMAND")
     definitions = fhir_commands.add_parser(
-        "questionnaires", help="instrument definitions as FHIR Questionnaires (no key needed)")
-    definitions.add_argument("instruments", nargs="*", metavar="ID",
-                             help="instrument ids (default: every instrument)")
+        "questionnaires", help="instrument definitions as FHIR Questionnaires (no key needed)"
+    )
+    definitions.add_argument(
+        "instruments", nargs="*", metavar="ID", help="instrument ids (default: every instrument)"
+    )
     definitions.add_argument("--base", default=None, help="canonical URL base of your system")
     definitions.add_argument("--course", metavar="DIR", default=None, help=COURSE_HELP)
     _output(definitions, ".json")
     definitions.set_defaults(func=run_fhir_questionnaires)
     responses = fhir_commands.add_parser(
-        "responses", help="a cohort's questionnaire submissions as QuestionnaireResponses")
+        "responses", help="a cohort's questionnaire submissions as QuestionnaireResponses"
+    )
     _common(responses)
     responses.add_argument("--base", default=None, help="canonical URL base of your system")
-    responses.add_argument("--no-handles", action="store_true",
-                           help="leave the participant's handle out of every response")
+    responses.add_argument(
+        "--no-handles",
+        action="store_true",
+        help="leave the participant's handle out of every response",
+    )
     _output(responses, ".json")
     responses.set_defaults(func=run_fhir_responses)
 
     importing = subparsers.add_parser(
-        "import", help="score a CSV or Excel file of answers from another system",
-        description=IMPORT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+        "import",
+        help="score a CSV or Excel file of answers from another system",
+        description=IMPORT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     importing.add_argument("instrument", help="instrument id, e.g. barc10")
     importing.add_argument("file", help="the answers: .csv or .xlsx, one row per person")
-    importing.add_argument("--map", action="append", default=[], metavar="COLUMN=ITEM",
-                           help="match one column to an item, e.g. --map 'BARC one=q1'")
-    importing.add_argument("--context", action="append", default=[], metavar="NAME=COLUMN",
-                           help="a respondent detail some scores need, e.g. sex=gender")
-    importing.add_argument("--coerce", action="store_true",
-                           help="treat answers that are not allowed as unanswered, with a warning")
+    importing.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="COLUMN=ITEM",
+        help="match one column to an item, e.g. --map 'BARC one=q1'",
+    )
+    importing.add_argument(
+        "--context",
+        action="append",
+        default=[],
+        metavar="NAME=COLUMN",
+        help="a respondent detail some scores need, e.g. sex=gender",
+    )
+    importing.add_argument(
+        "--coerce",
+        action="store_true",
+        help="treat answers that are not allowed as unanswered, with a warning",
+    )
     importing.add_argument("--course", metavar="DIR", default=None, help=COURSE_HELP)
-    importing.add_argument("-o", "--output", metavar="FILE",
-                           help="write the scores to .csv or .xlsx (default: print them)")
+    importing.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write the scores to .csv or .xlsx (default: print them)",
+    )
     importing.set_defaults(func=run_import)
 
 
@@ -191,26 +233,12 @@ def _fail(message: str) -> int:
     return 1
 
 
-def _trainer_key(code: str) -> str:
-    key = os.environ.get(KEY_ENV)
-    if key:
-        return key
-    if not sys.stdin or not sys.stdin.isatty():
-        from .reports.errors import AccessDenied
-
-        raise AccessDenied(
-            f"This report needs the trainer key of cohort {code}: set {KEY_ENV} or run the "
-            "command in a terminal to be asked for it."
-        )
-    return getpass.getpass(f"Trainer key for cohort {code}: ")
-
-
 def _access(args: argparse.Namespace) -> TrainerAccess:
-    from .reports.access import trainer_access
+    """The one access rule (:mod:`recovery_capital.reports.access`): the cohort's key."""
+    from .reports.access import command_line_access
     from .store import Store
 
-    store = Store(args.store)
-    return trainer_access(store, args.cohort, _trainer_key(args.cohort))
+    return command_line_access(Store(args.store), args.cohort)
 
 
 def _suffix(path: str, allowed: tuple[str, ...]) -> str:
@@ -226,13 +254,16 @@ def _suffix(path: str, allowed: tuple[str, ...]) -> str:
 
 def _write(path: str | Path, data: str | bytes) -> Path:
     from .reports.errors import ReportError
+    from .store.files import private_file
 
     target = Path(path)
     try:
         if isinstance(data, bytes):
-            target.write_bytes(data)
+            with private_file(target, "wb") as out:
+                out.write(data)
         else:
-            target.write_text(data, encoding="utf-8")
+            with private_file(target, "w", encoding="utf-8", errors="replace") as out:
+                out.write(data)
     except OSError as exc:
         raise ReportError(f"Couldn't write {target}: {exc.strerror or exc}.") from None
     print(f"Wrote {target}")
@@ -275,16 +306,22 @@ def run_progress(args: argparse.Namespace) -> int:
     reference = None
     if args.reference_sd:
         if not args.reference_label:
-            raise ReportError("Say where the --reference-sd values come from with "
-                              "--reference-label (a published sample, for example).")
+            raise ReportError(
+                "Say where the --reference-sd values come from with "
+                "--reference-label (a published sample, for example)."
+            )
         try:
             sds = {k: float(v) for k, v in _pairs(args.reference_sd, "--reference-sd").items()}
         except ValueError:
             raise ReportError("Each --reference-sd needs a number, like total=8.5.") from None
         reference = ReferenceSample(args.reference_label, sds, {k: None for k in sds})
     report = participant_progress(
-        _access(args), args.participant, args.instrument, activity_id=args.activity,
-        reference=reference, course_dir=args.course,
+        _access(args),
+        args.participant,
+        args.instrument,
+        activity_id=args.activity,
+        reference=reference,
+        course_dir=args.course,
     )
     if suffix == ".html":
         _write(args.output, progress_html(report))
@@ -329,8 +366,9 @@ def run_certificate(args: argparse.Namespace) -> int:
     title = args.course_title or COURSE_TITLE
     if not args.all:
         _suffix(args.output, (".pdf",))
-        cert = certificate_for(access, args.participant, name=args.name, course_title=title,
-                               course_dir=args.course)
+        cert = certificate_for(
+            access, args.participant, name=args.name, course_title=title, course_dir=args.course
+        )
         _write(args.output, certificate_pdf(cert))
         return 0
     if args.name:
@@ -349,8 +387,10 @@ def run_certificate(args: argparse.Namespace) -> int:
             continue
         _write(folder / f"certificate-{handle}.pdf", certificate_pdf(cert))
         made += 1
-    print(f"{made} certificate{'s' if made != 1 else ''} made; {waiting} trainee"
-          f"{'s have' if waiting != 1 else ' has'} modules still to finish.")
+    print(
+        f"{made} certificate{'s' if made != 1 else ''} made; {waiting} trainee"
+        f"{'s have' if waiting != 1 else ' has'} modules still to finish."
+    )
     return 0
 
 
@@ -388,13 +428,20 @@ def run_fhir_responses(args: argparse.Namespace) -> int:
 
     _suffix(args.output, (".json",))
     access = _access(args)
-    bundle = cohort_bundle(access.store, access.code, base=args.base or DEFAULT_BASE,
-                           include_handles=not args.no_handles, course_dir=args.course)
+    bundle = cohort_bundle(
+        access.store,
+        access.code,
+        base=args.base or DEFAULT_BASE,
+        include_handles=not args.no_handles,
+        course_dir=args.course,
+    )
     write_bundle(bundle, args.output)
-    responses = sum(e.resource.get_resource_type() == "QuestionnaireResponse"
-                    for e in bundle.entry or [])
-    print(f"Wrote {responses} QuestionnaireResponse{'s' if responses != 1 else ''} to "
-          f"{args.output}")
+    responses = sum(
+        e.resource.get_resource_type() == "QuestionnaireResponse" for e in bundle.entry or []
+    )
+    print(
+        f"Wrote {responses} QuestionnaireResponse{'s' if responses != 1 else ''} to {args.output}"
+    )
     return 0
 
 
@@ -402,23 +449,23 @@ def run_fhir_responses(args: argparse.Namespace) -> int:
 def run_export_format(args: argparse.Namespace) -> int:
     """``export --format workbook|fhir``: the store's export command, in the richer formats.
 
-    Like the store's table export, it is for whoever runs the store, so it asks for no key.
+    Like every output that names participants, it needs the cohort's trainer key.
     """
     from .reports.errors import ReportError
     from .reports.fhir import cohort_bundle, write_bundle
     from .reports.workbook import write_workbook
-    from .store import Store
-    from .store.keys import normalise_code
 
     if args.include_drafts:
         raise ReportError("Drafts are in the table export only (--format table).")
-    store = Store(args.store)
-    code = normalise_code(args.cohort)
+    access = _access(args)
+    store, code = access.store, access.code
     if args.format == "workbook":
         _suffix(args.output, (".xlsx",))
         counts = write_workbook(store, code, args.output)
-        print(f"Wrote {sum(counts.values())} rows to {args.output} "
-              f"({', '.join(f'{sheet} {rows}' for sheet, rows in counts.items())})")
+        print(
+            f"Wrote {sum(counts.values())} rows to {args.output} "
+            f"({', '.join(f'{sheet} {rows}' for sheet, rows in counts.items())})"
+        )
         return 0
     _suffix(args.output, (".json",))
     bundle = cohort_bundle(store, code)
@@ -436,12 +483,16 @@ def run_import(args: argparse.Namespace) -> int:
     if args.output:
         _suffix(args.output, (".csv", ".xlsx"))
     scored = import_responses(
-        args.file, args.instrument, mapping=_pairs(args.map, "--map"),
+        args.file,
+        args.instrument,
+        mapping=_pairs(args.map, "--map"),
         errors="coerce" if args.coerce else "raise",
-        context=_pairs(args.context, "--context") or None, course_dir=args.course,
+        context=_pairs(args.context, "--context") or None,
+        course_dir=args.course,
     )
-    matched = ", ".join(f"{source}→{item}" for source, item in scored.attrs["columns"].items()
-                        if source != item)
+    matched = ", ".join(
+        f"{source}→{item}" for source, item in scored.attrs["columns"].items() if source != item
+    )
     if matched:
         print(f"Matched columns: {matched}", file=sys.stderr)
     if args.output:

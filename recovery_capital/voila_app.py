@@ -13,7 +13,10 @@
   kernels are shared fairly between browsers, told apart by a cookie that module pages set
   with a redirect (:mod:`recovery_capital.voila_visitors`), and new browsers are rationed per
   address, so one client cannot take the course from everyone else;
-- not-found and error pages use the course theme; a trainer key never reaches the access log;
+- not-found and error pages use the course theme; a trainer key, a personal secret or a
+  handle never reaches the access log; odd paths are "not found", never a 500;
+- security headers, cookies and joining from the course home live in
+  :mod:`recovery_capital.voila_security`;
 - the course controls' own JavaScript and CSS are served once, under a versioned address that
   browsers may cache (:mod:`recovery_capital.widgets.control_code`), instead of travelling
   with every widget;
@@ -27,7 +30,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import re
@@ -38,15 +40,23 @@ from urllib.parse import urlencode
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.utils import url_path_join
 from tornado import web
+from tornado.routing import Matcher, Rule
 from traitlets import default
 from voila.app import Voila
 from voila.tornado.contentshandler import VoilaContentsHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
-from .store.errors import StoreError
 from .voila_kernels import CourseFull
 from .voila_pages import BRANDING_KEYS, CoursePages, carried_query, list_modules
+from .voila_security import (
+    JoinThrottle,
+    harden_login_cookie,
+    harden_settings,
+    home_view,
+    join_by_form,
+    safe_path,
+)
 from .voila_templates import keep_compiled_templates
 from .voila_visitors import (
     BROWSER_COOKIE,
@@ -64,7 +74,7 @@ __all__ = ["CourseVoila", "classify_path", "redact_query", "main", "CONFIG_DIR_E
 #: The folder holding the generated ``voila.json``; set by the launcher for the child process.
 CONFIG_DIR_ENV = "RECOVERY_CAPITAL_VOILA_CONFIG_DIR"
 #: Query parameters whose values never appear in the access log.
-SECRET_PARAMETERS = ("key", "trainer_key", "token")
+SECRET_PARAMETERS = ("key", "trainer_key", "token", "secret", "handle")
 
 _SAFE_SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _STATIC_FILE = re.compile(r".*\.(png|jpe?g|gif|svg|webp|css|woff2?)", re.IGNORECASE)
@@ -114,6 +124,10 @@ def log_request(handler: web.RequestHandler) -> None:
 
 class CoursePageMixin:
     """Friendly, themed error pages for the handlers the course adds or narrows."""
+
+    def _request_summary(self) -> str:  # Tornado's error log lines: no secrets, no handles
+        request = self.request  # type: ignore[attr-defined]
+        return f"{request.method} {redact_query(request.uri or '')} ({request.remote_ip})"
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         handler: JupyterHandler = self  # type: ignore[assignment]
@@ -239,49 +253,38 @@ class CourseNotebookHandler(BrowserIdMixin, CoursePageMixin, TornadoVoilaHandler
 
 
 class CourseHomeHandler(BrowserIdMixin, CoursePageMixin, JupyterHandler):
-    """The course home: the modules, with the visitor's cohort and handle carried into each link.
+    """The course home: the modules, with the visitor's cohort and personal secret carried
+    into each link.
 
-    A cohort link without a handle (``/?cohort=K7P2Q``, the link a trainer hands out) gets one:
-    the page's script reuses the handle this browser had in that cohort, else asks for a new
-    one (``&join=1``), which the store makes up and the server redirects to. The trainee then
-    bookmarks one link that brings their answers back.
+    A cohort link (``/?cohort=K7P2Q9XR``, the link a trainer hands out) shows a Join button;
+    a GET never creates a participant. Joining (a POST, throttled per address) redirects to
+    the trainee's personal link, which the page then shows to copy or bookmark, with "This is
+    not me" to leave (see :mod:`recovery_capital.voila_security`).
     """
 
     @web.authenticated
     async def get(self) -> None:
         self.browser_id()  # so the modules this browser opens need no cookie redirect
-        cohort = self.get_query_argument("cohort", "").strip()
-        handle = self.get_query_argument("handle", "").strip()
-        notice = ""
-        if cohort and not handle and self.get_query_argument("join", ""):
-            try:
-                handle = await asyncio.get_running_loop().run_in_executor(None, self._join, cohort)
-            except StoreError as exc:
-                notice = str(exc)
-            else:
-                self.redirect(self.base_url + "?" + urlencode({"cohort": cohort, "handle": handle}))
-                return
-        query = carried_query(self.request.query_arguments)
+        await self._show(await home_view(self))
+
+    @web.authenticated
+    async def post(self) -> None:
+        query, notice = await join_by_form(self, self.settings["join_throttle"])
+        if query is not None:
+            self.redirect(self.base_url + "?" + query, status=303)
+            return
+        view = await home_view(self)
+        view.update(notice=notice, joining=True)
+        await self._show(view)
+
+    async def _show(self, view: dict[str, Any]) -> None:
+        query = carried_query(self.request.query_arguments) if view["handle"] else ""
         root = Path(self.settings["voila"].root_dir)
         page = self.settings["course_pages"].render(
-            "home.html",
-            modules=list_modules(root, self.base_url, query),
-            cohort=cohort,
-            handle=handle,
-            notice=notice,
-            join_url=self.base_url + "?" + urlencode({"cohort": cohort, "join": "1"}),
+            "home.html", modules=list_modules(root, self.base_url, query), **view
         )
         self.set_header("Cache-Control", "no-store")
         self.finish(page)
-
-    def _join(self, cohort: str) -> str:
-        """A new handle in ``cohort`` (runs in a worker thread: the store blocks)."""
-        store = self.settings.get("course_store")
-        if store is None:
-            from .store import Store
-
-            store = self.settings["course_store"] = Store()
-        return store.join(cohort)
 
 
 class TreeRedirectHandler(JupyterHandler):
@@ -308,6 +311,13 @@ class ControlCodeHandler(web.StaticFileHandler):
         self.set_header("X-Content-Type-Options", "nosniff")
 
 
+class _UnsafePath(Matcher):
+    """Matches the paths :func:`~recovery_capital.voila_security.safe_path` refuses."""
+
+    def match(self, request: Any) -> dict[str, Any] | None:
+        return None if safe_path(request.path) else {}
+
+
 class CourseVoila(Voila):
     """Voila narrowed to the course; configured entirely by the generated ``voila.json``."""
 
@@ -332,10 +342,13 @@ class CourseVoila(Voila):
         )
         settings["log_function"] = log_request
         settings["default_handler_class"] = NotFoundHandler
+        harden_settings(settings, self.tornado_settings, logo_url=course.get("logo_url", ""))
+        harden_login_cookie(getattr(self, "identity_provider", None))
+        settings["join_throttle"] = JoinThrottle()
         return settings
 
     def init_handlers(self) -> list[Any]:
-        handlers = []
+        handlers: list[Any] = [Rule(_UnsafePath(), NotFoundHandler)]  # before any other
         for spec in super().init_handlers():
             pattern, handler = spec[0], spec[1]
             if handler is TornadoVoilaHandler:

@@ -41,7 +41,7 @@ TEMPLATE_NAME = "recovery-capital"
 
 # Query parameters a module link carries on from the page that links to it; anything else
 # (a trainer key, say) is left behind.
-CARRIED_QUERY = ("cohort", "handle")
+CARRIED_QUERY = ("cohort", "secret")
 
 FALLBACK_PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -108,8 +108,8 @@ def notebook_title(path: Path) -> str:
 def carried_query(arguments: dict[str, list[bytes]] | dict[str, list[str]]) -> str:
     """The part of a request's query string that module links pass on.
 
-    >>> carried_query({"cohort": [b"K7P2Q"], "key": [b"secret"], "handle": [b"fox-12"]})
-    'cohort=K7P2Q&handle=fox-12'
+    >>> carried_query({"cohort": [b"K7P2Q"], "key": [b"k"], "secret": [b"s3"], "handle": [b"x"]})
+    'cohort=K7P2Q&secret=s3'
     """
     pairs = []
     for name in CARRIED_QUERY:
@@ -182,6 +182,10 @@ class CoursePages:
             "handle": "",
             "notice": "",
             "join_url": self.base_url,
+            "personal_link": "",
+            "joining": False,
+            "left": False,
+            "xsrf_form": "",
             **self.branding,
         }
         values.update(context)

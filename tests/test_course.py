@@ -9,7 +9,7 @@ import pytest
 
 from recovery_capital import course
 from recovery_capital.content import parse_content
-from recovery_capital.course import Context, current_context, join_link, running_under_voila
+from recovery_capital.course import Context, current_context, personal_link, running_under_voila
 from recovery_capital.store import Store
 from recovery_capital.store.errors import StoreUnavailable
 from recovery_capital.widgets import JoinPanel, KnowledgeCheck
@@ -77,25 +77,49 @@ def test_outside_a_cohort_the_practice_cohort_and_a_remembered_handle(store_url,
     assert shown == []
 
 
-def test_a_link_joins_its_cohort_with_its_handle(store_url, monkeypatch, shown):
-    code = Store(store_url).create_cohort("Tuesday").code
-    under_voila(monkeypatch, f"cohort={code.lower()}&handle=Fox%2012")
+def test_a_personal_link_opens_its_participant_by_the_secret(store_url, monkeypatch, shown):
+    store = Store(store_url)
+    code = store.create_cohort("Tuesday").code
+    place = store.enrol(code)
+    under_voila(monkeypatch, f"cohort={code.lower()}&secret={place.secret}")
     ctx = current_context()
-    assert (ctx.cohort, ctx.handle, ctx.in_practice) == (code, "Fox 12", False)
-    assert shown == []
+    assert (ctx.cohort, ctx.handle, ctx.in_practice) == (code, place.handle, False)
+    assert ctx.secret == place.secret and shown == []
 
 
-def test_a_link_without_a_handle_is_given_one(store_url, monkeypatch):
+def test_a_link_without_a_secret_never_creates_a_participant(store_url, monkeypatch, shown):
+    store = Store(store_url)
+    code = store.create_cohort("Tuesday").code
+    for _ in range(3):  # opening the page again and again
+        under_voila(monkeypatch, f"cohort={code}")
+        ctx = current_context(refresh=True)
+        assert ctx.in_practice and "press Join" in ctx.notice
+    assert store.participants(code) == [] and shown == []
+    # the join panel, at the top of the page's first exercise, offers the link's code
+    (panel,) = KnowledgeCheck(quiz(), context=ctx).widget.children[0].children
+    code_field = next(c for c in panel.children if "rc-join-code" in c._dom_classes)
+    assert code_field.value == code
+    actions = next(c for c in panel.children if "rc-actions" in c._dom_classes)
+    next(b for b in actions.children if "rc-submit" in b._dom_classes).click()
+    assert store.participants(code) == [ctx.handle] and not ctx.in_practice
+
+
+def test_opening_a_page_tells_a_guesser_nothing_about_which_codes_exist(
+    store_url, monkeypatch, shown
+):
     code = Store(store_url).create_cohort("Tuesday").code
-    under_voila(monkeypatch, f"cohort={code}")
-    assert current_context().handle.count("-") == 1
+    notices = []
+    for tried in (code, "ZZZZZZZZ"):
+        under_voila(monkeypatch, f"cohort={tried}")
+        notices.append(current_context(refresh=True).notice.replace(tried, "CODE"))
+    assert notices[0] == notices[1]
 
 
-def test_an_unknown_code_shows_a_join_panel_instead_of_failing(store_url, monkeypatch, shown):
-    under_voila(monkeypatch, "cohort=ZZZZZ&handle=fox-12")
+def test_an_impossible_code_shows_a_join_panel_instead_of_failing(store_url, monkeypatch, shown):
+    under_voila(monkeypatch, "cohort=K0P2Q&secret=abcdefghijklmnopqrstuvwx")
     ctx = current_context()
     assert ctx.in_practice
-    assert "couldn't open the cohort" in ctx.notice and "ZZZZZ" in ctx.notice
+    assert "couldn't open the cohort" in ctx.notice and "K0P2Q" in ctx.notice
     first, second = KnowledgeCheck(quiz(), context=ctx), KnowledgeCheck(quiz("m0-q2"), context=ctx)
     # the panel sits at the top of the page's first exercise, never as an output of its own
     assert shown == []
@@ -105,46 +129,85 @@ def test_an_unknown_code_shows_a_join_panel_instead_of_failing(store_url, monkey
     assert not any("rc-notice-slot" in child._dom_classes for child in second.widget.children)
 
 
-def test_an_unusable_handle_in_the_link_is_explained(store_url, monkeypatch, shown):
-    code = Store(store_url).create_cohort("Tuesday").code
-    under_voila(monkeypatch, f"cohort={code}&handle={ATTACK}")
-    ctx = current_context()
-    assert ctx.in_practice and "handle in your link can't be used" in ctx.notice
-    (panel,) = KnowledgeCheck(quiz(), context=ctx).widget.children[0].children
-    assert "<img" not in panel.children[0].value and shown == []
+def test_someone_elses_handle_in_a_link_opens_nothing(store_url, monkeypatch, shown):
+    store = Store(store_url)
+    code = store.create_cohort("Tuesday").code
+    victim = store.enrol(code)
+    store.save_draft(code, victim.handle, "m0-reflection", {"note": "private"})
+    for query in (f"cohort={code}&handle={victim.handle}",
+                  f"cohort={code}&handle={victim.handle.upper()}",
+                  f"cohort={code}&handle={ATTACK}"):  # fmt: skip
+        under_voila(monkeypatch, query)
+        ctx = current_context(refresh=True)
+        assert ctx.in_practice and ctx.handle != victim.handle
+        assert "names a handle but not its personal key" in ctx.notice
+        assert ctx.store.latest(code, victim.handle, "m0-reflection", secret="x" * 24) is None
+        (panel,) = KnowledgeCheck(quiz(), context=ctx).widget.children[0].children
+        assert "<img" not in panel.children[0].value and shown == []
+
+
+def test_a_wrong_or_revoked_secret_opens_nothing(store_url, monkeypatch, shown):
+    store = Store(store_url)
+    code = store.create_cohort("Tuesday").code
+    place = store.enrol(code)
+    store.reissue_link(code, place.handle)  # the old link stops working
+    for secret in (place.secret, "A" * 24):
+        under_voila(monkeypatch, f"cohort={code}&secret={secret}")
+        ctx = current_context(refresh=True)
+        assert ctx.in_practice and "doesn't open a place" in ctx.notice
 
 
 def test_joining_switches_the_page_and_its_exercises_to_the_cohort(tmp_path):
     store = Store("sqlite:///" + str(tmp_path / "s.sqlite3"))
     code = store.create_cohort("Tuesday").code
-    store.save_draft(code, "otter-3", "m0-quiz", {"a": [1]})
     ctx = Context(store, Store.PRACTICE_CODE, store.join(Store.PRACTICE_CODE, "newt-1"))
     exercise = KnowledgeCheck(quiz(), context=ctx)
-    assert exercise.answers == {"a": []}
     panel = JoinPanel(ctx)
     panel.code.value = code.lower()
-    panel.handle.value = "otter-3"
     panel.join_button.click()
-    assert (ctx.cohort, ctx.handle) == (code, "otter-3")
-    assert exercise.answers == {"a": [1]}  # the exercise followed the switch
-    assert panel.status.text == "You've joined as otter-3." and panel.status.tone == "ok"
-    assert html.escape(join_link(code, "otter-3")) in panel.where.value
+    assert ctx.cohort == code and ctx.secret and store.identify(code, ctx.secret) == ctx.handle
+    assert exercise.answers == {"a": []}  # the exercise followed the switch to a new place
+    assert panel.status.text == f"You've joined as {ctx.handle}." and panel.status.tone == "ok"
+    assert html.escape(personal_link(code, ctx.secret)) in panel.where.value
+    assert "This is not me" in panel.where.value and "?leave=1" in panel.where.value
+    exercise.controls["a"].value = "0"
+    assert exercise.submit()  # saved under the personal secret
+    assert store.latest(code, ctx.handle, "m0-quiz").answers == {"a": [0]}
 
 
 def test_the_join_panel_explains_bad_codes_and_handles_as_text(tmp_path):
     store = Store("sqlite:///" + str(tmp_path / "s.sqlite3"))
     code = store.create_cohort("Tuesday").code
+    chosen = store.create_cohort("Chosen", chosen_handles=True).code
     panel = JoinPanel(Context(store, Store.PRACTICE_CODE, "newt-1"))
     panel.code.value = "ZZZZZ"
     assert not panel.join()
     assert "No cohort here has the join code ZZZZZ" in panel.status.text
     panel.code.value = code
-    panel.handle.value = ATTACK
+    panel.handle.value = "Sam-7"
     assert not panel.join()
-    assert panel.status.text.startswith("A handle can only use letters")
-    panel.suggest_button.click()
-    assert panel.handle.value.count("-") == 1
-    assert panel.join()
+    assert "everyone is given a made-up handle" in panel.status.text
+    panel.code.value = chosen
+    for bad, reason in ((ATTACK, "A handle can only use letters"),
+                        ("My Real Name", "looks like a real name"),
+                        ("jane.smith@example.org", "looks like an e-mail address")):  # fmt: skip
+        panel.handle.value = bad
+        assert not panel.join()
+        assert panel.status.text.startswith(reason) or reason in panel.status.text
+    panel.handle.value = "Sam-7"
+    assert panel.join() and panel.context.handle == "Sam-7"
+
+
+def test_the_join_panel_limits_wrong_codes(tmp_path):
+    store = Store("sqlite:///" + str(tmp_path / "s.sqlite3"))
+    code = store.create_cohort("Tuesday").code
+    panel = JoinPanel(Context(store, Store.PRACTICE_CODE, "newt-1"))
+    for guess in ("ZZZZZZZZ", "YYYYYYYY", "XXXXXXXX", "WWWWWWWW", "VVVVVVVV"):
+        panel.code.value = guess
+        assert not panel.join() and "No cohort here" in panel.status.text
+    panel.code.value = code  # even the right one must wait now
+    assert not panel.join() and "try again in a few minutes" in panel.status.text
+    assert store.participants(code) == []
 
 
 def test_a_handle_is_escaped_wherever_the_panel_shows_it(tmp_path):
@@ -166,7 +229,7 @@ def test_a_preheated_kernel_does_not_block_and_follows_the_trainee_who_arrives(
     def receive_request() -> None:  # stands in for Voila handing over the page request
         handed_over.append(True)  # the real one answers once: a second call would never return
         arrived.wait(10)
-        os.environ["QUERY_STRING"] = f"cohort={code}&handle=ada-7"
+        os.environ["QUERY_STRING"] = f"cohort={code}&secret={secret}"
 
     monkeypatch.setattr(course, "_receive_request", receive_request)
     monkeypatch.setenv("VOILA_PREHEAT", "True")
@@ -174,6 +237,7 @@ def test_a_preheated_kernel_does_not_block_and_follows_the_trainee_who_arrives(
     with Store(store_url) as store:
         code = store.create_cohort("Workshop").code
         store.join(code, "ada-7")
+        secret = store.reissue_link(code, "ada-7")
         store.submit(code, "ada-7", "m0-quiz-how-it-works", {"q": "saved"})
 
     async def scenario() -> Context:
@@ -232,8 +296,9 @@ def cold_voila_kernel(store_url, monkeypatch):
     with Store(store_url) as store:
         code = store.create_cohort("Tuesday").code
         store.join(code, "ada-7")
+        secret = store.reissue_link(code, "ada-7")
         store.save_draft(code, "ada-7", "m0-quiz", {"a": [1]})
-    under_voila(monkeypatch, f"cohort={code}&handle=ada-7")
+    under_voila(monkeypatch, f"cohort={code}&secret={secret}")
     return shell, code
 
 
@@ -311,7 +376,7 @@ def test_a_join_panel_on_a_joining_page_shows_the_cohort_once_joined(cold_voila_
     panel, waiting = run_in_loop(page)
     assert "Opening the cohort in your link" in waiting and course.PREHEAT_HANDLE not in waiting
     assert f"You are in cohort {code} as ada-7" in panel.where.value
-    assert panel.handle.value == "ada-7"
+    assert "your personal link" in panel.where.value
 
 
 def test_a_link_with_an_unknown_code_shows_its_join_panel_once_the_page_has_run(
@@ -320,7 +385,7 @@ def test_a_link_with_an_unknown_code_shows_its_join_panel_once_the_page_has_run(
     import asyncio
 
     shell, _ = cold_voila_kernel
-    under_voila(monkeypatch, "cohort=ZZZZZ&handle=fox-12")
+    under_voila(monkeypatch, "cohort=K0P2Q&handle=fox-12")
 
     async def page():
         exercise = shell.run_cell(lambda: KnowledgeCheck(quiz(), context=current_context()))
@@ -333,7 +398,7 @@ def test_a_link_with_an_unknown_code_shows_its_join_panel_once_the_page_has_run(
         return exercise, slot
 
     exercise, slot = run_in_loop(page)
-    assert exercise.context.in_practice and "ZZZZZ" in exercise.context.notice
+    assert exercise.context.in_practice and "K0P2Q" in exercise.context.notice
     (panel,) = slot.children
     assert "couldn&#x27;t open the cohort" in panel.children[0].value
 

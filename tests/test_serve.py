@@ -576,6 +576,25 @@ def http_get(
         return error.code, error.read().decode(), dict(error.headers)
 
 
+def http_join(base: str, cohort: str, handle: str = "") -> tuple[int, dict[str, str], str]:
+    """Press the course home's Join button: GET the form, POST it back with its token."""
+    import http.cookiejar
+    import urllib.parse
+
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
+    with opener.open(f"{base}?cohort={urllib.parse.quote(cohort)}", timeout=60) as response:
+        page = response.read().decode()
+    token = re.search(r'name="_xsrf" value="([^"]+)"', page).group(1)
+    data = urllib.parse.urlencode({"_xsrf": token, "cohort": cohort, "handle": handle})
+    try:
+        with opener.open(base, data=data.encode(), timeout=60) as response:
+            return response.status, dict(response.headers), ""
+    except urllib.error.HTTPError as error:
+        headers = dict(error.headers)
+        return error.code, headers, headers.get("Location", "")
+
+
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args: object, **kwargs: object) -> None:
         return None
@@ -625,11 +644,24 @@ def test_server_prints_links_and_serves_the_course_home(running_server) -> None:
     code = re.search(r"Join code:\s+(\w+)", banner).group(1)
     assert f"{base}?cohort={code}" in banner
     assert Store(store_url).cohort(code).name == "Test cohort"
+    # A handle alone is no key: the page offers to join instead of naming anyone.
     status, body, _ = http_get(f"{base}?cohort={code}&handle=fox-12&key=secret")
-    assert status == 200 and "Welcome" in body and "fox-12" in body
-    assert f"00-welcome.ipynb?cohort={code}&amp;handle=fox-12" in body  # the key is not carried
-    status, _, headers = http_get(f"{base}?cohort={code}&join=1")
-    assert status == 302 and re.search(rf"\?cohort={code}&handle=[a-z]+-\d+$", headers["Location"])
+    assert status == 200 and "not its personal key" in body and "rc-join-button" in body
+    assert "fox-12" not in body  # a handle from a link is never shown as anyone's name
+    # A GET never creates a participant, even one asking to join.
+    for _ in range(5):
+        status, _, _ = http_get(f"{base}?cohort={code}&join=1")
+        assert status == 200
+    assert Store(store_url).participants(code) == []
+    # Joining is a POST with the page's XSRF token; it lands on the personal link.
+    status, headers, location = http_join(base, code)
+    assert status == 303 and re.fullmatch(rf"/\?cohort={code}&secret=[\w-]{{20,}}", location)
+    status, body, _ = http_get(base + location.lstrip("/"))
+    handle = Store(store_url).participants(code)[0]
+    assert status == 200 and "Welcome" in body and handle in body
+    secret = location.split("secret=")[1]
+    assert f"00-welcome.ipynb?cohort={code}&amp;secret={secret}" in body  # no key is carried
+    assert f"?cohort={code}&amp;secret={secret}" in body and "This is not me" in body
 
 
 @pytest.mark.slow
@@ -645,6 +677,10 @@ def test_server_prints_links_and_serves_the_course_home(running_server) -> None:
         ("voila/tree/private", 302),
         ("no/such/page", 404),
         ("voila/templates/recovery-capital/static/course.css", 200),
+        ("logout", 404),
+        ("voila/templates/recovery-capital/static/../x", 404),
+        ("voila/templates/recovery-capital/static/course.css%00.png", 404),
+        ("voila/files/modules/x%00.png", 404),
     ],
 )
 def test_server_refuses_everything_outside_the_course(
@@ -655,6 +691,49 @@ def test_server_refuses_everything_outside_the_course(
     assert status == expected
     if expected == 404:
         assert "Page not found" in body and "Traceback" not in body
+
+
+@pytest.mark.slow
+def test_odd_paths_leave_no_traceback_in_the_server_log(running_server) -> None:
+    base, _, log_path, _ = running_server
+    for path in ("logout", "voila/templates/lab/static/../../x", "a%00.png", "voila/%2e%2e/x"):
+        assert http_get(base + path)[0] == 404
+    assert "Traceback" not in log_path.read_text(errors="replace")
+
+
+@pytest.mark.slow
+def test_pages_carry_a_content_security_policy_and_samesite_cookies(running_server) -> None:
+    base, banner, _, _ = running_server
+    code = re.search(r"Join code:\s+(\w+)", banner).group(1)
+    _, _, headers = http_get(f"{base}?cohort={code}", cookies=None)  # a first visit
+    policy = headers["Content-Security-Policy"]
+    for directive in ("default-src 'self'", "object-src 'none'", "frame-ancestors 'self'",
+                      "form-action 'self'", "base-uri 'self'"):  # fmt: skip
+        assert directive in policy
+    cookies = [v for k, v in headers.items() if k.lower() == "set-cookie"]
+    assert cookies and all("SameSite=Lax" in cookie for cookie in cookies)
+
+
+@pytest.mark.slow
+def test_a_wrong_and_a_right_code_look_the_same_until_someone_joins(running_server) -> None:
+    base, banner, _, _ = running_server
+    code = re.search(r"Join code:\s+(\w+)", banner).group(1)
+    answers = []
+    for tried in (code, "ZZZZZZZZ"):
+        status, body, _ = http_get(f"{base}?cohort={tried}&join=1")
+        body = re.sub(r'value="[^"]*"', "", body)  # the per-visit XSRF token
+        answers.append((status, body.replace(tried, "CODE")))
+    assert answers[0] == answers[1]
+
+
+@pytest.mark.slow
+def test_secrets_and_handles_never_reach_the_access_log(running_server) -> None:
+    base, banner, log_path, _ = running_server
+    code = re.search(r"Join code:\s+(\w+)", banner).group(1)
+    http_get(f"{base}?cohort={code}&secret=Sup3rSecretT0kenValue123&handle=Jane%20Smith")
+    http_get(f"{base}voila/render/modules/no-such.ipynb?cohort={code}&handle=Jane+Smith")
+    text = log_path.read_text(errors="replace")
+    assert "Sup3rSecretT0kenValue123" not in text and "Jane" not in text
 
 
 @pytest.mark.slow

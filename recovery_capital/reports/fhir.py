@@ -83,9 +83,7 @@ def canonical_url(instrument_id: str, base: str = DEFAULT_BASE) -> str:
     if base.startswith("urn:"):
         return f"{base}:questionnaire:{fhir_id(instrument_id)}"
     if not re.match(r"^https?://\S+$", base):
-        raise ReportError(
-            f"The FHIR base {base!r} should be a urn: name or an http(s) address."
-        )
+        raise ReportError(f"The FHIR base {base!r} should be a urn: name or an http(s) address.")
     return f"{base.rstrip('/')}/Questionnaire/{fhir_id(instrument_id)}"
 
 
@@ -127,28 +125,38 @@ def questionnaire(instrument: Instrument, *, base: str = DEFAULT_BASE) -> Questi
         for scale in instrument.scales
     ]
     if instrument.primary_band is not None:
-        score_items.append({"linkId": "score.band", "text": "Band", "type": "string",
-                            "readOnly": True})
-    items.append({"linkId": "scores", "text": "Scores (calculated)", "type": "group",
-                  "readOnly": True, "item": score_items})
+        score_items.append(
+            {"linkId": "score.band", "text": "Band", "type": "string", "readOnly": True}
+        )
+    items.append(
+        {
+            "linkId": "scores",
+            "text": "Scores (calculated)",
+            "type": "group",
+            "readOnly": True,
+            "item": score_items,
+        }
+    )
     description = instrument.citation
     if instrument.provisional_warning:
         description += f"\n\n{instrument.provisional_warning}"
-    return Questionnaire.model_validate({
-        "resourceType": "Questionnaire",
-        "id": fhir_id(instrument.id),
-        "url": canonical_url(instrument.id, base),
-        "version": instrument.version,
-        "name": _name(instrument.id),
-        "title": instrument.title,
-        "status": "active",
-        "subjectType": ["Patient"],
-        "publisher": "recovery-capital",
-        "description": description,
-        "purpose": instrument.prompt_source,
-        "copyright": instrument.licence,
-        "item": items,
-    })
+    return Questionnaire.model_validate(
+        {
+            "resourceType": "Questionnaire",
+            "id": fhir_id(instrument.id),
+            "url": canonical_url(instrument.id, base),
+            "version": instrument.version,
+            "name": _name(instrument.id),
+            "title": instrument.title,
+            "status": "active",
+            "subjectType": ["Patient"],
+            "publisher": "recovery-capital",
+            "description": description,
+            "purpose": instrument.prompt_source,
+            "copyright": instrument.licence,
+            "item": items,
+        }
+    )
 
 
 def questionnaire_response(
@@ -176,11 +184,13 @@ def questionnaire_response(
         if value is None:
             continue
         label = next((o.label for o in item.options or () if o.value == value), None)
-        items.append({
-            "linkId": item.id,
-            "text": item.prompt,
-            "answer": [{"valueCoding": {"code": _number(value), "display": label}}],
-        })
+        items.append(
+            {
+                "linkId": item.id,
+                "text": item.prompt,
+                "answer": [{"valueCoding": {"code": _number(value), "display": label}}],
+            }
+        )
     score_items = [
         {"linkId": f"score.{scale_id}", "answer": [{"valueDecimal": value}]}
         for scale_id, value in result.scales.items()
@@ -194,35 +204,46 @@ def questionnaire_response(
     resource: dict[str, Any] = {
         "resourceType": "QuestionnaireResponse",
         "id": fhir_id(f"{cohort}-{submission_id}"),
-        "identifier": {"system": f"{DEFAULT_BASE}:cohort:{cohort}:submission",
-                       "value": str(submission_id)},
+        "identifier": {
+            "system": f"{DEFAULT_BASE}:cohort:{cohort}:submission",
+            "value": str(submission_id),
+        },
         "questionnaire": f"{canonical_url(instrument.id, base)}|{instrument.version}",
         "status": "completed" if not result.missing else "in-progress",
         # FHIR wants a timezone with any time of day; the store keeps UTC.
-        "authored": (authored if authored.tzinfo else authored.replace(tzinfo=timezone.utc)
-                     ).isoformat(),
+        "authored": (
+            authored if authored.tzinfo else authored.replace(tzinfo=timezone.utc)
+        ).isoformat(),
         "item": items,
     }
     if handle is not None:
         resource["subject"] = {
-            "identifier": {"system": f"{DEFAULT_BASE}:cohort:{cohort}:participant",
-                           "value": handle},
+            "identifier": {
+                "system": f"{DEFAULT_BASE}:cohort:{cohort}:participant",
+                "value": handle,
+            },
             "display": handle,
         }
     return QuestionnaireResponse.model_validate(resource)
 
 
 def _bundle(resources: list[tuple[str, Any]]) -> Bundle:
-    return Bundle.model_validate({
-        "resourceType": "Bundle",
-        "type": "collection",
-        "entry": [{"fullUrl": _full_url(key), "resource": resource.model_dump(exclude_none=True)}
-                  for key, resource in resources],
-    })
+    return Bundle.model_validate(
+        {
+            "resourceType": "Bundle",
+            "type": "collection",
+            "entry": [
+                {"fullUrl": _full_url(key), "resource": resource.model_dump(exclude_none=True)}
+                for key, resource in resources
+            ],
+        }
+    )
 
 
 def definitions_bundle(
-    instrument_ids: list[str], *, base: str = DEFAULT_BASE,
+    instrument_ids: list[str],
+    *,
+    base: str = DEFAULT_BASE,
     course_dir: str | os.PathLike[str] | None = None,
 ) -> Bundle:
     """A Bundle of Questionnaires, one per instrument id.
@@ -255,11 +276,14 @@ def cohort_bundle(
     >>> [e.resource.get_resource_type() for e in cohort_bundle(store, code).entry]
     ['Questionnaire', 'QuestionnaireResponse']
     """
+    from ..store.exporting import exportable
     from ..store.keys import normalise_code
 
     cohort = normalise_code(code)
     rows = store.responses(cohort)
-    rows = rows[rows["instrument"].notna()]
+    rows = rows[rows["instrument"].notna()].copy()
+    for column in ("answers", "scores", "handle"):  # text no JSON file can hold, as U+FFFD
+        rows[column] = rows[column].map(exportable)
     if course_dir is None:
         from ..content import course_dir as find_course_dir
 
@@ -272,17 +296,23 @@ def cohort_bundle(
     for row in rows.itertuples(index=False):
         inst = instruments[row.instrument]
         response = questionnaire_response(
-            inst, row.answers or {}, submission_id=int(row.submission_id), cohort=cohort,
-            authored=row.time.to_pydatetime(), handle=row.handle if include_handles else None,
-            stored_band=(row.scores or {}).get("band"), base=base,
+            inst,
+            row.answers or {},
+            submission_id=int(row.submission_id),
+            cohort=cohort,
+            authored=row.time.to_pydatetime(),
+            handle=row.handle if include_handles else None,
+            stored_band=(row.scores or {}).get("band"),
+            base=base,
         )
-        resources.append((f"{DEFAULT_BASE}:cohort:{cohort}:submission:{row.submission_id}",
-                          response))
+        resources.append(
+            (f"{DEFAULT_BASE}:cohort:{cohort}:submission:{row.submission_id}", response)
+        )
     return _bundle(resources)
 
 
 def write_bundle(bundle: Bundle, path: str | os.PathLike[str]) -> Path:
-    """Write a Bundle as FHIR JSON (UTF-8, indented) to ``path``.
+    """Write a Bundle as FHIR JSON (UTF-8, indented) to ``path``, owner-only.
 
     >>> import tempfile, os
     >>> path = write_bundle(definitions_bundle(["dast10"]), os.path.join(tempfile.mkdtemp(),
@@ -291,10 +321,14 @@ def write_bundle(bundle: Bundle, path: str | os.PathLike[str]) -> Path:
     'Bundle'
     """
     target = Path(path)
-    text = json.dumps(json.loads(bundle.model_dump_json(exclude_none=True)), indent=2,
-                      ensure_ascii=False)
+    text = json.dumps(
+        json.loads(bundle.model_dump_json(exclude_none=True)), indent=2, ensure_ascii=False
+    )
+    from ..store.files import private_file
+
     try:
-        target.write_text(text + "\n", encoding="utf-8")
+        with private_file(target, "w", encoding="utf-8", errors="replace") as out:
+            out.write(text + "\n")
     except OSError as exc:
         raise ReportError(f"Couldn't write {target}: {exc.strerror or exc}.") from None
     return target

@@ -51,7 +51,9 @@ _COMMON = [
 
 
 def _excel(value: Any) -> Any:
-    """A cell value openpyxl can write: no timezones, no NaN, no formulas."""
+    """A cell value openpyxl can write: no timezones, no NaN, no formulas, no control
+    characters (whatever the store holds, see :func:`~recovery_capital.store.exporting.
+    exportable`)."""
     if value is None:
         return None
     if isinstance(value, float) and value != value:
@@ -61,7 +63,7 @@ def _excel(value: Any) -> Any:
     if hasattr(value, "to_pydatetime"):
         return _excel(value.to_pydatetime())
     if isinstance(value, str):
-        return neutralise_formula(value)
+        return neutralise_formula(value)  # also replaces characters Excel can't hold
     if hasattr(value, "item"):  # numpy scalars
         return _excel(value.item())
     return value
@@ -87,17 +89,29 @@ def instrument_sheet(rows: pd.DataFrame, instrument: Instrument, code: str) -> p
 def _codebook_for(instrument: Instrument, columns: Sequence[str]) -> list[list[str]]:
     sheet = instrument.id
     rows = [[sheet, name, meaning, values] for name, meaning, values in _COMMON]
-    rows.append([sheet, "instrument_version",
-                 f"The version of the {instrument.short_title or instrument.title} definition "
-                 "the answers were given on.", "text"])
+    rows.append(
+        [
+            sheet,
+            "instrument_version",
+            f"The version of the {instrument.short_title or instrument.title} definition "
+            "the answers were given on.",
+            "text",
+        ]
+    )
     for item in instrument.items:
         options = "; ".join(f"{o.value:g} = {o.label}" for o in item.options or ())
-        extra = " Reverse-keyed when scored." if item.reverse else (
-            " Asked but not scored." if not item.scored else "")
+        extra = (
+            " Reverse-keyed when scored."
+            if item.reverse
+            else (" Asked but not scored." if not item.scored else "")
+        )
         rows.append([sheet, item.id, f"Item {item.id[1:]}: {item.prompt}{extra}", options])
     for scale in instrument.scales:
-        how = (f"formula {scale.formula}" if scale.method == "formula"
-               else f"{scale.method} of {', '.join(scale.items)}")
+        how = (
+            f"formula {scale.formula}"
+            if scale.method == "formula"
+            else f"{scale.method} of {', '.join(scale.items)}"
+        )
         span = f"{scale.range[0]:g} to {scale.range[1]:g}" if scale.range else "number"
         rows.append([sheet, scale.id, f"{scale.label}: {how}.", span])
     described = {row[1] for row in rows}
@@ -128,26 +142,37 @@ def _activities_sheet(rows: pd.DataFrame, code: str) -> pd.DataFrame:
     import pandas as pd
 
     records = [
-        {"cohort": code, "submission_id": r.submission_id, "handle": r.handle,
-         "activity_id": r.activity_id, "time": r.time,
-         **flatten(r.answers, "answer"), **flatten(r.scores, "score"),
-         "text": r.text, "shareable": r.shareable, "moderation": r.moderation}
+        {
+            "cohort": code,
+            "submission_id": r.submission_id,
+            "handle": r.handle,
+            "activity_id": r.activity_id,
+            "time": r.time,
+            **flatten(r.answers, "answer"),
+            **flatten(r.scores, "score"),
+            "text": r.text,
+            "shareable": r.shareable,
+            "moderation": r.moderation,
+        }
         for r in rows.itertuples(index=False)
     ]
     base = [name for name, _, _ in _COMMON]
     frame = pd.DataFrame.from_records(records)
-    return frame if len(frame) else pd.DataFrame(columns=[*base, "text", "shareable",
-                                                          "moderation"])
+    return frame if len(frame) else pd.DataFrame(columns=[*base, "text", "shareable", "moderation"])
 
 
 def _activities_codebook(columns: Sequence[str]) -> list[list[str]]:
     rows = [["activities", name, meaning, values] for name, meaning, values in _COMMON]
     fixed = {
         "text": ("Free text the trainee wrote (shown only after moderation).", "text"),
-        "shareable": ("Whether the trainee agreed the trainer may show the text to the group.",
-                      "true / false"),
-        "moderation": ("The trainer's moderation state of the text.",
-                       "pending, approved or hidden"),
+        "shareable": (
+            "Whether the trainee agreed the trainer may show the text to the group.",
+            "true / false",
+        ),
+        "moderation": (
+            "The trainer's moderation state of the text.",
+            "pending, approved or hidden",
+        ),
     }
     for column in columns:
         if column in {name for name, _, _ in _COMMON}:
@@ -155,12 +180,24 @@ def _activities_codebook(columns: Sequence[str]) -> list[list[str]]:
         if column in fixed:
             rows.append(["activities", column, *fixed[column]])
         elif column.startswith("answer."):
-            rows.append(["activities", column,
-                         f"Answer field '{column[7:]}' of the activity, as the exercise stores it "
-                         "(lists joined with '; ').", ""])
+            rows.append(
+                [
+                    "activities",
+                    column,
+                    f"Answer field '{column[7:]}' of the activity, as the exercise stores it "
+                    "(lists joined with '; ').",
+                    "",
+                ]
+            )
         elif column.startswith("score."):
-            rows.append(["activities", column,
-                         f"Result field '{column[6:]}' the exercise worked out on submit.", ""])
+            rows.append(
+                [
+                    "activities",
+                    column,
+                    f"Result field '{column[6:]}' the exercise worked out on submit.",
+                    "",
+                ]
+            )
     return rows
 
 
@@ -168,7 +205,7 @@ def _write_sheet(workbook: Any, title: str, frame: pd.DataFrame) -> None:
     from openpyxl.styles import Font
 
     sheet = workbook.create_sheet(title)
-    sheet.append([str(c) for c in frame.columns])
+    sheet.append([_excel(str(c)) for c in frame.columns])
     for row in frame.itertuples(index=False):
         sheet.append([_excel(v) for v in row])
     for cell in sheet[1]:
@@ -194,8 +231,9 @@ def write_workbook(
 
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
-        raise ReportError(f"The workbook is an Excel file: give a name ending in .xlsx, not "
-                          f"{target.name!r}.")
+        raise ReportError(
+            f"The workbook is an Excel file: give a name ending in .xlsx, not {target.name!r}."
+        )
     cohort = normalise_code(code)
     info = store.cohort(cohort)
     rows = store.responses(cohort)
@@ -224,17 +262,26 @@ def write_workbook(
     for line in (
         ["Cohort", f"{info.name} ({cohort})"],
         ["Made", datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")],
-        ["Sheets", "One per questionnaire (item answers as numbers, then every score), "
-                   "'activities' for every other exercise, and 'codebook' describing each "
-                   "column."],
-        ["Privacy", "Handles are pseudonyms, but together with the answers they are personal "
-                    "data: keep this file as your service keeps case notes."],
+        [
+            "Sheets",
+            "One per questionnaire (item answers as numbers, then every score), "
+            "'activities' for every other exercise, and 'codebook' describing each "
+            "column.",
+        ],
+        [
+            "Privacy",
+            "Handles are pseudonyms, but together with the answers they are personal "
+            "data: keep this file as your service keeps case notes.",
+        ],
     ):
         about.append([_excel(v) for v in line])
     about.column_dimensions["A"].width = 12
     about.column_dimensions["B"].width = 100
+    from ..store.files import private_file
+
     try:
-        workbook.save(target)
+        with private_file(target, "wb") as out:
+            workbook.save(out)
     except OSError as exc:
         raise ReportError(f"Couldn't write {target}: {exc.strerror or exc}.") from None
     return counts

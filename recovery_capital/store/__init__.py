@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import (
     InvalidHandle,
     InvalidInput,
+    JoinRefused,
     StoreError,
     StoreUnavailable,
     UnknownCohort,
@@ -37,10 +38,21 @@ __all__ = [
     "UnknownSubmission",
     "InvalidHandle",
     "InvalidInput",
+    "JoinRefused",
+    "Membership",
+    "ErasureReport",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .records import ActivityState, CohortInfo, CreatedCohort, FreeText, Latest
+    from .records import (
+        ActivityState,
+        CohortInfo,
+        CreatedCohort,
+        ErasureReport,
+        FreeText,
+        Latest,
+        Membership,
+    )
     from .store import Store
 
 _LAZY = {
@@ -50,6 +62,8 @@ _LAZY = {
     "Latest": "records",
     "ActivityState": "records",
     "FreeText": "records",
+    "Membership": "records",
+    "ErasureReport": "records",
 }
 
 

@@ -1,7 +1,11 @@
-"""Store commands: ``cohort create``, ``cohort list``, ``export`` and ``erase``.
+"""Store commands: ``cohort create|list|reissue-link|close|open``, ``export``, ``erase`` and
+``verify-erasure``.
 
 Each takes ``--store URL`` (default: ``$RECOVERY_CAPITAL_STORE``, else the local SQLite file).
 The store itself is imported only when a command runs, so ``recovery-capital --help`` stays fast.
+Commands whose output names participants (``export``, ``cohort reissue-link``) and those that
+change who may join (``cohort close|open``) need the cohort's trainer key, like every report
+(:mod:`recovery_capital.reports.access`); erasing and checking an erasure do not.
 
 >>> import argparse
 >>> parser = argparse.ArgumentParser(prog="recovery-capital")
@@ -23,7 +27,19 @@ from ..errors import RecoveryCapitalError
 if TYPE_CHECKING:  # pragma: no cover
     from .store import Store
 
-__all__ = ["register", "run_cohort_create", "run_cohort_list", "run_export", "run_erase"]
+__all__ = [
+    "register",
+    "run_cohort_create",
+    "run_cohort_list",
+    "run_reissue_link",
+    "run_joins",
+    "run_export",
+    "run_erase",
+    "run_verify_erasure",
+]
+
+#: Where the course is served, for the personal links ``cohort reissue-link`` prints.
+COURSE_URL_ENV = "RECOVERY_CAPITAL_COURSE_URL"
 
 STORE_HELP = (
     "where answers are kept: a SQLite file path or a database URL such as "
@@ -60,6 +76,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "create", help="make a cohort: prints its join code and trainer key (shown once)"
     )
     create.add_argument("name", help='a name trainers recognise, e.g. "Spring 2027"')
+    create.add_argument(
+        "--chosen-handles", action="store_true",
+        help="let trainees choose their own handle (names and e-mail addresses are still "
+        "refused); by default everyone is given a made-up one",
+    )  # fmt: skip
     _add_store_option(create)
     create.set_defaults(func=run_cohort_create)
 
@@ -67,8 +88,33 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _add_store_option(listing)
     listing.set_defaults(func=run_cohort_list)
 
+    reissue = cohort_commands.add_parser(
+        "reissue-link",
+        help="print a new personal link for a trainee who lost theirs (the old one stops "
+        "working; needs the trainer key)",
+    )
+    reissue.add_argument("cohort", metavar="CODE", help="the join code")
+    reissue.add_argument("participant", metavar="HANDLE", help="the trainee's handle")
+    reissue.add_argument(
+        "--url", default=None, metavar="URL",
+        help=f"where the course is served (default: ${COURSE_URL_ENV}, else "
+        "http://127.0.0.1:8866/)",
+    )  # fmt: skip
+    _add_store_option(reissue)
+    reissue.set_defaults(func=run_reissue_link)
+
+    for name, opening, text in (
+        ("close", False, "stop new people joining a cohort (those in it keep working)"),
+        ("open", True, "let new people join a cohort again"),
+    ):
+        joins = cohort_commands.add_parser(name, help=f"{text}; needs the trainer key")
+        joins.add_argument("cohort", metavar="CODE", help="the join code")
+        _add_store_option(joins)
+        joins.set_defaults(func=run_joins, joins_open=opening)
+
     export = subparsers.add_parser(
-        "export", help="write a cohort's submissions to a .csv or .xlsx file"
+        "export",
+        help="write a cohort's submissions to a .csv or .xlsx file (needs the trainer key)",
     )
     export.add_argument("--cohort", required=True, metavar="CODE", help="the join code")
     export.add_argument(
@@ -78,7 +124,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--include-drafts", action="store_true", help="also export unsubmitted drafts"
     )
     export.add_argument(
-        "--format", choices=("table", "workbook", "fhir"), default="table",
+        "--format",
+        choices=("table", "workbook", "fhir"),
+        default="table",
         help="table: flat .csv or .xlsx (default); workbook: .xlsx with a sheet per "
         "questionnaire and a codebook; fhir: FHIR R4B JSON (.json)",
     )
@@ -93,6 +141,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     erase.add_argument("--yes", action="store_true", help="don't ask for confirmation")
     _add_store_option(erase)
     erase.set_defaults(func=run_erase)
+
+    verify = subparsers.add_parser(
+        "verify-erasure",
+        help="check that an erased participant is gone from the store, its file and its log",
+    )
+    verify.add_argument("--cohort", required=True, metavar="CODE", help="the join code")
+    verify.add_argument("--participant", required=True, metavar="HANDLE", help="their handle")
+    _add_store_option(verify)
+    verify.set_defaults(func=run_verify_erasure)
 
 
 def _open(args: argparse.Namespace) -> Store:
@@ -129,7 +186,7 @@ def run_cohort_create(args: argparse.Namespace) -> int:
     0
     """
     store = _open(args)
-    created = store.create_cohort(args.name)
+    created = store.create_cohort(args.name, chosen_handles=getattr(args, "chosen_handles", False))
     print(f"Created cohort {created.name!r} in {store.location}")
     print(f"  Join code (give this to trainees):  {created.code}")
     print(f"  Trainer key (for the dashboard):    {created.trainer_key}")
@@ -161,7 +218,7 @@ def run_cohort_list(args: argparse.Namespace) -> int:
         created = info.created.strftime("%Y-%m-%d %H:%M")
         print(
             f"{info.code:<9} {created:<17} {info.participants:>6} {info.submissions:>8}  "
-            f"{info.name}"
+            f"{info.name}{'' if info.joins_open else '  (closed to new joiners)'}"
         )
     return 0
 
@@ -170,25 +227,33 @@ def run_cohort_list(args: argparse.Namespace) -> int:
 def run_export(args: argparse.Namespace) -> int:
     """``export --cohort CODE -o FILE``: write the cohort's submissions to CSV or Excel.
 
+    Like every output that names participants it needs the cohort's trainer key
+    (``$RECOVERY_CAPITAL_TRAINER_KEY``, else a hidden prompt).
+
     >>> import os, tempfile
     >>> from recovery_capital.store import Store
+
     >>> url = "sqlite:///" + os.path.join(tempfile.mkdtemp(), "store.sqlite3")
-    >>> code = Store(url).create_cohort("Spring 2027").code
+    >>> cohort = Store(url).create_cohort("Spring 2027")
     >>> target = os.path.join(tempfile.mkdtemp(), "session.csv")
-    >>> args = argparse.Namespace(cohort=code, output=target, include_drafts=False, store=url)
+    >>> args = argparse.Namespace(cohort=cohort.code, output=target, include_drafts=False,
+    ...                           store=url)
+    >>> os.environ["RECOVERY_CAPITAL_TRAINER_KEY"] = cohort.trainer_key
     >>> run_export(args)  # doctest: +ELLIPSIS
     Wrote 0 rows to .../session.csv
     0
+    >>> del os.environ["RECOVERY_CAPITAL_TRAINER_KEY"]
     """
     if getattr(args, "format", "table") != "table":
         from ..reports_cli import run_export_format
 
         return run_export_format(args)
+    from ..reports.access import command_line_access
     from .exporting import check_export_path
 
     target = check_export_path(args.output)
-    store = _open(args)
-    count = store.export(args.cohort, target, include_drafts=args.include_drafts)
+    access = command_line_access(_open(args), args.cohort)
+    count = access.store.export(access.code, target, include_drafts=args.include_drafts)
     print(f"Wrote {count} row{'s' if count != 1 else ''} to {target}")
     return 0
 
@@ -211,6 +276,10 @@ def run_erase(args: argparse.Namespace, *, stdin: TextIO | None = None) -> int:
     1
     >>> run_erase(args, stdin=io.StringIO("yes\\n"))  # doctest: +ELLIPSIS
     Erase every ... Erased 'fox-12' from cohort ...: 1 answer row and the participant record.
+      gone: database rows: no answers or participant record left
+      gone: log checkpoint: write-ahead log checkpointed and emptied
+      gone: database file: ...store.sqlite3: no erased text found
+      gone: write-ahead log: ...store.sqlite3-wal: no erased text found
     0
     """
     from .handles import validate_handle
@@ -232,11 +301,137 @@ def run_erase(args: argparse.Namespace, *, stdin: TextIO | None = None) -> int:
     ):
         print("Nothing was erased.")
         return 1
-    removed = store.erase_participant(code, handle)
+    report = store.erase(code, handle)
+    removed = report.rows_removed
     print(
         f"Erased {handle!r} from cohort {code}: {removed} answer row{'s' if removed != 1 else ''} "
         "and the participant record."
     )
+    return _print_places(report)
+
+
+def _print_places(report: object) -> int:
+    """Print where an erased person's data was looked for; 0 if it is gone everywhere."""
+    for place, clean, detail in report.places:  # type: ignore[attr-defined]
+        print(f"  {'gone' if clean else 'STILL THERE'}: {place}: {detail}")
+    if not report.complete:  # type: ignore[attr-defined]
+        print(
+            "Not everything is gone yet. Run 'recovery-capital verify-erasure' again once "
+            "nothing else is using the store.",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+@_friendly
+def run_verify_erasure(args: argparse.Namespace) -> int:
+    """``verify-erasure --cohort CODE --participant HANDLE``: is every trace of them gone?
+
+    Checkpoints the store's log again and searches the database and log files for the handle.
+
+    >>> import os, tempfile
+    >>> from recovery_capital.store import Store
+    >>> url = "sqlite:///" + os.path.join(tempfile.mkdtemp(), "store.sqlite3")
+    >>> code = Store(url).create_cohort("Spring 2027").code
+    >>> run_verify_erasure(argparse.Namespace(cohort=code, participant="fox-12", store=url))
+    ... # doctest: +ELLIPSIS
+    Looked for 'fox-12' in cohort ...:
+      gone: database rows: no answers or participant record left
+      gone: log checkpoint: write-ahead log checkpointed and emptied
+      gone: database file: ...: no erased text found
+      gone: write-ahead log: ...: no erased text found
+    0
+    """
+    from .handles import validate_handle
+    from .keys import normalise_code
+
+    code = normalise_code(args.cohort)
+    handle = validate_handle(args.participant)
+    report = _open(args).verify_erasure(code, handle)
+    print(f"Looked for {handle!r} in cohort {code}:")
+    return _print_places(report)
+
+
+def _course_url(args: argparse.Namespace) -> str:
+    import os
+
+    url = (getattr(args, "url", None) or os.environ.get(COURSE_URL_ENV) or "").strip()
+    url = url or "http://127.0.0.1:8866/"
+    return url if url.endswith("/") else url + "/"
+
+
+@_friendly
+def run_reissue_link(args: argparse.Namespace) -> int:
+    """``cohort reissue-link CODE HANDLE``: a new personal link; the old one stops working.
+
+    >>> import os, tempfile
+    >>> from recovery_capital.store import Store
+    >>> url = "sqlite:///" + os.path.join(tempfile.mkdtemp(), "store.sqlite3")
+    >>> store = Store(url)
+    >>> cohort = store.create_cohort("Spring 2027")
+    >>> handle = store.enrol(cohort.code).handle
+    >>> os.environ["RECOVERY_CAPITAL_TRAINER_KEY"] = cohort.trainer_key
+    >>> run_reissue_link(argparse.Namespace(cohort=cohort.code, participant=handle, store=url,
+    ...                                     url="https://course.example/"))
+    ... # doctest: +ELLIPSIS
+    New personal link for ... in cohort ... (their old link no longer opens their answers):
+      https://course.example/?cohort=...&secret=...
+    Send it to them privately: whoever has it can open and change their answers.
+    0
+    >>> del os.environ["RECOVERY_CAPITAL_TRAINER_KEY"]
+    """
+    from urllib.parse import urlencode
+
+    from ..reports.access import command_line_access
+    from .handles import validate_handle
+
+    handle = validate_handle(args.participant)
+    access = command_line_access(_open(args), args.cohort)
+    known = {h.casefold(): h for h in access.store.participants(access.code)}
+    if handle.casefold() not in known:
+        print(
+            f"recovery-capital: nobody with the handle {handle!r} has joined cohort {access.code}.",
+            file=sys.stderr,
+        )
+        return 1
+    secret = access.store.reissue_link(access.code, handle)
+    link = _course_url(args) + "?" + urlencode({"cohort": access.code, "secret": secret})
+    print(
+        f"New personal link for {known[handle.casefold()]} in cohort {access.code} "
+        "(their old link no longer opens their answers):"
+    )
+    print(f"  {link}")
+    print("Send it to them privately: whoever has it can open and change their answers.")
+    return 0
+
+
+@_friendly
+def run_joins(args: argparse.Namespace) -> int:
+    """``cohort close|open CODE``: stop, or allow again, new people joining a cohort.
+
+    >>> import os, tempfile
+    >>> from recovery_capital.store import Store
+    >>> url = "sqlite:///" + os.path.join(tempfile.mkdtemp(), "store.sqlite3")
+    >>> cohort = Store(url).create_cohort("Spring 2027")
+    >>> os.environ["RECOVERY_CAPITAL_TRAINER_KEY"] = cohort.trainer_key
+    >>> run_joins(argparse.Namespace(cohort=cohort.code, store=url, joins_open=False))
+    ... # doctest: +ELLIPSIS
+    Cohort ... is now closed to new joiners; people already in it keep their links.
+    0
+    >>> del os.environ["RECOVERY_CAPITAL_TRAINER_KEY"]
+    """
+    from ..reports.access import command_line_access
+
+    access = command_line_access(_open(args), args.cohort)
+    access.store.set_joins_open(access.code, args.joins_open)
+    if args.joins_open:
+        print(f"Cohort {access.code} is open to new joiners again.")
+    else:
+        print(
+            f"Cohort {access.code} is now closed to new joiners; people already in it keep "
+            "their links."
+        )
     return 0
 
 

@@ -3,8 +3,11 @@
 * :func:`resolve_url` picks the database: the ``url`` argument, else ``$RECOVERY_CAPITAL_STORE``,
   else a SQLite file in the user's data folder (``$XDG_DATA_HOME`` is respected).
 * :func:`make_engine` creates the SQLAlchemy engine. For SQLite it creates the file private to
-  its owner, turns on WAL, a busy timeout, foreign keys and secure delete, and starts write
-  transactions with ``BEGIN IMMEDIATE`` so two writers wait for each other instead of failing.
+  its owner (an existing one with looser permissions is tightened, or a warning says why
+  not), refuses a path whose folder does not exist (a typo must not start an empty store;
+  only the default location's folders are made), turns on WAL, a busy timeout, foreign keys
+  and secure delete, and starts write transactions with ``BEGIN IMMEDIATE`` so two writers
+  wait for each other instead of failing.
 * :func:`run_with_retries` re-runs a transaction that lost a race (SQLite "database is locked",
   PostgreSQL serialization failure or deadlock) so a trainee never sees one.
 
@@ -124,8 +127,13 @@ def _is_read_only_uri(url: URL) -> bool:
     return url.query.get("mode") == "ro" and url.query.get("uri") == "true"
 
 
-def _prepare_sqlite_file(url: URL) -> bool:
-    """Create the file (0600) and any missing folders (0700); True if it can only be read."""
+def _prepare_sqlite_file(url: URL, create_folders: bool = False) -> bool:
+    """Create the file (0600), and with ``create_folders`` any missing folders (0700);
+    True if it can only be read."""
+    import logging
+
+    from .files import tighten_store_files
+
     database = str(url.database)
     if database.startswith("file:"):  # a SQLite URI: leave the file to SQLite
         return _is_read_only_uri(url)
@@ -133,6 +141,8 @@ def _prepare_sqlite_file(url: URL) -> bool:
     if path.exists():
         if path.is_dir():
             raise StoreUnavailable(f"The response store {path} is a folder, not a file.")
+        for problem in tighten_store_files(path):
+            logging.getLogger(__name__).warning("%s", problem)
         # The permission bits are checked as well as access(): an administrator (root) can
         # write anywhere, but a file made read-only on purpose is treated as read-only.
         return not os.access(path, os.W_OK) or not (path.stat().st_mode & 0o222)
@@ -141,6 +151,12 @@ def _prepare_sqlite_file(url: URL) -> bool:
     while not parent.exists():
         missing.append(parent)
         parent = parent.parent
+    if missing and not create_folders:
+        raise StoreUnavailable(
+            f"The folder {path.parent} for the response store {path} does not exist. Check "
+            "the --store path for a typo, or create the folder first; a new store is only "
+            "started in a folder that exists."
+        )
     try:
         for folder in reversed(missing):
             folder.mkdir(mode=0o700)
@@ -163,10 +179,14 @@ def _read_only_url(url: URL) -> URL:
     return url.set(database=f"{target}?mode=ro", query={"uri": "true"})
 
 
-def make_engine(url: URL, *, busy_timeout: float = 10.0) -> tuple[Engine, bool]:
+def make_engine(
+    url: URL, *, busy_timeout: float = 10.0, create_folders: bool = False
+) -> tuple[Engine, bool]:
     """The engine for ``url`` and whether the database can only be read.
 
-    ``busy_timeout`` (seconds) is how long one SQLite statement waits for another writer.
+    ``busy_timeout`` (seconds) is how long one SQLite statement waits for another writer;
+    ``create_folders`` lets a new SQLite file's missing folders be made (the default
+    location only).
 
     >>> engine, read_only = make_engine(make_url("sqlite://"))
     >>> engine.dialect.name, read_only
@@ -174,7 +194,7 @@ def make_engine(url: URL, *, busy_timeout: float = 10.0) -> tuple[Engine, bool]:
     """
     backend = url.get_backend_name()
     if backend == "sqlite":
-        return _sqlite_engine(url, busy_timeout)
+        return _sqlite_engine(url, busy_timeout, create_folders)
     from sqlalchemy import create_engine
 
     connect_args: dict[str, Any] = {}
@@ -199,11 +219,11 @@ def make_engine(url: URL, *, busy_timeout: float = 10.0) -> tuple[Engine, bool]:
     return engine, False
 
 
-def _sqlite_engine(url: URL, busy_timeout: float) -> tuple[Engine, bool]:
+def _sqlite_engine(url: URL, busy_timeout: float, create_folders: bool) -> tuple[Engine, bool]:
     from sqlalchemy import create_engine
 
     file_backed = is_sqlite_file(url)
-    read_only = _prepare_sqlite_file(url) if file_backed else False
+    read_only = _prepare_sqlite_file(url, create_folders) if file_backed else False
     if read_only and not _is_read_only_uri(url):
         url = _read_only_url(url)
     options: dict[str, Any] = {"connect_args": {"timeout": busy_timeout}}

@@ -20,6 +20,7 @@ __all__ = [
     "UnknownSubmission",
     "InvalidHandle",
     "InvalidInput",
+    "JoinRefused",
 ]
 
 
@@ -52,3 +53,7 @@ class InvalidHandle(StoreError, ValueError):
 
 class InvalidInput(StoreError, ValueError):
     """Any other argument the store cannot accept: activity id, answers, text, state, ..."""
+
+
+class JoinRefused(StoreError):
+    """A cohort that is closed to new joiners, or too many joins at once (try again soon)."""

@@ -3,6 +3,11 @@
 Answers and scores are nested JSON in the store; an export spreads them into one column per
 leaf (``answer.q1``, ``score.scales.total``). Text a trainee typed is written as text: a cell
 that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@`` ...) is neutralised.
+The store refuses characters no file format can hold (see
+:func:`~recovery_capital.store.validation.check_characters`), but a store written before that
+check may still hold some, so every writer passes text through :func:`exportable`, which
+replaces each such character with U+FFFD: an export never fails on one person's text.
+Every file is written owner-only (:func:`~recovery_capital.store.files.private_file`).
 
 >>> flatten({"scales": {"total": 47.0}, "band": "high", "missing": []}, "score")
 {'score.scales.total': 47.0, 'score.band': 'high', 'score.missing': ''}
@@ -22,7 +27,7 @@ from .errors import InvalidInput
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["EXPORT_FORMATS", "flatten", "neutralise_formula", "write_table"]
+__all__ = ["EXPORT_FORMATS", "exportable", "flatten", "neutralise_formula", "write_table"]
 
 EXPORT_FORMATS = (".csv", ".xlsx")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -55,13 +60,38 @@ def flatten(value: Mapping[str, Any] | None, prefix: str) -> dict[str, Any]:
     return flat
 
 
+def exportable(value: Any) -> Any:
+    """``value`` with every character no export format can hold replaced by U+FFFD.
+
+    Works through dicts and lists; anything that is not text is returned unchanged.
+
+    >>> exportable("tab\\x0bhere") == "tab\\ufffdhere", exportable(3)
+    (True, 3)
+    >>> exportable({"note": "half \\ud800"}) == {"note": "half \\ufffd"}
+    True
+    """
+    from .validation import _UNSTORABLE
+
+    if isinstance(value, str):
+        return _UNSTORABLE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {exportable(key): exportable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [exportable(item) for item in value]
+    return value
+
+
 def neutralise_formula(value: Any) -> Any:
-    """``value`` unchanged unless it is text a spreadsheet would treat as a formula.
+    """``value`` unchanged unless it is text a spreadsheet would treat as a formula (text
+    is also made :func:`exportable`).
 
     >>> neutralise_formula("-5"), neutralise_formula(-5), neutralise_formula("fox-12")
     ("'-5", -5, 'fox-12')
     """
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+    if not isinstance(value, str):
+        return value
+    value = exportable(value)
+    if value.startswith(_FORMULA_STARTS):
         return "'" + value
     return value
 
@@ -86,7 +116,8 @@ must end in .csv or .xlsx.
 
 
 def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
-    """Write ``frame`` to ``path`` (CSV in UTF-8 with a BOM so Excel reads accents, or XLSX).
+    """Write ``frame`` to ``path`` (CSV in UTF-8 with a BOM so Excel reads accents, or XLSX),
+    owner-only.
 
     Every text cell is passed through :func:`neutralise_formula` first.
 
@@ -103,17 +134,21 @@ def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
         if safe[column].dtype == object or str(safe[column].dtype) in ("string", "str"):
             safe[column] = safe[column].map(neutralise_formula)
     safe.columns = [neutralise_formula(str(column)) for column in safe.columns]
+    from .files import private_file
+
     try:
         if target.suffix.lower() == ".csv":
-            safe.to_csv(target, index=False, encoding="utf-8-sig")
+            with private_file(target, "w", encoding="utf-8-sig", newline="") as out:
+                safe.to_csv(out, index=False)
         else:
-            _write_xlsx(safe, target)
+            with private_file(target, "wb") as out:
+                _write_xlsx(safe, out)
     except OSError as exc:
         raise InvalidInput(f"Couldn't write {target}: {exc.strerror or exc}.") from None
     return target
 
 
-def _write_xlsx(frame: pd.DataFrame, target: Path) -> None:
+def _write_xlsx(frame: pd.DataFrame, target: Any) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 

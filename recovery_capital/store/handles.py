@@ -1,7 +1,10 @@
 """Pseudonymous handles: checking the one a trainee chose, or making one up for them.
 
-A handle is how a trainee appears to their trainer ("fox-12"). It is never a real name unless
-the trainee chooses so, and it is shown on dashboards, so it is kept short and plain.
+A handle is how a trainee appears to their trainer ("fox-12"): a display name, never a key to
+their answers (that is the personal secret in their link, see :mod:`.keys`). Cohorts give
+everyone a made-up handle; a cohort that allows chosen handles still refuses ones that look
+like a real name or an e-mail address (:func:`check_chosen_handle`), because handles are
+shown on dashboards and in exports.
 
 >>> validate_handle("  Sam   the  otter ")
 'Sam the otter'
@@ -21,7 +24,13 @@ import unicodedata
 
 from .errors import InvalidHandle
 
-__all__ = ["MAX_HANDLE_LENGTH", "validate_handle", "handle_key", "generate_handle"]
+__all__ = [
+    "MAX_HANDLE_LENGTH",
+    "validate_handle",
+    "check_chosen_handle",
+    "handle_key",
+    "generate_handle",
+]
 
 MAX_HANDLE_LENGTH = 40
 
@@ -93,6 +102,44 @@ spaces, '-', '_' and '.'; please leave out '<', '>', '/'.
         )
     if not cleaned[0].isalnum():
         raise InvalidHandle("A handle must start with a letter or a digit.")
+    return cleaned
+
+
+_NAME_PARTS = re.compile(r"[ ._-]+")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def check_chosen_handle(handle: object) -> str:
+    """A handle a trainee chose, cleaned, unless it looks like a real name or e-mail address.
+
+    A name is two or more words of letters only (``Jane Smith``, ``jane.smith``); a chosen
+    handle with a number in it, or a single word, is fine.
+
+    >>> check_chosen_handle("Sam-7"), check_chosen_handle("otter")
+    ('Sam-7', 'otter')
+    >>> check_chosen_handle("jane.smith")
+    Traceback (most recent call last):
+    ...
+    recovery_capital.store.errors.InvalidHandle: 'jane.smith' looks like a real name. Your \
+handle is shown to your trainer and in exports, so please choose a nickname with a number in \
+it, such as otter-7.
+    >>> check_chosen_handle("sam@example.org")
+    Traceback (most recent call last):
+    ...
+    recovery_capital.store.errors.InvalidHandle: That looks like an e-mail address. Your \
+handle is shown to your trainer and in exports, so please choose a nickname with a number in \
+it, such as otter-7.
+    """
+    why = (
+        "Your handle is shown to your trainer and in exports, so please choose a nickname "
+        "with a number in it, such as otter-7."
+    )
+    if isinstance(handle, str) and ("@" in handle and _EMAIL.search(handle.strip())):
+        raise InvalidHandle(f"That looks like an e-mail address. {why}")
+    cleaned = validate_handle(handle)
+    parts = [part for part in _NAME_PARTS.split(cleaned) if part]
+    if len(parts) >= 2 and all(part.isalpha() for part in parts):
+        raise InvalidHandle(f"{cleaned!r} looks like a real name. {why}")
     return cleaned
 
 

@@ -1,13 +1,22 @@
 """Cohort join codes and trainer keys: generating, normalising, hashing and checking them.
 
-Join codes are five characters a trainer can read aloud to a room without confusion: the
-alphabet leaves out ``0``/``O``, ``1``/``I``/``L``. Trainer keys use the same alphabet in
-groups of four, are shown once, and are kept only as a salted scrypt hash compared in
-constant time.
+Join codes are eight characters a trainer can read aloud to a room without confusion (shown
+as two groups of four, ``K7P2-Q9XR``): the alphabet leaves out ``0``/``O``, ``1``/``I``/``L``.
+Eight characters of 31 carry about 40 bits, and the server throttles joining, so a code
+cannot be guessed in the weeks a cohort runs. Cohorts made before codes grew keep their
+five-character codes. Trainer keys use the same alphabet in groups of four, are shown once,
+and are kept only as a salted scrypt hash compared in constant time.
+
+Each participant also has a **personal secret**: a random token in their personal link
+(about 144 bits), kept only as a SHA-256 hash. It needs no slow hash: it is random, not
+chosen, so there is nothing to guess from the hash.
 
 >>> code = new_join_code()
 >>> len(code), set(code) <= set(CODE_ALPHABET)
-(5, True)
+(8, True)
+>>> secret = new_secret()
+>>> len(secret) >= 24 and secret_hash(secret) == secret_hash(secret)
+True
 >>> key = new_trainer_key()
 >>> verify_key(key.lower(), hash_key(key))   # typing it in lower case is fine
 True
@@ -27,15 +36,20 @@ __all__ = [
     "CODE_ALPHABET",
     "CODE_LENGTH",
     "PRACTICE_CODE",
+    "LEGACY_CODE_LENGTH",
     "new_join_code",
     "normalise_code",
+    "show_code",
+    "new_secret",
+    "secret_hash",
     "new_trainer_key",
     "hash_key",
     "verify_key",
 ]
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-CODE_LENGTH = 5
+CODE_LENGTH = 8
+LEGACY_CODE_LENGTH = 5  # codes of cohorts made before join codes grew to eight characters
 PRACTICE_CODE = "PRACTICE"
 
 _KEY_GROUPS = 4  # 16 characters from a 31-letter alphabet: about 79 bits
@@ -46,7 +60,7 @@ _SEPARATORS = re.compile(r"[\s\-_.]+")
 
 
 def new_join_code() -> str:
-    """A fresh random join code, e.g. ``"K7P2Q"``.
+    """A fresh random join code, e.g. ``"K7P2Q9XR"`` (shown as ``K7P2-Q9XR``).
 
     >>> all(c not in new_join_code() for c in "01OIL")
     True
@@ -70,24 +84,61 @@ def normalise_code(code: object) -> str:
 use 0, O, 1, I or L. Check the code with your trainer.
     """
     if not isinstance(code, str):
-        raise UnknownCohort(f"A join code must be text, like K7P2Q (got {type(code).__name__}).")
+        raise UnknownCohort(
+            f"A join code must be text, like K7P2-Q9XR (got {type(code).__name__})."
+        )
     cleaned = _SEPARATORS.sub("", code).upper()
     if cleaned == PRACTICE_CODE:
         return cleaned
     if not cleaned:
-        raise UnknownCohort("Please enter the join code your trainer gave you, like K7P2Q.")
+        raise UnknownCohort("Please enter the join code your trainer gave you, like K7P2-Q9XR.")
     shown = cleaned if len(cleaned) <= 12 else cleaned[:12] + "..."
     if any(c in "01OIL" for c in cleaned):
         raise UnknownCohort(
             f"{shown!r} is not a join code: join codes never use 0, O, 1, I or L. "
             "Check the code with your trainer."
         )
-    if len(cleaned) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in cleaned):
+    lengths = (CODE_LENGTH, LEGACY_CODE_LENGTH)
+    if len(cleaned) not in lengths or any(c not in CODE_ALPHABET for c in cleaned):
         raise UnknownCohort(
             f"{shown!r} is not a join code: a join code is {CODE_LENGTH} letters and digits, "
-            "like K7P2Q. Check the code with your trainer."
+            "like K7P2-Q9XR. Check the code with your trainer."
         )
     return cleaned
+
+
+def show_code(code: str) -> str:
+    """A join code as it is read aloud or written on a board: ``K7P2-Q9XR``.
+
+    >>> show_code("K7P2Q9XR"), show_code("K7P2Q")
+    ('K7P2-Q9XR', 'K7P2Q')
+    """
+    if len(code) == CODE_LENGTH:
+        return f"{code[:4]}-{code[4:]}"
+    return code
+
+
+_SECRET = re.compile(r"[A-Za-z0-9_-]{20,64}")
+
+
+def new_secret() -> str:
+    """A fresh personal secret for a participant's link (URL-safe, about 144 bits).
+
+    >>> new_secret() != new_secret()
+    True
+    """
+    return secrets.token_urlsafe(18)
+
+
+def secret_hash(secret: object) -> str | None:
+    """The form a personal secret is stored and looked up in, or None if it is malformed.
+
+    >>> len(secret_hash("a" * 24)), secret_hash("short"), secret_hash(None)
+    (64, None, None)
+    """
+    if not isinstance(secret, str) or not _SECRET.fullmatch(secret.strip()):
+        return None
+    return hashlib.sha256(secret.strip().encode("ascii")).hexdigest()
 
 
 def new_trainer_key() -> str:

@@ -27,6 +27,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -84,21 +86,25 @@ class Cohort(Base):
     code: Mapped[str] = mapped_column(String(16), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     trainer_key_hash: Mapped[str] = mapped_column(String(200))
+    joins_open: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    chosen_handles: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class Participant(Base):
-    """One pseudonymous trainee in one cohort."""
+    """One pseudonymous trainee in one cohort; ``secret_hash`` is the key to their answers."""
 
     __tablename__ = "participants"
     __table_args__ = (
         UniqueConstraint("cohort_id", "handle_key", name="uq_participants_cohort_handle"),
+        Index("ix_participants_secret_hash", "secret_hash", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
     handle: Mapped[str] = mapped_column(String(40))
     handle_key: Mapped[str] = mapped_column(String(40))
+    secret_hash: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -34,13 +34,23 @@ def cohort_infos(conn: Connection, cohort_id: int | None) -> list[CohortInfo]:
         .where(Submission.cohort_id == Cohort.id, Submission.kind == "submission")
         .scalar_subquery()
     )
-    query = select(Cohort.code, Cohort.name, Cohort.created_at, people, answered)
+    query = select(
+        Cohort.code,
+        Cohort.name,
+        Cohort.created_at,
+        people,
+        answered,
+        Cohort.joins_open,
+        Cohort.chosen_handles,
+    )
     if cohort_id is not None:
         query = query.where(Cohort.id == cohort_id)
     return [
         CohortInfo(code=code, name=name, created=as_utc(created), participants=count,
-                   submissions=submissions)
-        for code, name, created, count, submissions in conn.execute(query.order_by(Cohort.id))
+                   submissions=submissions, joins_open=bool(joins_open),
+                   chosen_handles=bool(chosen))
+        for code, name, created, count, submissions, joins_open, chosen
+        in conn.execute(query.order_by(Cohort.id))
     ]  # fmt: skip
 
 

@@ -12,7 +12,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-__all__ = ["CreatedCohort", "CohortInfo", "Latest", "ActivityState", "FreeText"]
+__all__ = [
+    "CreatedCohort",
+    "CohortInfo",
+    "Membership",
+    "ErasureReport",
+    "Latest",
+    "ActivityState",
+    "FreeText",
+]
 
 
 @dataclass(frozen=True)
@@ -38,6 +46,48 @@ class CohortInfo:
     created: datetime
     participants: int
     submissions: int
+    joins_open: bool = True
+    chosen_handles: bool = False
+
+
+@dataclass(frozen=True)
+class Membership:
+    """A trainee's place in a cohort: their handle (a display name) and personal secret.
+
+    The secret is the key to their answers; it goes in their personal link and is stored
+    only as a hash, so it can be shown only when it is made.
+
+    >>> place = Membership(cohort="K7P2Q9XR", handle="fox-12", secret="s" * 24)
+    >>> "sss" in repr(place)
+    False
+    """
+
+    cohort: str
+    handle: str
+    secret: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class ErasureReport:
+    """Where an erased participant's data was looked for afterwards, and what was found.
+
+    ``places`` holds ``(place, clean, detail)``: ``clean`` is False where something of theirs
+    is still there.
+
+    >>> report = ErasureReport("K7P2Q", "fox-12", 3, (("rows", True, "none left"),))
+    >>> report.complete
+    True
+    """
+
+    cohort: str
+    handle: str
+    rows_removed: int
+    places: tuple[tuple[str, bool, str], ...] = ()
+
+    @property
+    def complete(self) -> bool:
+        """True when no place still holds anything of the erased participant."""
+        return all(clean for _place, clean, _detail in self.places)
 
 
 @dataclass(frozen=True)

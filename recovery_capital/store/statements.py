@@ -46,6 +46,9 @@ class HotStatements:
         self.find_participant = select(p.id, p.handle).where(
             p.cohort_id == bindparam("cohort_id"), p.handle_key == bindparam("handle_key")
         )
+        self.find_by_secret = select(p.id, p.handle).where(
+            p.cohort_id == bindparam("cohort_id"), p.secret_hash == bindparam("secret_hash")
+        )
         self.add_participant = (
             dialect_insert(dialect_name, participants)
             .on_conflict_do_nothing(index_elements=["cohort_id", "handle_key"])
@@ -74,6 +77,17 @@ class HotStatements:
             .where(
                 p.cohort_id == bindparam("cohort_id"),
                 p.handle_key == bindparam("handle_key"),
+                s.activity_id == bindparam("activity_id"),
+            )
+            .order_by(s.id.desc())
+            .limit(1)
+        )
+        self.latest_by_secret = (
+            select(submissions)
+            .join(participants, p.id == s.participant_id)
+            .where(
+                p.cohort_id == bindparam("cohort_id"),
+                p.secret_hash == bindparam("secret_hash"),
                 s.activity_id == bindparam("activity_id"),
             )
             .order_by(s.id.desc())

@@ -23,12 +23,14 @@ True
 
 from __future__ import annotations
 
+import json
 import logging
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from sqlalchemy import delete, inspect, select, update
+from sqlalchemy import delete, func, inspect, select, update
 from sqlalchemy import text as sql_text
 from sqlalchemy.engine import URL, Connection
 from sqlalchemy.exc import IntegrityError
@@ -36,6 +38,7 @@ from sqlalchemy.exc import IntegrityError
 from . import keys, queries
 from .engine import (
     WRITE,
+    default_sqlite_path,
     describe_url,
     is_sqlite_file,
     make_engine,
@@ -43,13 +46,15 @@ from .engine import (
     run_with_retries,
 )
 from .errors import (
+    InvalidHandle,
     InvalidInput,
+    JoinRefused,
     StoreUnavailable,
     UnknownCohort,
     UnknownParticipant,
     UnknownSubmission,
 )
-from .handles import generate_handle, handle_key, validate_handle
+from .handles import check_chosen_handle, generate_handle, handle_key, validate_handle
 from .migrations import HEAD_REVISION, REVISIONS, VERSION_TABLE, upgrade
 from .models import (
     MODERATION_STATES,
@@ -61,7 +66,15 @@ from .models import (
     utcnow,
 )
 from .programme_store import ProgrammeStoreMixin
-from .records import ActivityState, CohortInfo, CreatedCohort, FreeText, Latest
+from .records import (
+    ActivityState,
+    CohortInfo,
+    CreatedCohort,
+    ErasureReport,
+    FreeText,
+    Latest,
+    Membership,
+)
 from .statements import HotStatements, dialect_insert
 from .validation import (
     check_activity_id,
@@ -85,6 +98,13 @@ SUPPORTED_BACKENDS = ("sqlite", "postgresql")
 PRACTICE_NAME = "Practice (on your own)"
 _MIGRATION_LOCK = 0x52435354  # any fixed number: PostgreSQL advisory lock for migrations
 _SCORE_KEYS_STORED_ELSEWHERE = {"answers", "instrument", "version"}
+#: At most this many people join one cohort in any minute (a room of 30 joins in well under).
+JOINS_PER_COHORT_PER_MINUTE = 90
+_LINK_REFUSED = (
+    "This personal link doesn't open a place in cohort {code}: it may have been replaced by a "
+    "new one, or the answers it held were erased. Ask your trainer for your personal link, "
+    "or join again as someone new."
+)
 
 
 class _StaleParticipant(Exception):
@@ -145,12 +165,17 @@ class Store(ProgrammeStoreMixin):
     ) -> None:
         self.url = resolve_url(url)
         backend = self.url.get_backend_name()
+        # Only the default location's folders are made; a typed path must name a folder
+        # that exists, so a typo can't quietly start an empty store.
+        default = str(self.url.database) == str(default_sqlite_path())
         if backend not in SUPPORTED_BACKENDS:
             raise StoreUnavailable(
                 f"The response store works with SQLite and PostgreSQL, not {backend!r} "
                 f"({describe_url(self.url)})."
             )
-        self._engine, self.read_only = make_engine(self.url, busy_timeout=busy_timeout)
+        self._engine, self.read_only = make_engine(
+            self.url, busy_timeout=busy_timeout, create_folders=default and backend == "sqlite"
+        )
         self._writer = self._engine.execution_options(**WRITE)
         self._retry_for = retry_for
         self._sql = HotStatements(self._engine.dialect.name)
@@ -271,7 +296,8 @@ class Store(ProgrammeStoreMixin):
         if row is not None or not create:
             return None if row is None else (row.id, row.handle)
         new_id = conn.execute(
-            self._sql.add_participant, {**lookup, "handle": handle, "created_at": utcnow()}
+            self._sql.add_participant,
+            {**lookup, "handle": handle, "secret_hash": None, "created_at": utcnow()},
         ).scalar()
         if new_id is not None:
             return new_id, handle
@@ -280,29 +306,40 @@ class Store(ProgrammeStoreMixin):
 
     # ------------------------------------------------------------------ cohorts
 
-    def create_cohort(self, name: str) -> CreatedCohort:
+    def create_cohort(self, name: str, *, chosen_handles: bool = False) -> CreatedCohort:
         """Create a cohort; returns its join code and its trainer key (shown only this once).
+
+        By default everyone who joins is given a made-up handle; with ``chosen_handles``
+        trainees may choose one (names and e-mail addresses are still refused).
 
         >>> created = Store("sqlite://").create_cohort("Spring 2027")
         >>> len(created.code), created.name
-        (5, 'Spring 2027')
+        (8, 'Spring 2027')
         """
         cleaned = check_cohort_name(name)
+        chosen = _check_flag(chosen_handles, "chosen_handles") or False
         trainer_key = keys.new_trainer_key()
         return CreatedCohort(
-            code=self._add_cohort(cleaned, keys.hash_key(trainer_key)),
+            code=self._add_cohort(cleaned, keys.hash_key(trainer_key), chosen_handles=chosen),
             name=cleaned,
             trainer_key=trainer_key,
         )
 
-    def _add_cohort(self, name: str, key_hash: str, code: str | None = None) -> str:
+    def _add_cohort(
+        self, name: str, key_hash: str, code: str | None = None, *, chosen_handles: bool = False
+    ) -> str:
         def work(conn: Connection) -> str:
             for _ in range(100):
                 candidate = code or keys.new_join_code()
                 insert = (
                     self._insert(Cohort)
                     .values(
-                        code=candidate, name=name, trainer_key_hash=key_hash, created_at=utcnow()
+                        code=candidate,
+                        name=name,
+                        trainer_key_hash=key_hash,
+                        created_at=utcnow(),
+                        joins_open=True,
+                        chosen_handles=chosen_handles,
                     )
                     .on_conflict_do_nothing(index_elements=["code"])
                     .returning(Cohort.id)
@@ -324,7 +361,7 @@ class Store(ProgrammeStoreMixin):
         """
         if self._find_cohort(self.PRACTICE_CODE) is None:
             unknowable = keys.hash_key(keys.new_trainer_key())
-            self._add_cohort(PRACTICE_NAME, unknowable, self.PRACTICE_CODE)
+            self._add_cohort(PRACTICE_NAME, unknowable, self.PRACTICE_CODE, chosen_handles=True)
         return self.PRACTICE_CODE
 
     def verify_trainer_key(self, code: object, key: object) -> bool:
@@ -395,7 +432,9 @@ class Store(ProgrammeStoreMixin):
             return result[1]
         return self._write(lambda conn: self._join_generated(conn, cohort_id))
 
-    def _join_generated(self, conn: Connection, cohort_id: int) -> str:
+    def _join_generated(
+        self, conn: Connection, cohort_id: int, secret_digest: str | None = None
+    ) -> str:
         taken = set(
             conn.execute(
                 select(Participant.handle_key).where(Participant.cohort_id == cohort_id)
@@ -413,6 +452,7 @@ class Store(ProgrammeStoreMixin):
                     cohort_id=cohort_id,
                     handle=candidate,
                     handle_key=handle_key(candidate),
+                    secret_hash=secret_digest,
                     created_at=utcnow(),
                 )
                 .on_conflict_do_nothing(index_elements=["cohort_id", "handle_key"])
@@ -422,6 +462,166 @@ class Store(ProgrammeStoreMixin):
                 return candidate
             taken.add(handle_key(candidate))
         raise StoreUnavailable("Couldn't find a free handle; please choose one yourself.")
+
+    # ------------------------------------------------------------------ personal links
+
+    def enrol(self, code: object, handle: str | None = None) -> Membership:
+        """A new participant in cohort ``code`` with a personal secret: how a trainee joins.
+
+        The secret (``.secret``) goes in the trainee's personal link; it is the only key to
+        their answers (:meth:`identify`). Without ``handle`` they are given a made-up one.
+        A chosen ``handle`` is allowed only where the cohort allows chosen handles, must not
+        look like a name or e-mail address, and must not be taken: joining never hands
+        anyone an existing participant. Refused with :class:`JoinRefused` when the trainer
+        has closed the cohort to new joiners, or when more than
+        :data:`JOINS_PER_COHORT_PER_MINUTE` people joined it in the last minute.
+
+        >>> store = Store("sqlite://")
+        >>> code = store.create_cohort("Spring 2027").code
+        >>> place = store.enrol(code)
+        >>> store.identify(code, place.secret) == place.handle
+        True
+        >>> store.enrol(code, "Sam-7")
+        Traceback (most recent call last):
+        ...
+        recovery_capital.store.errors.InvalidHandle: In this cohort everyone is given a \
+made-up handle, so there is no need to choose one: leave the handle empty.
+        """
+        cohort_id = self._cohort_id(code)
+        normalised = keys.normalise_code(code)
+        chosen = None if handle is None or not str(handle).strip() else handle
+        secret = keys.new_secret()
+        digest = keys.secret_hash(secret)
+
+        def work(conn: Connection) -> str:
+            settings = conn.execute(
+                select(Cohort.joins_open, Cohort.chosen_handles).where(Cohort.id == cohort_id)
+            ).one()
+            if not settings.joins_open:
+                raise JoinRefused(
+                    f"Cohort {keys.show_code(normalised)} is closed to new joiners. If you "
+                    "joined before, open your personal link; otherwise ask your trainer."
+                )
+            since = utcnow().timestamp() - 60
+            recent = conn.execute(
+                select(Participant.created_at)
+                .where(Participant.cohort_id == cohort_id)
+                .order_by(Participant.id.desc())
+                .limit(JOINS_PER_COHORT_PER_MINUTE)
+            ).scalars()
+            times = [as_utc(moment).timestamp() for moment in recent]
+            if len(times) >= JOINS_PER_COHORT_PER_MINUTE and min(times) > since:
+                raise JoinRefused(
+                    "A lot of people are joining this cohort at once. Please wait a minute "
+                    "and try again."
+                )
+            if chosen is None:
+                picked = self._join_generated(conn, cohort_id, digest)
+                return picked
+            if not settings.chosen_handles:
+                raise InvalidHandle(
+                    "In this cohort everyone is given a made-up handle, so there is no need "
+                    "to choose one: leave the handle empty."
+                )
+            cleaned = check_chosen_handle(chosen)
+            new_id = conn.execute(
+                self._sql.add_participant,
+                {
+                    "cohort_id": cohort_id,
+                    "handle_key": handle_key(cleaned),
+                    "handle": cleaned,
+                    "secret_hash": digest,
+                    "created_at": utcnow(),
+                },
+            ).scalar()
+            if new_id is None:
+                raise InvalidHandle(
+                    f"Someone in this cohort already uses the handle {cleaned!r}. Please "
+                    "choose another, or leave it empty to be given one."
+                )
+            return cleaned
+
+        return Membership(cohort=normalised, handle=self._write(work), secret=secret)
+
+    def identify(self, code: object, secret: object) -> str:
+        """The handle whose personal secret ``secret`` is, in cohort ``code``.
+
+        Raises :class:`UnknownParticipant` for a secret that is wrong, malformed, replaced
+        (:meth:`reissue_link`) or erased, with one message for all of them.
+
+        >>> store = Store("sqlite://")
+        >>> code = store.create_cohort("Spring 2027").code
+        >>> store.identify(code, "x" * 24)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        recovery_capital.store.errors.UnknownParticipant: This personal link doesn't open ...
+        """
+        cohort_id = self._cohort_id(code)
+        found = self._read(lambda conn: self._by_secret(conn, cohort_id, secret))
+        if found is None:
+            raise UnknownParticipant(_LINK_REFUSED.format(code=keys.normalise_code(code)))
+        return found[1]
+
+    def _by_secret(self, conn: Connection, cohort_id: int, secret: object) -> Any:
+        digest = keys.secret_hash(secret)
+        if digest is None:
+            return None
+        return conn.execute(
+            self._sql.find_by_secret, {"cohort_id": cohort_id, "secret_hash": digest}
+        ).first()
+
+    def reissue_link(self, code: object, handle: str) -> str:
+        """Give ``handle`` a new personal secret and return it; their old link stops working.
+
+        For a trainee who lost their link, or joined before links carried a secret.
+
+        >>> store = Store("sqlite://")
+        >>> code = store.create_cohort("Spring 2027").code
+        >>> old = store.enrol(code)
+        >>> new = store.reissue_link(code, old.handle)
+        >>> store.identify(code, new) == old.handle
+        True
+        """
+        cohort_id = self._cohort_id(code)
+        chosen = validate_handle(handle)
+        secret = keys.new_secret()
+
+        def work(conn: Connection) -> None:
+            changed = conn.execute(
+                update(Participant)
+                .where(
+                    Participant.cohort_id == cohort_id,
+                    Participant.handle_key == handle_key(chosen),
+                )
+                .values(secret_hash=keys.secret_hash(secret))
+            )
+            if changed.rowcount == 0:
+                raise UnknownParticipant(
+                    f"Nobody with the handle {chosen!r} has joined cohort "
+                    f"{keys.normalise_code(code)}."
+                )
+
+        self._write(work)
+        return secret
+
+    def set_joins_open(self, code: object, joins_open: bool) -> None:
+        """Open or close cohort ``code`` to new joiners (people already in it keep working).
+
+        >>> store = Store("sqlite://")
+        >>> code = store.create_cohort("Spring 2027").code
+        >>> store.set_joins_open(code, False)
+        >>> store.cohort(code).joins_open
+        False
+        """
+        flag = _check_flag(joins_open, "joins_open")
+        if flag is None:
+            raise InvalidInput("joins_open must be True or False (got None).")
+        cohort_id = self._cohort_id(code)
+        self._write(
+            lambda conn: conn.execute(
+                update(Cohort).where(Cohort.id == cohort_id).values(joins_open=flag)
+            )
+        )
 
     def participants(self, code: object) -> list[str]:
         """The handles in cohort ``code``, in the order they joined.
@@ -446,8 +646,8 @@ class Store(ProgrammeStoreMixin):
     def erase_participant(self, code: object, handle: str) -> int:
         """Erase a participant: every draft and submission, and the participant record.
 
-        Returns how many answer rows (drafts and submissions) were removed. SQLite overwrites
-        the freed space and clears its write-ahead log; PostgreSQL vacuums the tables.
+        Returns how many answer rows (drafts and submissions) were removed; :meth:`erase`
+        also says where the data was looked for afterwards.
 
         >>> store = Store("sqlite://")
         >>> code = store.create_cohort("Spring 2027").code
@@ -455,39 +655,146 @@ class Store(ProgrammeStoreMixin):
         >>> store.erase_participant(code, "fox-12"), store.participants(code)
         (1, [])
         """
+        return self.erase(code, handle).rows_removed
+
+    def erase(self, code: object, handle: str, *, wait: float = 5.0) -> ErasureReport:
+        """Erase a participant and report where their data no longer is.
+
+        The rows go in one transaction, which also removes the secret, so a page still open
+        on their personal link can't save again (it is told the link no longer opens a place).
+        SQLite overwrites freed space (``secure_delete``) and its write-ahead log is
+        checkpointed and truncated, waiting up to ``wait`` seconds for programs that are
+        reading; the database and log files are then searched for the erased text. If another
+        program keeps a read open, the report says the log still holds copies (run
+        :meth:`verify_erasure` again later). PostgreSQL vacuums the tables.
+
+        >>> store = Store("sqlite://")
+        >>> code = store.create_cohort("Spring 2027").code
+        >>> _ = store.submit(code, "fox-12", "m1-quiz", {"q1": "a"}, text="Mine")
+        >>> report = store.erase(code, "fox-12")
+        >>> report.rows_removed, report.complete
+        (1, True)
+        """
         cohort_id = self._cohort_id(code)
         chosen = validate_handle(handle)
 
-        def work(conn: Connection) -> int:
+        def work(conn: Connection) -> tuple[int, list[str]]:
             found = self._participant(conn, cohort_id, chosen, create=False)
             if found is None:
                 raise UnknownParticipant(
                     f"Nobody with the handle {chosen!r} has joined cohort "
                     f"{keys.normalise_code(code)}."
                 )
+            traces = [found[1]]
+            for text, answers in conn.execute(
+                select(Submission.text, Submission.answers).where(
+                    Submission.participant_id == found[0]
+                )
+            ):
+                traces.extend(_traces(text))
+                traces.extend(_traces(answers))
             removed = conn.execute(delete(Submission).where(Submission.participant_id == found[0]))
             conn.execute(delete(Participant).where(Participant.id == found[0]))
-            return removed.rowcount
+            return removed.rowcount, traces
 
-        removed = self._write(work)
+        removed, traces = self._write(work)
         self._participant_ids.pop((cohort_id, handle_key(chosen)), None)
-        self._scrub()
-        return removed
+        places = [("database rows", True, "no answers or participant record left")]
+        places.extend(self._scrub(wait, traces))
+        report = ErasureReport(keys.normalise_code(code), chosen, removed, tuple(places))
+        if not report.complete:
+            log.warning("an erasure is not complete yet: %s", "; ".join(
+                detail for _place, clean, detail in report.places if not clean
+            ))  # fmt: skip
+        return report
 
-    def _scrub(self) -> None:
-        """Push erased data out of places it lingers after a DELETE (best effort)."""
-        try:
-            if self._engine.dialect.name == "sqlite":
-                if is_sqlite_file(self.url):
-                    with self._engine.connect() as conn:
-                        raw = conn.connection.driver_connection
-                        raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
-            else:
+    def verify_erasure(
+        self, code: object, handle: str, *, wait: float = 5.0, traces: tuple[str, ...] = ()
+    ) -> ErasureReport:
+        """Check that ``handle`` is gone from cohort ``code``: rows, database file and log.
+
+        The files are searched for the handle and for ``traces`` (text that was erased).
+
+        >>> store = Store("sqlite://")
+        >>> code = store.create_cohort("Spring 2027").code
+        >>> store.verify_erasure(code, "fox-12").complete
+        True
+        """
+        cohort_id = self._cohort_id(code)
+        chosen = validate_handle(handle)
+
+        def count(conn: Connection) -> int:
+            found = self._participant(conn, cohort_id, chosen, create=False)
+            if found is None:
+                return -1
+            return conn.execute(
+                select(func.count()).where(Submission.participant_id == found[0])
+            ).scalar_one()
+
+        rows = self._read(count)
+        if rows >= 0:
+            places = [("database rows", False, f"{chosen} is still in the cohort, with {rows} "
+                       "answer rows: erase them first")]  # fmt: skip
+        else:
+            places = [("database rows", True, "no answers or participant record left")]
+        places.extend(self._scrub(wait, [chosen, *traces]))
+        return ErasureReport(keys.normalise_code(code), chosen, 0, tuple(places))
+
+    def _scrub(self, wait: float, traces: list[str]) -> list[tuple[str, bool, str]]:
+        """Push erased data out of the places it lingers after a DELETE, and check them."""
+        if self._engine.dialect.name != "sqlite":
+            try:
                 autocommit = self._engine.execution_options(isolation_level="AUTOCOMMIT")
                 with autocommit.connect() as conn:
                     conn.exec_driver_sql("VACUUM submissions, participants")
-        except Exception:  # the erase itself is committed; this only tidies up
-            log.warning("could not compact the store after an erase", exc_info=True)
+            except Exception as exc:  # the erase itself is committed; say what is left
+                return [("database storage", False, f"VACUUM failed ({type(exc).__name__}): "
+                         "old row versions stay on disk until PostgreSQL vacuums")]  # fmt: skip
+            return [(
+                "database storage", True,
+                "tables vacuumed; PostgreSQL's own write-ahead log and backups are outside "
+                "this program and age out on their own schedule",
+            )]  # fmt: skip
+        if not is_sqlite_file(self.url):
+            return []
+        checkpoint = self._checkpoint(wait)
+        database = Path(str(self.url.database))
+        wal = Path(f"{database}-wal")
+        places = [checkpoint]
+        for place, path in (("database file", database), ("write-ahead log", wal)):
+            found = _file_holds(path, traces)
+            places.append(
+                (place, not found, f"{path}: " + ("still holds erased text" if found else
+                                                  "no erased text found"))
+            )  # fmt: skip
+        return places
+
+    def _checkpoint(self, wait: float) -> tuple[str, bool, str]:
+        """Checkpoint and truncate the SQLite log, checking that it really happened."""
+        deadline = time.monotonic() + wait
+        result: tuple[int, int, int] | None = None
+        try:
+            with self._engine.connect() as conn:
+                raw = conn.connection.driver_connection
+                raw.execute(f"PRAGMA busy_timeout = {max(int(wait * 1000) // 5, 50)}")
+                try:
+                    while True:
+                        result = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                        if result is None or result[0] == 0 or time.monotonic() >= deadline:
+                            break
+                        time.sleep(0.1)
+                finally:
+                    raw.execute("PRAGMA busy_timeout = 10000")
+        except Exception as exc:
+            return ("log checkpoint", False, f"the checkpoint failed ({type(exc).__name__})")
+        if result is not None and result[0] != 0:
+            return (
+                "log checkpoint", False,
+                "another program is reading the store, so its write-ahead log could not be "
+                "emptied; copies stay there until it finishes. Run verify-erasure again once "
+                "the course server is idle or stopped",
+            )  # fmt: skip
+        return ("log checkpoint", True, "write-ahead log checkpointed and emptied")
 
     # ------------------------------------------------------------------ answers
 
@@ -501,10 +808,14 @@ class Store(ProgrammeStoreMixin):
         *,
         text: str | None = None,
         shareable: bool | None = None,
+        secret: str | None = None,
     ) -> int:
         """Save work in progress (called on every change); returns the draft's id.
 
         Older drafts of the same activity by the same person are removed in the same step.
+        With ``secret`` (a trainee's page always passes it) the participant is the one that
+        secret opens, and nothing is saved if it opens none (:class:`UnknownParticipant`:
+        erased, or their link was reissued); without it, ``handle`` is looked up or added.
 
         >>> store = Store("sqlite://")
         >>> code = store.create_cohort("Spring 2027").code
@@ -522,6 +833,7 @@ class Store(ProgrammeStoreMixin):
             request_id=request_id,
             text=text,
             shareable=shareable,
+            secret=secret,
         )
 
     def submit(
@@ -538,6 +850,7 @@ class Store(ProgrammeStoreMixin):
         *,
         shareable: bool | None = None,
         context: Mapping[str, object] | None = None,
+        secret: str | None = None,
     ) -> int:
         """Store a submission; returns its id (the first one's, for a repeated request id).
 
@@ -549,7 +862,8 @@ class Store(ProgrammeStoreMixin):
         answers the instrument does not allow raise :class:`recovery_capital.InvalidResponse`
         and nothing is stored. ``text`` is free text for the trainer's moderation list;
         ``shareable`` (default: ``answers["shareable"]`` if it is True, else False) is the
-        trainee's own choice whether the trainer may show it to the group.
+        trainee's own choice whether the trainer may show it to the group. ``secret``
+        works as for :meth:`save_draft`.
 
         >>> store = Store("sqlite://")
         >>> code = store.create_cohort("Spring 2027").code
@@ -571,6 +885,7 @@ class Store(ProgrammeStoreMixin):
             instrument=instrument,
             instrument_version=instrument_version,
             context=context,
+            secret=secret,
         )
 
     def _save(
@@ -588,6 +903,7 @@ class Store(ProgrammeStoreMixin):
         instrument: str | None = None,
         instrument_version: str | None = None,
         context: Mapping[str, object] | None = None,
+        secret: str | None = None,
     ) -> int:
         cohort_id = self._cohort_id(code)
         chosen = validate_handle(handle)
@@ -614,10 +930,18 @@ class Store(ProgrammeStoreMixin):
             values["scores"] = check_scores(scores)
 
         cache_key = (cohort_id, handle_key(chosen))
+        by_secret = secret is not None
 
         def work(conn: Connection) -> tuple[int, tuple[int, str]]:
-            cached = self._participant_ids.get(cache_key)
-            found = cached or self._participant(conn, cohort_id, chosen, create=True)
+            if by_secret:  # looked up every time: a reissued or erased link stops at once
+                cached = None
+                row = self._by_secret(conn, cohort_id, secret)
+                if row is None:
+                    raise UnknownParticipant(_LINK_REFUSED.format(code=keys.normalise_code(code)))
+                found: tuple[int, str] | None = (row.id, row.handle)
+            else:
+                cached = self._participant_ids.get(cache_key)
+                found = cached or self._participant(conn, cohort_id, chosen, create=True)
             assert found is not None  # create=True always yields a participant
             row = {**values, "participant_id": found[0], "created_at": utcnow()}
             once = row["request_id"] is not None
@@ -640,11 +964,16 @@ class Store(ProgrammeStoreMixin):
         except _StaleParticipant:
             self._participant_ids.pop(cache_key, None)
             submission_id, participant = self._write(work)
-        self._participant_ids[cache_key] = participant
+        if not by_secret:
+            self._participant_ids[cache_key] = participant
         return submission_id
 
-    def latest(self, code: object, handle: str, activity_id: str) -> Latest | None:
+    def latest(
+        self, code: object, handle: str, activity_id: str, *, secret: str | None = None
+    ) -> Latest | None:
         """The newest draft or submission of ``handle`` for ``activity_id``, or None.
+
+        With ``secret``, of the participant that secret opens (None if it opens none).
 
         >>> store = Store("sqlite://")
         >>> code = store.create_cohort("Spring 2027").code
@@ -657,7 +986,14 @@ class Store(ProgrammeStoreMixin):
             "handle_key": handle_key(validate_handle(handle)),
             "activity_id": check_activity_id(activity_id),
         }
-        row = self._read(lambda conn: conn.execute(self._sql.latest, parameters).first())
+        statement = self._sql.latest
+        if secret is not None:
+            digest = keys.secret_hash(secret)
+            if digest is None:
+                return None
+            parameters["secret_hash"] = digest
+            statement = self._sql.latest_by_secret
+        row = self._read(lambda conn: conn.execute(statement, parameters).first())
         if row is None:
             return None
         return Latest(
@@ -922,6 +1258,33 @@ class Store(ProgrammeStoreMixin):
         frame.insert(0, "cohort", normalised)
         write_table(frame, target)
         return len(frame)
+
+
+def _traces(value: Any) -> list[str]:
+    """The texts inside a stored value worth searching the files for after an erase."""
+    if isinstance(value, str):
+        return [value] if len(value.strip()) >= 4 else []
+    if isinstance(value, dict):
+        return [t for item in value.values() for t in _traces(item)]
+    if isinstance(value, list):
+        return [t for item in value for t in _traces(item)]
+    return []
+
+
+def _file_holds(path: Path, traces: list[str]) -> bool:
+    """Whether the file at ``path`` contains any of ``traces`` (as SQLite stores text)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return False
+    for trace in traces:
+        needle = trace.encode("utf-8", "surrogatepass")
+        if needle and needle in data:
+            return True
+        quoted = json.dumps(trace)[1:-1].encode("utf-8", "surrogatepass")  # inside JSON answers
+        if quoted and quoted in data:
+            return True
+    return False
 
 
 def _score(

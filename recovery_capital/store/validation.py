@@ -3,6 +3,12 @@
 Each check returns the cleaned value or raises :class:`InvalidInput` naming the problem.
 Nothing a trainee typed is echoed back in a message, so a message is always safe to show.
 
+Every piece of text, in free text and in every answer and score (keys and values, however
+deeply nested), is checked here once by :func:`check_characters`: a character that no
+spreadsheet, CSV or XML file can hold faithfully (a control character such as a vertical
+tab, a lone surrogate from a broken emoji, U+FFFE/U+FFFF) is refused with the position of
+the first one, so nothing is stored that an export would then choke on.
+
 >>> check_activity_id(" m2-vignette-amira ")
 'm2-vignette-amira'
 >>> check_answers({"q1": 5, "note": "ok"})
@@ -30,12 +36,77 @@ __all__ = [
     "check_request_id",
     "check_cohort_name",
     "check_label",
+    "check_characters",
+    "unstorable_character",
 ]
 
 MAX_ANSWERS_CHARS = 200_000  # a whole questionnaire with notes is a few kB
 MAX_TEXT_CHARS = 20_000  # about 3,000 words of reflection
 _ACTIVITY_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:/\-]{0,119}")
 _LABEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:\-+]{0,79}")
+
+
+# C0 controls other than tab, newline and carriage return; surrogates; the two noncharacters
+# XML forbids. (openpyxl refuses the same controls; a lone surrogate can't be UTF-8 encoded.)
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def unstorable_character(text: str) -> int | None:
+    """The position of the first character that can't be stored and exported, or None.
+
+    >>> unstorable_character("fine\\ttext\\n"), unstorable_character("a\\x0bb")
+    (None, 1)
+    """
+    found = _UNSTORABLE.search(text)
+    return None if found is None else found.start()
+
+
+def check_characters(text: str, what: str) -> str:
+    """``text`` unchanged, or :class:`InvalidInput` naming the first unusable character.
+
+    >>> check_characters("Listening first", "free text")
+    'Listening first'
+    >>> check_characters("tab\\x0bhere", "free text")
+    Traceback (most recent call last):
+    ...
+    recovery_capital.store.errors.InvalidInput: The free text contains a control character \
+(U+000B) at character 4 that can't be saved. It is usually invisible, pasted from another \
+program: please retype that part.
+    >>> check_characters("broken \\ud800", "answers")
+    Traceback (most recent call last):
+    ...
+    recovery_capital.store.errors.InvalidInput: The answers contain a broken character \
+(U+D800, half of an emoji or symbol) at character 8 that can't be saved. Please retype that \
+part.
+    """
+    where = unstorable_character(text)
+    if where is None:
+        return text
+    code = ord(text[where])
+    verb = "contain" if what.endswith("s") else "contains"
+    if 0xD800 <= code <= 0xDFFF:
+        raise InvalidInput(
+            f"The {what} {verb} a broken character (U+{code:04X}, half of an emoji or symbol) "
+            f"at character {where + 1} that can't be saved. Please retype that part."
+        )
+    kind = "control character" if code < 0x20 else "character"
+    raise InvalidInput(
+        f"The {what} {verb} a {kind} (U+{code:04X}) at character {where + 1} that can't be "
+        "saved. It is usually invisible, pasted from another program: please retype that part."
+    )
+
+
+def _check_strings(value: Any, what: str) -> None:
+    """Check every text inside a JSON-clean value (dict keys included)."""
+    if isinstance(value, str):
+        check_characters(value, what)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            check_characters(key, what)
+            _check_strings(item, what)
+    elif isinstance(value, list):
+        for item in value:
+            _check_strings(item, what)
 
 
 def check_activity_id(activity_id: object) -> str:
@@ -104,7 +175,9 @@ def _check_mapping(value: object, what: str) -> dict[str, Any]:
             f"The {what} are too large to save ({len(text):,} characters; at most "
             f"{MAX_ANSWERS_CHARS:,})."
         )
-    return json.loads(text)  # a deep, JSON-clean copy: what is stored is what is returned
+    clean = json.loads(text)  # a deep, JSON-clean copy: what is stored is what is returned
+    _check_strings(clean, what)
+    return clean
 
 
 def check_answers(answers: object) -> dict[str, Any]:
@@ -147,8 +220,7 @@ def check_text(text: object) -> str | None:
         return None
     if not isinstance(text, str):
         raise InvalidInput(f"Free text must be text (got {type(text).__name__}).")
-    if "\x00" in text:
-        raise InvalidInput("Free text can't contain a NUL character.")
+    check_characters(text, "free text")
     if len(text) > MAX_TEXT_CHARS:
         raise InvalidInput(
             f"This text is too long to save ({len(text):,} characters; at most "
@@ -178,7 +250,7 @@ def check_cohort_name(name: object) -> str:
     """
     if not isinstance(name, str) or not name.strip():
         raise InvalidInput("Please give the cohort a name, such as 'Spring 2027'.")
-    cleaned = " ".join(name.split())
+    cleaned = check_characters(" ".join(name.split()), "cohort name")
     if len(cleaned) > 200:
         raise InvalidInput(
             f"A cohort name can be at most 200 characters (this one has {len(cleaned)})."

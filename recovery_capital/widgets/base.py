@@ -261,9 +261,9 @@ class Exercise:
                 request_id=self._request_id,
                 **outcome.store_kwargs,
             )
-        except Exception:
+        except Exception as exc:
             log.exception("could not store a submission for %s", self.activity_id)
-            self.status.show(SAVE_FAILED, "error")
+            self.status.show(_refusal(exc) or SAVE_FAILED, "error")
             return False
         self._submitted = answers
         self.status.show(SAVED, "ok")
@@ -331,9 +331,9 @@ class Exercise:
             if ctx.pending:  # never under the placeholder: the draft is saved once joined
                 return
             ctx.store.save_draft(ctx.cohort, ctx.handle, self.activity_id, answers)
-        except Exception:
+        except Exception as exc:
             log.exception("could not save a draft for %s", self.activity_id)
-            self.status.show(DRAFT_FAILED, "warning")
+            self.status.show(_refusal(exc) or DRAFT_FAILED, "warning")
             return
         if self.announce_drafts:
             self.status.show(DRAFT_SAVED, "info")
@@ -368,6 +368,14 @@ class Exercise:
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
+
+
+def _refusal(exc: Exception) -> str | None:
+    """The store's own words when it refused what was sent (text it can't keep, a personal
+    link that no longer opens a place); None for anything else."""
+    from ..store.errors import InvalidInput, UnknownParticipant
+
+    return str(exc) if isinstance(exc, (InvalidInput, UnknownParticipant)) else None
 
 
 def _unavailable(exc: Exception) -> w.Widget:

@@ -1,9 +1,16 @@
-"""JoinPanel: type a join code and choose (or be given) a handle.
+"""JoinPanel: type a join code, join, and see (again) your personal link.
 
-Module 0 shows it so trainees can join their cohort. When a link's cohort code could not be
-used, :func:`~recovery_capital.course.current_context` leaves a notice, and the page's first
-exercise shows the panel at its top (:func:`notice_slot`). Joining switches the page's
-context, and every exercise on the page then loads the answers saved in that cohort.
+Module 0 shows it so trainees can join their cohort. When a link could not be opened,
+:func:`~recovery_capital.course.current_context` leaves a notice, and the page's first
+exercise shows the panel at its top (:func:`notice_slot`). Joining gives the trainee a
+place of their own with a **personal link** (the cohort and a secret only they hold), switches
+the page's context, and every exercise on the page then loads the answers saved there. Once
+joined, the panel shows the personal link to copy or bookmark, and a "This is not me" link
+that leaves: on a shared computer it clears what the course remembered in the browser.
+
+Joining is a click, never a page load, and wrong codes are limited per page
+(:data:`WRONG_CODES_ALLOWED` in :data:`WRONG_CODE_WINDOW` seconds); the store limits how fast
+one cohort fills.
 
 >>> import tempfile, os
 >>> from recovery_capital.course import Context
@@ -20,37 +27,47 @@ True
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 import ipywidgets as w
 
-from ..course import Context, current_context, join_link
+from ..course import Context, course_home, current_context, personal_link
 from .html import element, join
 from .parts import HTML, Button, HBox, VBox
 from .status import StatusLine, guarded
 
-__all__ = ["JoinPanel"]
+__all__ = ["JoinPanel", "WRONG_CODES_ALLOWED", "WRONG_CODE_WINDOW"]
 
 log = logging.getLogger(__name__)
 
+#: How many wrong join codes one page may try within :data:`WRONG_CODE_WINDOW` seconds.
+WRONG_CODES_ALLOWED = 5
+WRONG_CODE_WINDOW = 300.0
+
 
 class JoinPanel:
-    """A join code field, a handle field with a "Suggest a handle" button, and "Join"."""
+    """A join code field, an optional handle field and "Join"; then the personal link."""
 
     def __init__(self, context: Context | None = None) -> None:
         self.context = context if context is not None else current_context()
         wide = {"description_width": "initial"}
         self.code = w.Text(
-            description="Join code", placeholder="for example K7P2Q", style=wide
+            description="Join code",
+            placeholder="for example K7P2-Q9XR",
+            style=wide,
+            value=self.context.suggested_code,
         ).add_class("rc-join-code")
         self.handle = w.Text(
-            description="Your handle", placeholder="a nickname, not your real name", style=wide
+            description="Your handle",
+            placeholder="leave empty to be given one",
+            style=wide,
         ).add_class("rc-join-handle")
-        self.suggest_button = Button(description="Suggest a handle").add_class("rc-suggest")
         self.join_button = Button(description="Join", button_style="primary")
         self.join_button.add_class("rc-submit")
         self.status = StatusLine()
         self.where = HTML().add_class("rc-join-where")
+        self._wrong_codes: list[float] = []
         notice = self.context.notice
         heading = HTML(
             join(
@@ -59,9 +76,10 @@ class JoinPanel:
                     element("p", notice, cls="rc-warning") if notice else "",
                     element(
                         "p",
-                        "Your trainer gives you a join code. Then pick a handle: a nickname "
-                        "your trainer sees beside your answers. Other trainees never see it, "
-                        "so there is no need to use your real name.",
+                        "Your trainer gives you a join code. When you join you are given a "
+                        "handle, a made-up name such as otter-37 that your trainer sees beside "
+                        "your answers (only if your trainer says so may you choose your own, "
+                        "and never your real name). Other trainees never see it.",
                     ),
                 ]
             )
@@ -70,7 +88,7 @@ class JoinPanel:
             [
                 heading,
                 self.code,
-                HBox([self.handle, self.suggest_button]),
+                self.handle,
                 HBox([self.join_button]).add_class("rc-actions"),
                 self.status,
                 self.where,
@@ -78,7 +96,6 @@ class JoinPanel:
         ).add_class("rc-exercise")
         self.widget.add_class("rc-join")
         retry = "Something went wrong on our side; please try again in a moment."
-        self.suggest_button.on_click(guarded(lambda _: self.suggest(), self.status, "join", retry))
         self.join_button.on_click(guarded(lambda _: self.join(), self.status, "join", retry))
         self._follow()
         # A page still joining its link's cohort, or moved by another panel, is shown as it is.
@@ -87,24 +104,35 @@ class JoinPanel:
 
     def _follow(self) -> None:
         ctx = self.context
-        self.handle.value = "" if ctx.pending or ctx.in_practice else ctx.handle
+        if ctx.suggested_code and not self.code.value:
+            self.code.value = ctx.suggested_code
         self._show_where()
 
-    def suggest(self) -> None:
-        """Fill in a made-up handle such as ``otter-37``."""
-        from ..store.handles import generate_handle
-
-        self.handle.value = generate_handle()
+    def _too_many_wrong_codes(self) -> bool:
+        now = time.monotonic()
+        self._wrong_codes = [t for t in self._wrong_codes if now - t < WRONG_CODE_WINDOW]
+        return len(self._wrong_codes) >= WRONG_CODES_ALLOWED
 
     def join(self) -> bool:
         """Join the typed cohort; True on success, else the status line says what to fix."""
-        from ..store.errors import InvalidHandle, StoreUnavailable, UnknownCohort
+        from ..store.errors import InvalidHandle, JoinRefused, StoreUnavailable, UnknownCohort
         from ..store.keys import normalise_code
 
+        if self._too_many_wrong_codes():
+            self.status.show(
+                "That is several codes that didn't work. Please check the code with your "
+                "trainer and try again in a few minutes.",
+                "warning",
+            )
+            return False
         try:
             code = normalise_code(self.code.value)
-            handle = self.context.store.join(code, self.handle.value.strip() or None)
-        except (UnknownCohort, InvalidHandle) as exc:
+            place = self.context.store.enrol(code, self.handle.value.strip() or None)
+        except UnknownCohort as exc:
+            self._wrong_codes.append(time.monotonic())
+            self.status.show(str(exc), "warning")
+            return False
+        except (InvalidHandle, JoinRefused) as exc:
             self.status.show(str(exc), "warning")
             return False
         except StoreUnavailable:
@@ -114,9 +142,9 @@ class JoinPanel:
             )
             return False
         self.code.value = code
-        self.handle.value = handle
-        self.context.switch(code, handle)
-        self.status.show(f"You've joined as {handle}.", "ok")
+        self.handle.value = ""  # joining again is someone new: they get a handle of their own
+        self.context.switch(code, place.handle, place.secret)
+        self.status.show(f"You've joined as {place.handle}.", "ok")
         self._show_where()
         return True
 
@@ -130,11 +158,33 @@ class JoinPanel:
                 "p", f"Right now you are practising on your own as {ctx.handle}."
             )
             return
-        link = element("a", "this link", href=join_link(ctx.cohort, ctx.handle))
+        here = element("p", f"You are in cohort {ctx.cohort} as {ctx.handle}.")
+        if ctx.secret is None:
+            self.where.value = here
+            return
+        link = element(
+            "a", "your personal link", href=personal_link(ctx.cohort, ctx.secret),
+            cls="rc-personal-link",
+        )  # fmt: skip
+        leave = element(
+            "a", "This is not me: leave", href=course_home() + "?leave=1", cls="rc-leave"
+        )
         self.where.value = join(
             [
-                element("p", f"You are in cohort {ctx.cohort} as {ctx.handle}."),
-                element("p", "To come back to your answers later, bookmark ", link, "."),
+                here,
+                element(
+                    "p",
+                    "To come back to your answers later, on this computer or another, "
+                    "bookmark or copy ",
+                    link,
+                    ". It is the key to your answers: keep it to yourself.",
+                ),  # fmt: skip
+                element(
+                    "p",
+                    "Not you, or finished on a shared computer? ",
+                    leave,
+                    " (nothing of yours stays in this browser).",
+                ),  # fmt: skip
             ]
         )
 

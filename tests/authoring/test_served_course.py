@@ -76,6 +76,7 @@ def test_an_edited_course_is_checked_served_and_shows_the_changes(
         code = re.search(r"Join code:\s+(\w+)", banner).group(1)
         page = new_page()
         page.goto(f"{base_url}?cohort={code}")
+        page.locator(".rc-join-button").click()  # joining is a click, never a page load
         page.wait_for_selector(".rc-handle")
         assert page.inner_text(".rc-brand-name") == BRAND
         titles = page.locator(".rc-module-link").all_inner_texts()

@@ -16,6 +16,8 @@ from urllib.parse import urlencode
 
 import pytest
 
+from recovery_capital.store import Store
+
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
@@ -58,11 +60,29 @@ class CourseServer:
     process: subprocess.Popen[str]
 
     def module_url(self, notebook: str, **query: str) -> str:
+        """A module's address; ``handle=`` becomes that trainee's personal link (a handle
+        alone opens nothing)."""
+        handle = query.pop("handle", None)
+        if handle and query.get("cohort"):
+            query["secret"] = personal_secret(self.store_url, query["cohort"], handle)
         suffix = f"?{urlencode(query)}" if query else ""
         return f"{self.base_url}voila/render/{notebook}{suffix}"
 
     def dashboard_url(self) -> str:
         return self.module_url("modules/trainer/dashboard.ipynb")
+
+
+_SECRETS: dict[tuple[str, str, str], str] = {}
+
+
+def personal_secret(store_url: str, cohort: str, handle: str) -> str:
+    """The personal secret of ``handle`` in ``cohort`` (joined and issued on first use)."""
+    key = (store_url, cohort, handle.casefold())
+    if key not in _SECRETS:
+        with Store(store_url) as store:
+            store.join(cohort, handle)
+            _SECRETS[key] = store.reissue_link(cohort, handle)
+    return _SECRETS[key]
 
 
 def start_server(

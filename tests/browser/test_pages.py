@@ -72,17 +72,21 @@ def test_module_passes_axe_and_is_screenshotted(
 def test_course_home_lists_modules_and_passes_axe(course_server, new_page, artifacts) -> None:
     page = new_page()
     page.goto(f"{course_server.base_url}?cohort={course_server.cohort}")
-    # A cohort link without a handle gets one, and the page says which.
+    # A cohort link shows a Join button; joining gives a handle and a personal link.
+    assert blocking_violations(page) == []
+    page.locator(".rc-join-button").click()
     page.wait_for_selector(".rc-handle")
-    assert "handle=" in page.url
+    assert "secret=" in page.url and "handle=" not in page.url
     links = page.locator(".rc-module-link")
     assert links.count() == len(module_notebooks())
     assert f"cohort={course_server.cohort}" in links.first.get_attribute("href")
     page.screenshot(path=str(artifacts / "course-home.png"))
     assert blocking_violations(page) == []
-    # Coming back through the plain cohort link in the same browser finds the same handle.
+    # Coming back through the plain cohort link in the same browser offers the same place,
+    # with "This is not me" beside it.
     handle = page.inner_text(".rc-handle")
     page.goto(f"{course_server.base_url}?cohort={course_server.cohort}")
+    page.locator(".rc-continue").click()
     page.wait_for_selector(".rc-handle")
     assert page.inner_text(".rc-handle") == handle
 

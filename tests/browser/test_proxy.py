@@ -130,10 +130,12 @@ def test_a_trainee_joins_answers_and_comes_back_through_the_proxy(proxied, new_p
     base, cohort = proxied["base"], proxied["cohort"]
     page = new_page()
     page.goto(f"{base}?cohort={cohort}")  # the link a trainer hands out: the proxy's address
+    page.locator(".rc-join-button").click()  # joining is a click (a POST), never a page load
     page.wait_for_selector(".rc-handle")
-    landed = re.match(rf"{re.escape(base)}([ab])/\?cohort={cohort}&handle=", page.url)
-    assert landed, page.url  # sent to one process, joined, and given a handle
-    prefix, handle = landed.group(1), page.inner_text(".rc-handle")
+    landed = re.match(rf"{re.escape(base)}([ab])/\?cohort={cohort}&secret=([\w-]+)$", page.url)
+    assert landed, page.url  # sent to one process, joined, and given a personal link
+    prefix, secret = landed.group(1), landed.group(2)
+    handle = page.inner_text(".rc-handle")
 
     page.locator(".rc-module-link").first.click()
     wait_until_rendered(page)
@@ -149,7 +151,7 @@ def test_a_trainee_joins_answers_and_comes_back_through_the_proxy(proxied, new_p
 
     # The other process, through its own prefix, serves the same trainee's saved answer.
     other = "b" if prefix == "a" else "a"
-    page.goto(f"{base}{other}/voila/render/{find_module('00')}?cohort={cohort}&handle={handle}")
+    page.goto(f"{base}{other}/voila/render/{find_module('00')}?cohort={cohort}&secret={secret}")
     wait_until_rendered(page)
     page.locator(".rc-knowledgecheck .rc-item input:checked").first.wait_for()
     with Store(proxied["store"]) as store:

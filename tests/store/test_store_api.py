@@ -33,7 +33,7 @@ def count_rows(store: Store, code: str) -> int:
 def test_create_cohort_gives_readable_code_and_key_that_verifies(store: Store) -> None:
     created = store.create_cohort("  Spring   2027 ")
     assert created.name == "Spring 2027"
-    assert len(created.code) == 5
+    assert len(created.code) == 8
     assert not set(created.code) & set("01OIL")
     assert store.verify_trainer_key(created.code, created.trainer_key)
     assert store.verify_trainer_key(created.code.lower(), created.trainer_key.lower())
@@ -80,7 +80,7 @@ def test_unknown_cohort_code_is_a_clear_error_and_stores_nothing(store: Store, c
         store.submit("ZZZZZ", "fox-12", "m1-quiz", {"q1": "a"})
     with pytest.raises(UnknownCohort, match="never use 0, O, 1, I or L"):
         store.join("K0P1Q")
-    with pytest.raises(UnknownCohort, match="5 letters and digits"):
+    with pytest.raises(UnknownCohort, match="8 letters and digits"):
         store.latest("ABC", "fox-12", "m1-quiz")
     assert store.participants(code) == []
     assert count_rows(store, code) == 0

@@ -19,7 +19,7 @@ from recovery_capital.store.cli import run_erase
 def create(store_url: str, capsys: pytest.CaptureFixture[str], name: str = "Spring 2027"):
     assert main(["cohort", "create", name, "--store", store_url]) == 0
     out = capsys.readouterr().out
-    code = re.search(r"Join code.*:\s+(\w{5})$", out, re.M).group(1)
+    code = re.search(r"Join code.*:\s+(\w{8})$", out, re.M).group(1)
     key = re.search(r"Trainer key.*:\s+([\w-]+)$", out, re.M).group(1)
     return code, key, out
 
@@ -41,8 +41,11 @@ def test_cohort_list_shows_each_cohort_with_counts(store_url: str, capsys) -> No
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
-def test_export_writes_the_file(store_url: str, capsys, tmp_path: Path, suffix: str) -> None:
-    code, _key, _out = create(store_url, capsys)
+def test_export_writes_the_file(
+    store_url: str, capsys, tmp_path: Path, suffix: str, monkeypatch
+) -> None:
+    code, key, _out = create(store_url, capsys)
+    monkeypatch.setenv("RECOVERY_CAPITAL_TRAINER_KEY", key)
     store = Store(store_url)
     store.submit(code, "fox-12", "m1-quiz", {"q1": "a"})
     store.submit(code, "wren-3", "m1-quiz", {"q1": "b"})
@@ -53,11 +56,14 @@ def test_export_writes_the_file(store_url: str, capsys, tmp_path: Path, suffix: 
     assert frame["answer.q1"].tolist() == ["a", "b"]
 
 
-def test_export_problems_are_one_clear_line(store_url: str, capsys, tmp_path: Path) -> None:
-    code, _key, _out = create(store_url, capsys)
+def test_export_problems_are_one_clear_line(
+    store_url: str, capsys, tmp_path: Path, monkeypatch
+) -> None:
+    code, key, _out = create(store_url, capsys)
+    monkeypatch.setenv("RECOVERY_CAPITAL_TRAINER_KEY", key)
     assert main(["export", "--cohort", "ZZZZZ", "-o", str(tmp_path / "x.csv"),
                  "--store", store_url]) == 1  # fmt: skip
-    assert "No cohort here has the join code ZZZZZ" in capsys.readouterr().err
+    assert "That trainer key does not open cohort ZZZZZ" in capsys.readouterr().err
     assert main(["export", "--cohort", code, "-o", str(tmp_path / "x.txt"),
                  "--store", store_url]) == 1  # fmt: skip
     assert ".csv or .xlsx" in capsys.readouterr().err

@@ -154,7 +154,7 @@ def test_a_folder_or_an_uncreatable_path_is_explained(tmp_path: Path) -> None:
         Store(str(tmp_path))
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
-    with pytest.raises(StoreUnavailable, match="Couldn't create the response store"):
+    with pytest.raises(StoreUnavailable, match="does not exist"):
         Store(str(blocker / "inside" / "store.sqlite3"))
 
 

@@ -33,14 +33,14 @@ def test_join_code_alphabet_has_no_look_alikes_and_codes_use_it() -> None:
     assert len(set(CODE_ALPHABET)) == len(CODE_ALPHABET) == 31
     codes = {new_join_code() for _ in range(500)}
     assert len(codes) > 490  # random, not a counter
-    assert all(len(c) == 5 and set(c) <= set(CODE_ALPHABET) for c in codes)
+    assert all(len(c) == 8 and set(c) <= set(CODE_ALPHABET) for c in codes)
     assert all(normalise_code(c.lower()) == c for c in codes)
 
 
 @pytest.mark.parametrize(
     ("typed", "message"),
-    [("", "Please enter"), ("K7P2", "5 letters"), ("K7P2Q9", "5 letters"), ("KOP2Q", "never use"),
-     ("K7P2?", "5 letters"), (12345, "must be text")],
+    [("", "Please enter"), ("K7P2", "8 letters"), ("K7P2Q9", "8 letters"), ("KOP2Q", "never use"),
+     ("K7P2?", "8 letters"), (12345, "must be text")],
 )  # fmt: skip
 def test_malformed_codes_are_explained(typed: object, message: str) -> None:
     with pytest.raises(UnknownCohort, match=message):

@@ -1,9 +1,10 @@
-// Links marked data-rc-keep-query carry the trainee's cohort and handle from this page's
-// address to the next page, so a trainee stays in their cohort while moving around the course.
-// On the course home it also gives a cohort link without a handle this browser's handle.
+// Links marked data-rc-keep-query carry the trainee's cohort and personal secret from this
+// page's address to the next page, so a trainee stays in their place while moving around.
+// The course home also remembers this browser's personal link in each cohort, offers it back
+// with "This is not me" beside it, and forgets everything when the trainee leaves.
 (function () {
   "use strict";
-  var carried = ["cohort", "handle"];
+  var carried = ["cohort", "secret"];
   function keepQuery() {
     var here = new URLSearchParams(window.location.search);
     var links = document.querySelectorAll("a[data-rc-keep-query]");
@@ -17,39 +18,71 @@
       link.setAttribute("href", target.pathname + target.search + target.hash);
     });
   }
-  // The course home remembers this browser's handle in each cohort, and reuses it when the
-  // trainee comes back through the plain cohort link.
-  function rememberHandle() {
-    var here = new URLSearchParams(window.location.search);
-    var cohort = (here.get("cohort") || "").trim().toUpperCase();
-    var handle = (here.get("handle") || "").trim();
-    var storageKey = "rc-handle:" + cohort;
-    try {
-      if (cohort && handle) {
-        window.localStorage.setItem(storageKey, handle);
+  function forget(storage, prefix) {
+    Object.keys(storage).forEach(function (key) {
+      if (key.indexOf(prefix) === 0) {
+        storage.removeItem(key);
       }
-      if (cohort && !handle && document.querySelector("[data-rc-join]")) {
-        var saved = window.localStorage.getItem(storageKey);
-        var next = new URL(window.location.href);
-        if (saved) {
-          next.searchParams.set("handle", saved);
-        } else {
-          next.searchParams.set("join", "1");
-        }
-        window.location.replace(next.toString());
+    });
+  }
+  function rememberLink() {
+    var here = new URLSearchParams(window.location.search);
+    var cohort = (here.get("cohort") || "").trim().toUpperCase().replace(/[\s\-_.]/g, "");
+    var secret = (here.get("secret") || "").trim();
+    var handle = (here.get("handle") || "").trim();
+    try {
+      var storage = window.localStorage;
+      forget(storage, "rc-handle:"); // older versions kept a bare handle: personal, and no key
+      if (document.querySelector("[data-rc-leave]")) {
+        forget(storage, "rc-");
+        window.sessionStorage.clear();
+        return;
+      }
+      var you = document.querySelector("[data-rc-handle]");
+      if (cohort && secret && you) {
+        var mine = { secret: secret, handle: you.getAttribute("data-rc-handle") };
+        storage.setItem("rc-link:" + cohort, JSON.stringify(mine));
+      }
+      var saved = cohort ? JSON.parse(storage.getItem("rc-link:" + cohort) || "null") : null;
+      if (saved && secret && saved.secret === secret && document.querySelector("[data-rc-join]")) {
+        storage.removeItem("rc-link:" + cohort); // it no longer opens a place: reissued, erased
+        return;
+      }
+      if (!saved || !saved.secret || secret) {
+        return;
+      }
+      var link = new URL(window.location.href);
+      ["handle", "join", "leave"].forEach(function (name) {
+        link.searchParams.delete(name);
+      });
+      link.searchParams.set("secret", saved.secret);
+      // An older link naming this browser's own handle opens its personal link instead.
+      if (handle && saved.handle && handle.toLowerCase() === saved.handle.toLowerCase()) {
+        window.location.replace(link.toString());
+        return;
+      }
+      var returning = document.querySelector("[data-rc-returning]");
+      if (returning) {
+        returning.querySelectorAll("[data-rc-returning-handle]").forEach(function (node) {
+          node.textContent = saved.handle || "";
+        });
+        returning.querySelector("[data-rc-continue]").setAttribute(
+          "href", link.pathname + link.search
+        );
+        returning.querySelector("[data-rc-forget]").addEventListener("click", function () {
+          storage.removeItem("rc-link:" + cohort);
+          returning.hidden = true;
+          document.getElementById("rc-join-handle").focus();
+        });
+        returning.hidden = false;
       }
     } catch (error) {
-      // Storage can be switched off: fall back to asking the server for a new handle.
-      if (cohort && !handle && document.querySelector("[data-rc-join]")) {
-        var join = new URL(window.location.href);
-        join.searchParams.set("join", "1");
-        window.location.replace(join.toString());
-      }
+      // Storage can be switched off: nothing is remembered, and the Join form still works.
     }
   }
   function start() {
     keepQuery();
-    rememberHandle();
+    rememberLink();
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);

@@ -28,7 +28,7 @@ __all__ = [
 
 # The newest revision in versions/; a test checks it against Alembic's own view of the head.
 HEAD_REVISION = "0003"
-REVISIONS = ("0001", "0003")  # every revision in versions/, oldest first
+REVISIONS = ("0001", "0002", "0003")  # every revision in versions/, oldest first
 MIGRATIONS_DIR = Path(__file__).resolve().parent
 VERSION_TABLE = "alembic_version"
 
