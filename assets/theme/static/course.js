@@ -321,30 +321,25 @@
   }
 })();
 
-// Every code cell that produced output should show it. Voila draws a cell's widget once the
-// kernel's description of it has reached the page; if one never does (a lost message, a busy
-// server), the cell would be an empty gap. Once every cell's output has arrived, a cell still
-// empty after a grace period gets a calm note with a way to try again; the note goes away if
-// the exercise turns up after all. Answers are saved as the trainee goes, so a reload is safe.
+// Two calm notes instead of a page that silently does not work, each with a reload button
+// (answers are saved as the trainee goes, so a reload is always safe):
+// - every code cell that produced output should show it. Voila draws a cell's widget once the
+//   kernel's description of it has reached the page; if one never does (a lost message, a busy
+//   server), the cell would be an empty gap. Once every cell's output has arrived, a cell still
+//   empty after a grace period gets a note; the note goes away if the exercise turns up;
+// - a page's kernel ends when the page has been left without activity for a long time, or
+//   when this browser has opened many other pages since. Its exercises then stop answering,
+//   so the page says it has been paused and how to carry on.
 (function () {
   "use strict";
   var GRACE_MS = 8000;
   var WATCH_MS = 60000;
-  function drawn(cell) {
-    var outputs = cell.querySelectorAll(".jp-OutputArea-output");
-    return Array.prototype.some.call(outputs, function (output) {
-      var widget = output.querySelector(".jupyter-widgets");
-      // a widget view with nothing inside it is a gap, not an exercise
-      return widget ? widget.children.length > 0 : output.textContent.trim() !== "";
-    });
-  }
-  function note() {
+  function note(className, role, message) {
     var box = document.createElement("div");
-    box.className = "rc-exercise-missing";
-    box.setAttribute("role", "status");
+    box.className = className;
+    box.setAttribute("role", role);
     var text = document.createElement("p");
-    text.textContent =
-      "This exercise didn\u2019t load. Your answers are saved, so reloading the page is safe.";
+    text.textContent = message;
     var button = document.createElement("button");
     button.type = "button";
     button.className = "rc-retry";
@@ -356,7 +351,16 @@
     box.appendChild(button);
     return box;
   }
-  function check() {
+
+  function drawn(cell) {
+    var outputs = cell.querySelectorAll(".jp-OutputArea-output");
+    return Array.prototype.some.call(outputs, function (output) {
+      var widget = output.querySelector(".jupyter-widgets");
+      // a widget view with nothing inside it is a gap, not an exercise
+      return widget ? widget.children.length > 0 : output.textContent.trim() !== "";
+    });
+  }
+  function checkCells() {
     var missing = 0;
     document.querySelectorAll("#rc-main .jp-CodeCell").forEach(function (cell) {
       if (cell.classList.contains("jp-mod-noOutputs")) {
@@ -371,81 +375,58 @@
       }
       missing += 1;
       if (!shown) {
-        cell.appendChild(note());
+        cell.appendChild(
+          note(
+            "rc-exercise-missing",
+            "status",
+            "This exercise didn\u2019t load. Your answers are saved, so reloading the page is safe."
+          )
+        );
       }
     });
     document.body.dataset.rcMissing = String(missing);
   }
-  function watch() {
+  function watchCells() {
     var started = Date.now();
     var timer = window.setInterval(function () {
-      check();
+      checkCells();
       if (Date.now() - started > WATCH_MS) {
         window.clearInterval(timer);
       }
     }, 1000);
   }
-  function start() {
-    var body = document.body;
-    if (body.dataset.rcPage === "ready") {
-      window.setTimeout(watch, GRACE_MS);
+
+  var paused = false;
+  function checkPaused() {
+    if (paused || !document.querySelector("#rc-main .jupyter-widgets-disconnected")) {
       return;
     }
-    var observer = new MutationObserver(function () {
-      if (body.dataset.rcPage === "ready") {
-        observer.disconnect();
-        window.setTimeout(watch, GRACE_MS);
-      }
-    });
-    observer.observe(body, { attributes: true, attributeFilter: ["data-rc-page"] });
-  }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
-    start();
-  }
-})();
-
-// A page's kernel ends when the page has been left without activity for a long time, or when
-// this browser has opened many other pages since. Its exercises then stop answering; instead
-// of controls that silently do nothing, the page says what happened and how to carry on.
-(function () {
-  "use strict";
-  var shown = false;
-  function banner() {
-    var box = document.createElement("div");
-    box.className = "rc-paused";
-    box.setAttribute("role", "alert");
-    var text = document.createElement("p");
-    text.textContent =
+    paused = true;
+    var main = document.getElementById("rc-main");
+    var message =
       "This page has been paused, because it was left for a while or many other pages " +
       "were opened since. Your answers are saved: reload the page to carry on.";
-    var button = document.createElement("button");
-    button.type = "button";
-    button.className = "rc-retry";
-    button.textContent = "Reload the page";
-    button.addEventListener("click", function () {
-      window.location.reload();
-    });
-    box.appendChild(text);
-    box.appendChild(button);
-    return box;
+    main.insertBefore(note("rc-paused", "alert", message), main.firstChild);
   }
-  function check() {
-    if (shown || !document.querySelector("#rc-main .jupyter-widgets-disconnected")) {
-      return;
-    }
-    shown = true;
-    var main = document.getElementById("rc-main");
-    main.insertBefore(banner(), main.firstChild);
-  }
+
   function start() {
-    var observer = new MutationObserver(check);
-    observer.observe(document.body, {
+    var body = document.body;
+    new MutationObserver(checkPaused).observe(body, {
       attributes: true,
       attributeFilter: ["class"],
       subtree: true,
     });
+    if (body.dataset.rcPage === "ready") {
+      window.setTimeout(watchCells, GRACE_MS);
+      return;
+    }
+    var ready = new MutationObserver(function () {
+      if (body.dataset.rcPage === "ready") {
+        ready.disconnect();
+        window.setTimeout(watchCells, GRACE_MS);
+      }
+    });
+    ready.observe(body, { attributes: true, attributeFilter: ["data-rc-page"] });
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
