@@ -39,6 +39,7 @@ from pydantic import (
 )
 
 from .errors import DefinitionError
+from .lms.settings import LtiSettings, XapiSettings
 from .yaml_text import read_yaml
 
 __all__ = [
@@ -151,6 +152,8 @@ class CourseSettings(_Frozen):
     cohort: CohortDefaults = CohortDefaults()
     branding: Branding = Branding()
     serve: dict[str, Any] = Field(default_factory=dict)
+    xapi: XapiSettings | None = None  # statements to a learning record store (docs/lms.md)
+    lti: LtiSettings | None = None  # the course as an LTI 1.3 tool of an LMS (docs/lms.md)
 
     @field_validator("modules", "instruments")
     @classmethod
