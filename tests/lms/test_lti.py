@@ -1,0 +1,379 @@
+"""LTI 1.3: launches from a platform simulated here (its own keys, JWKS, signed id_tokens and an
+AGS endpoint recording scores), grade return, and refusals with a clear page."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import jwt
+import pytest
+import requests
+import tornado.httpserver
+import tornado.ioloop
+import tornado.web
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from jwt.algorithms import RSAAlgorithm
+from lms_support import free_port, wait_for
+
+from recovery_capital.course import Context
+from recovery_capital.lms.grades import GradeSink
+from recovery_capital.lms.lti import LaunchState, make_app
+from recovery_capital.lms.outbox import Outbox
+from recovery_capital.lms.settings import LtiSettings
+from recovery_capital.reports.course_map import course_modules
+from recovery_capital.widgets import KnowledgeCheck
+
+pytestmark = pytest.mark.lti
+
+ROOT = Path(__file__).resolve().parents[2]
+QUIZ = "m2-quiz-capital"
+CLIENT_ID, DEPLOYMENT = "course-tool-1", "deployment-7"
+AGS_SCOPES = [
+    "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
+    "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly",
+    "https://purl.imsglobal.org/spec/lti-ags/scope/score",
+]
+
+
+def _key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def _pem(key: rsa.RSAPrivateKey) -> tuple[str, str]:
+    private = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    public = (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+    return private, public
+
+
+class Served:
+    """A tornado application on its own loop and thread, on a loopback port."""
+
+    def __init__(self, app: tornado.web.Application, port: int | None = None) -> None:
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        ready = threading.Event()
+
+        def run() -> None:
+            asyncio.set_event_loop(asyncio.new_event_loop())
+            self.loop = tornado.ioloop.IOLoop.current()
+            self.server = tornado.httpserver.HTTPServer(app)
+            self.server.listen(self.port, "127.0.0.1")
+            ready.set()
+            self.loop.start()
+
+        self.thread = threading.Thread(target=run, daemon=True)
+        self.thread.start()
+        ready.wait(10)
+
+    def stop(self) -> None:
+        self.loop.add_callback(self.server.stop)
+        self.loop.add_callback(self.loop.stop)
+        self.thread.join(10)
+
+
+class Platform:
+    """The LMS: signs launches, serves its JWKS, issues tokens and records posted scores."""
+
+    def __init__(self, tool_public_pem: str) -> None:
+        self.key = _key()
+        self.kid = "platform-key-1"
+        self.scores: list[tuple[str, dict]] = []
+        self.lineitems: dict[str, dict] = {}
+        self.tokens: set[str] = set()
+        platform = self
+
+        class Jwks(tornado.web.RequestHandler):
+            def get(self) -> None:
+                jwk = json.loads(RSAAlgorithm.to_jwk(platform.key.public_key()))
+                self.finish({"keys": [{**jwk, "kid": platform.kid, "alg": "RS256", "use": "sig"}]})
+
+        class Token(tornado.web.RequestHandler):
+            def post(self) -> None:
+                assertion = self.get_argument("client_assertion")
+                claims = jwt.decode(
+                    assertion,
+                    tool_public_pem,
+                    algorithms=["RS256"],
+                    audience=platform.url + "/token",
+                )
+                assert claims["iss"] == claims["sub"] == CLIENT_ID
+                token = uuid.uuid4().hex
+                platform.tokens.add(token)
+                self.finish(
+                    {
+                        "access_token": token,
+                        "token_type": "Bearer",
+                        "expires_in": 3600,
+                        "scope": self.get_argument("scope"),
+                    }
+                )
+
+        class Authorised(tornado.web.RequestHandler):
+            def prepare(self) -> None:
+                given = self.request.headers.get("Authorization", "")
+                if given.removeprefix("Bearer ") not in platform.tokens:
+                    self.send_error(401)
+
+        class LineItems(Authorised):
+            def get(self) -> None:
+                self.set_header("Content-Type", "application/vnd.ims.lis.v2.lineitemcontainer+json")
+                self.finish(json.dumps(list(platform.lineitems.values())))
+
+            def post(self) -> None:
+                item = json.loads(self.request.body)
+                item["id"] = f"{platform.url}/lineitems/{len(platform.lineitems) + 1}"
+                platform.lineitems[item["id"]] = item
+                self.set_header("Content-Type", "application/vnd.ims.lis.v2.lineitem+json")
+                self.finish(json.dumps(item))
+
+        class Scores(Authorised):
+            def post(self, number: str) -> None:
+                assert self.request.headers["Content-Type"].startswith(
+                    "application/vnd.ims.lis.v1.score+json"
+                )
+                platform.scores.append(
+                    (f"{platform.url}/lineitems/{number}", json.loads(self.request.body))
+                )
+                self.set_status(204)
+
+        self.served = Served(
+            tornado.web.Application(
+                [
+                    (r"/jwks", Jwks),
+                    (r"/token", Token),
+                    (r"/lineitems", LineItems),
+                    (r"/lineitems/(\d+)/scores", Scores),
+                ]
+            )
+        )
+        self.url = self.served.url
+        self.issuer = self.url
+        module_item = {
+            "id": f"{self.url}/lineitems/1",
+            "label": "Module 2",
+            "scoreMaximum": 1,
+            "resourceLinkId": "link-module-2",
+        }
+        self.lineitems[module_item["id"]] = module_item
+
+    def id_token(
+        self,
+        nonce: str,
+        *,
+        cohort: str,
+        module: str,
+        sub: str = "lms-user-5521",
+        key: rsa.RSAPrivateKey | None = None,
+        expires_in: int = 300,
+    ) -> str:
+        now = int(time.time())
+        claims = {
+            "iss": self.issuer,
+            "aud": CLIENT_ID,
+            "azp": CLIENT_ID,
+            "sub": sub,
+            "iat": now - 5,
+            "exp": now + expires_in,
+            "nonce": nonce,
+            "name": "Priya Natarajan",
+            "email": "priya.natarajan@example.org",
+            "https://purl.imsglobal.org/spec/lti/claim/message_type": "LtiResourceLinkRequest",
+            "https://purl.imsglobal.org/spec/lti/claim/version": "1.3.0",
+            "https://purl.imsglobal.org/spec/lti/claim/deployment_id": DEPLOYMENT,
+            "https://purl.imsglobal.org/spec/lti/claim/target_link_uri": "",
+            "https://purl.imsglobal.org/spec/lti/claim/resource_link": {"id": "link-module-2"},
+            "https://purl.imsglobal.org/spec/lti/claim/roles": [
+                "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
+            ],
+            "https://purl.imsglobal.org/spec/lti/claim/custom": {
+                "cohort": cohort,
+                "module": module,
+            },
+            "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint": {
+                "scope": AGS_SCOPES,
+                "lineitems": f"{self.url}/lineitems",
+                "lineitem": f"{self.url}/lineitems/1",
+            },
+        }
+        return jwt.encode(claims, key or self.key, algorithm="RS256", headers={"kid": self.kid})
+
+
+@pytest.fixture
+def lms(tmp_path, store):
+    tool_private, tool_public = _pem(_key())
+    (tmp_path / "tool.pem").write_text(tool_private)
+    (tmp_path / "tool.pub.pem").write_text(tool_public)
+    platform = Platform(tool_public)
+    cohort = store.create_cohort("Northshire, March").code
+    tool_port = free_port()
+    settings = LtiSettings(
+        issuer=platform.issuer,
+        client_id=CLIENT_ID,
+        deployment_ids=[DEPLOYMENT],
+        auth_login_url=f"{platform.url}/auth",
+        auth_token_url=f"{platform.url}/token",
+        key_set_url=f"{platform.url}/jwks",
+        private_key_file=str(tmp_path / "tool.pem"),
+        public_key_file=str(tmp_path / "tool.pub.pem"),
+        tool_url=f"http://127.0.0.1:{tool_port}/",
+        outbox=str(tmp_path / "outbox.sqlite3"),
+    )
+    state = LaunchState(tmp_path / "lti-state.sqlite3")
+    app = make_app(
+        settings, state=state, store_url=store.url.render_as_string(False), course_dir=ROOT
+    )
+    tool = Served(app, tool_port)
+    yield platform, tool, settings, state, cohort
+    tool.stop()
+    platform.served.stop()
+
+
+def module_of(activity: str) -> str:
+    for module in course_modules(ROOT):
+        if activity in module.activities:
+            return module.notebook.name
+    raise AssertionError(f"no module holds {activity}")
+
+
+def login(browser: requests.Session, platform: Platform, tool: Served) -> str:
+    """The platform's OIDC login initiation; returns the nonce the tool asked for."""
+    reply = browser.get(
+        f"{tool.url}/lti/login",
+        allow_redirects=False,
+        params={
+            "iss": platform.issuer,
+            "client_id": CLIENT_ID,
+            "login_hint": "lms-user-5521",
+            "target_link_uri": f"{tool.url}/lti/launch",
+            "lti_message_hint": "m2",
+        },
+    )
+    assert reply.status_code == 302, reply.text
+    to_platform = urlparse(reply.headers["Location"])
+    assert f"{to_platform.scheme}://{to_platform.netloc}{to_platform.path}" == (
+        f"{platform.url}/auth"
+    )
+    params = {k: v[0] for k, v in parse_qs(to_platform.query).items()}
+    assert params["redirect_uri"] == f"{tool.url}/lti/launch"
+    assert params["client_id"] == CLIENT_ID and params["response_mode"] == "form_post"
+    return params["nonce"], params["state"]
+
+
+def launch(browser, tool, id_token, state):
+    return browser.post(
+        f"{tool.url}/lti/launch", data={"id_token": id_token, "state": state}, allow_redirects=False
+    )
+
+
+def test_a_launch_joins_the_named_cohort_and_module_under_a_pseudonym(lms, store):
+    platform, tool, settings, state, cohort = lms
+    module = module_of(QUIZ)
+    browser = requests.Session()
+    nonce, login_state = login(browser, platform, tool)
+    reply = launch(
+        browser, tool, platform.id_token(nonce, cohort=cohort, module=module), login_state
+    )
+    assert reply.status_code == 302, reply.text
+    target = urlparse(reply.headers["Location"])
+    assert target.path == f"/voila/render/modules/{module}"
+    query = {k: v[0] for k, v in parse_qs(target.query).items()}
+    assert query["cohort"] == cohort
+    handle = query["handle"]
+    assert handle.startswith("lms-") and "priya" not in handle.lower()
+    assert store.participants(cohort) == [handle]
+    # the same person launching again is the same participant
+    nonce, login_state = login(browser, platform, tool)
+    again = launch(
+        browser, tool, platform.id_token(nonce, cohort=cohort, module=module), login_state
+    )
+    assert parse_qs(urlparse(again.headers["Location"]).query)["handle"] == [handle]
+    # nothing about the LMS user but the pseudonym reaches the store or the tool's state
+    for path in (Path(str(store.url.database)), Path(state.path)):
+        data = path.read_bytes()
+        assert b"Priya" not in data and b"example.org" not in data
+
+
+def test_grades_and_completion_go_back_to_the_gradebook(lms, store):
+    platform, tool, settings, state, cohort = lms
+    module = module_of(QUIZ)
+    browser = requests.Session()
+    nonce, login_state = login(browser, platform, tool)
+    reply = launch(
+        browser, tool, platform.id_token(nonce, cohort=cohort, module=module), login_state
+    )
+    handle = parse_qs(urlparse(reply.headers["Location"]).query)["handle"][0]
+
+    sink = GradeSink(settings, state, Outbox(settings.outbox_path()), course_dir=ROOT)
+    from recovery_capital.lms import events
+
+    events.configure([sink])
+    quiz = KnowledgeCheck(
+        ROOT / "assets" / "content" / "quizzes" / f"{QUIZ}.yaml",
+        context=Context(store, cohort, handle),
+    )
+    for control in quiz.controls.values():
+        control.value = ["0"] if isinstance(control.value, list | tuple) else "0"
+    assert quiz.submit()
+    stored = store.latest(cohort, handle, QUIZ).scores
+
+    wait_for(lambda: len(platform.scores) >= 2, "two scores reaching the platform")
+    by_item = dict(platform.scores)
+    completion = by_item[f"{platform.url}/lineitems/1"]
+    activities = next(m.activities for m in course_modules(ROOT) if m.notebook.name == module)
+    assert completion["userId"] == "lms-user-5521"
+    assert (completion["scoreGiven"], completion["scoreMaximum"]) == (1, len(activities))
+    assert completion["activityProgress"] == "InProgress"
+    quiz_item = next(i for i in platform.lineitems.values() if i.get("resourceId") == QUIZ)
+    quiz_score = by_item[quiz_item["id"]]
+    assert (quiz_score["scoreGiven"], quiz_score["scoreMaximum"]) == (
+        stored["correct"],
+        stored["total"],
+    )
+    assert quiz_score["gradingProgress"] == "FullyGraded"
+    assert quiz_item["resourceLinkId"] == "link-module-2"
+
+
+@pytest.mark.parametrize("problem", ["bad signature", "expired", "replayed nonce"])
+def test_a_bad_launch_is_refused_with_a_clear_page(lms, store, problem):
+    platform, tool, settings, state, cohort = lms
+    module = module_of(QUIZ)
+    browser = requests.Session()
+    nonce, login_state = login(browser, platform, tool)
+    if problem == "bad signature":
+        token = platform.id_token(nonce, cohort=cohort, module=module, key=_key())
+    elif problem == "expired":
+        token = platform.id_token(nonce, cohort=cohort, module=module, expires_in=-120)
+    else:
+        token = platform.id_token(nonce, cohort=cohort, module=module)
+        assert launch(browser, tool, token, login_state).status_code == 302
+    reply = launch(browser, tool, token, login_state)
+    assert reply.status_code == 403
+    assert "Traceback" not in reply.text and "Exception" not in reply.text
+    heading = {
+        "bad signature": "could not be checked",
+        "expired": "has expired",
+        "replayed nonce": "has already been used",
+    }[problem]
+    assert f"<h1>This course link {heading}.</h1>" in reply.text
+    assert "learning platform" in reply.text
+    if problem != "replayed nonce":
+        assert store.participants(cohort) == []  # nobody joined
+
+
+def test_the_tool_publishes_its_public_key(lms):
+    platform, tool, settings, state, cohort = lms
+    keys = requests.get(f"{tool.url}/lti/jwks", timeout=10).json()["keys"]
+    assert len(keys) == 1 and keys[0]["kty"] == "RSA" and "d" not in keys[0]
