@@ -167,8 +167,7 @@ def send_grades(settings: LtiSettings, items: list[dict[str, Any]]) -> None:
             token, until = _TOKENS.get(scope_key, (None, 0.0))
             return token if until > time.time() else None
 
-        def _cache_access_token(self, scope_key: str, access_token: str, expires_in: float
-                                ) -> None:
+        def _cache_access_token(self, scope_key: str, access_token: str, expires_in: float) -> None:
             _TOKENS[scope_key] = (access_token, time.time() + max(0.0, expires_in - 30))
 
     registration = tool_config(settings).find_registration(settings.issuer)
