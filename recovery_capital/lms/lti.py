@@ -42,7 +42,7 @@ from urllib.parse import urlencode
 
 from .settings import LtiSettings
 
-__all__ = ["LaunchState", "make_app", "refusal", "tool_config"]
+__all__ = ["LaunchProblem", "LaunchState", "make_app", "refusal", "tool_config"]
 
 log = logging.getLogger("recovery_capital.lms")
 
@@ -198,12 +198,6 @@ REASONS = [
         "cookies for this site). Open the link from your learning platform again, or allow "
         "cookies for the course.",
     ),
-    (
-        "cohort",
-        "This course link does not name a group.",
-        "The link needs a group (cohort) code. Please tell whoever set up the course in your "
-        "learning platform.",
-    ),
 ]
 GENERIC = (
     "This course link could not be opened.",
@@ -212,7 +206,24 @@ GENERIC = (
 )
 
 
+class LaunchProblem(Exception):
+    """A launch that was genuine but cannot open the course: the title and advice to show."""
+
+    def __init__(self, title: str, advice: str) -> None:
+        super().__init__(title)
+        self.title, self.advice = title, advice
+
+
+NO_COHORT = LaunchProblem(
+    "This course link does not name a group.",
+    "The link needs a group (cohort) code. Please tell whoever set up the course in your "
+    "learning platform.",
+)
+
+
 def _reason(error: Exception) -> tuple[str, str]:
+    if isinstance(error, LaunchProblem):
+        return error.title, error.advice
     text = f"{type(error).__name__} {error}".lower()
     for word, title, advice in REASONS:
         if word in text:
@@ -250,6 +261,7 @@ def make_app(
     from pylti1p3.oidc_login import OIDCLogin
     from pylti1p3.redirect import Redirect
     from pylti1p3.request import Request
+    from pylti1p3.session import SessionService
 
     conf = tool_config(settings)
     tool_url = settings.tool_url.rstrip("/") + "/"
@@ -377,15 +389,22 @@ def make_app(
         def _join(self, data: dict[str, Any]) -> str:
             from ..course_settings import course_notebooks
             from ..store import Store
+            from ..store.errors import UnknownCohort
 
             custom = data.get(CUSTOM) or {}
             cohort = custom.get("cohort") or settings.default_cohort
             if not cohort:
-                raise ValueError("the launch names no cohort")
+                raise NO_COHORT
             store = Store(store_url)
             try:
                 handle = store.join(cohort, state.participant(data["iss"], data["sub"]))
                 cohort = store.cohort(cohort).code
+            except UnknownCohort:
+                raise LaunchProblem(
+                    "This course link names a group the course does not know.",
+                    f"The group code {cohort!r} is not one of this course's cohorts. Please "
+                    "tell whoever set up the course in your learning platform.",
+                ) from None
             finally:
                 store.close()
             module = custom.get("module") or ""
@@ -401,13 +420,16 @@ def make_app(
             self.set_header("Content-Type", "application/json")
             self.finish(json.dumps(conf.get_jwks()))
 
-    def _session(request: TornadoRequest) -> Any:
-        from pylti1p3.session import SessionService
+    class Sessions(SessionService):
+        """PyLTI1p3's session service, kept in the tool's state file instead of a web
+        framework's session."""
 
-        service = SessionService.__new__(SessionService)
-        service.data_storage = Storage()
-        service.data_storage.set_request(request)
-        return service
+        def __init__(self, request: TornadoRequest) -> None:
+            self.data_storage = Storage()
+            self.data_storage.set_request(request)
+
+    def _session(request: TornadoRequest) -> Sessions:
+        return Sessions(request)
 
     return tornado.web.Application(
         [

@@ -4,17 +4,13 @@ sharing one store."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-import requests
-from lms_support import free_port, unavailable, wait_for
+from hub_support import PASSWORD, SECRET, TOKEN, server_ready, sign_in, start_hub
+from lms_support import wait_for
 
 from recovery_capital.lms.hub import participant_for
 from recovery_capital.store import Store
@@ -23,93 +19,20 @@ pytestmark = [pytest.mark.hub, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
 MODULE = "00-start-here.ipynb"
-SECRET = "5e" * 32
-TOKEN = "hub-test-admin-token-0123456789abcdef"
-PASSWORD = "a-shared-test-password"
 
 
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("hub")
-    if shutil.which("configurable-http-proxy") is None:
-        unavailable("configurable-http-proxy is missing: run scripts/setup-env (npm install -g)")
-    singleuser = Path(sys.executable).with_name("jupyterhub-singleuser")
-    if not singleuser.exists():
-        unavailable("jupyterhub is not installed: pip install -e '.[test]'")
     store_url = f"sqlite:///{tmp_path}/store.sqlite3"
     store = Store(store_url)
     cohort = store.create_cohort("Hub cohort").code
-    port, hub_port, api_port = free_port(), free_port(), free_port()
-    config = tmp_path / "jupyterhub_config.py"
-    config.write_text(f"""
-from recovery_capital.lms.hub import configure
-c = get_config()
-configure(c, store_url={store_url!r}, course_dir={str(ROOT)!r}, cohort={cohort!r},
-          module={MODULE!r}, secret_hex={SECRET!r}, idle_timeout=600)
-c.JupyterHub.authenticator_class = "dummy"
-c.DummyAuthenticator.password = {PASSWORD!r}
-c.JupyterHub.spawner_class = "simple"
-c.SimpleLocalProcessSpawner.home_dir_template = {str(tmp_path / "home" / "{username}")!r}
-c.Spawner.cmd = [{str(singleuser)!r}]
-c.Spawner.args = c.Spawner.args + ["--allow-root"]  # the test machines run as root
-c.JupyterHub.bind_url = "http://127.0.0.1:{port}"
-c.JupyterHub.hub_ip = "127.0.0.1"
-c.JupyterHub.hub_port = {hub_port}
-c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:{api_port}"
-c.ConfigurableHTTPProxy.pid_file = {str(tmp_path / "proxy.pid")!r}
-c.JupyterHub.db_url = "sqlite:///{tmp_path}/hub.sqlite"
-c.JupyterHub.cookie_secret_file = {str(tmp_path / "cookie_secret")!r}
-c.JupyterHub.services = [{{"name": "test", "api_token": {TOKEN!r}}}]
-c.JupyterHub.load_roles = [{{"name": "test-admin", "scopes": ["admin:users", "admin:servers"],
-                            "services": ["test"]}}]
-""")
-    log = open(tmp_path / "hub.log", "wb")  # noqa: SIM115 - closed below
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
-    process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("jupyterhub")), "-f", str(config)],
-        cwd=tmp_path,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-
-    def up() -> bool:
-        if process.poll() is not None:
-            pytest.fail((tmp_path / "hub.log").read_text()[-3000:], pytrace=False)
-        return requests.get(f"{base}/hub/api", timeout=2).ok
-
+    running = start_hub(tmp_path, store_url, cohort, MODULE, SECRET, TOKEN, PASSWORD)
     try:
-        wait_for(up, "JupyterHub starting", deadline=60, every=0.3)
-        yield base, store, cohort, tmp_path
+        yield running.base, store, cohort, tmp_path
     finally:
-        process.terminate()
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+        running.stop()
         store.close()
-
-
-def sign_in(base: str, name: str) -> requests.Session:
-    browser = requests.Session()
-    browser.get(f"{base}/hub/login", timeout=10)
-    reply = browser.post(
-        f"{base}/hub/login",
-        timeout=30,
-        allow_redirects=False,
-        data={"username": name, "password": PASSWORD, "_xsrf": browser.cookies.get("_xsrf", "")},
-    )
-    assert reply.status_code == 302, reply.text[:500]
-    return browser
-
-
-def server_ready(base: str, name: str) -> bool:
-    user = requests.get(
-        f"{base}/hub/api/users/{name}", timeout=5, headers={"Authorization": f"token {TOKEN}"}
-    ).json()
-    return bool(user.get("servers", {}).get("", {}).get("ready"))
 
 
 def test_two_trainees_get_their_own_servers_under_two_pseudonyms(hub):

@@ -377,3 +377,13 @@ def test_the_tool_publishes_its_public_key(lms):
     platform, tool, settings, state, cohort = lms
     keys = requests.get(f"{tool.url}/lti/jwks", timeout=10).json()["keys"]
     assert len(keys) == 1 and keys[0]["kty"] == "RSA" and "d" not in keys[0]
+
+
+def test_a_link_to_an_unknown_cohort_says_so(lms, store):
+    platform, tool, settings, state, cohort = lms
+    browser = requests.Session()
+    nonce, login_state = login(browser, platform, tool)
+    token = platform.id_token(nonce, cohort="ZZZZZ", module=module_of(QUIZ))
+    reply = launch(browser, tool, token, login_state)
+    assert reply.status_code == 403
+    assert "names a group the course does not know" in reply.text and "ZZZZZ" in reply.text
