@@ -17,10 +17,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import statistics
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -98,6 +98,12 @@ def main() -> None:
     parser.add_argument("--trainees", type=int, default=10)
     parser.add_argument("--spread", type=float, default=10.0)
     parser.add_argument("--module", default="00-start-here.ipynb")
+    parser.add_argument(
+        "--deadline",
+        type=float,
+        default=240.0,
+        help="seconds after which a trainee still waiting counts as failed",
+    )
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="rc-hub-bench-"))
     store_url = f"sqlite:///{folder}/store.sqlite3"
@@ -115,16 +121,16 @@ def main() -> None:
         start = time.monotonic() + 1
         names = [f"trainee{i:02d}" for i in range(args.trainees)]
         gap = args.spread / max(1, args.trainees - 1)
-        with ThreadPoolExecutor(args.trainees) as pool:
-            futures = [
-                pool.submit(trainee, hub.base, n, i * gap, start) for i, n in enumerate(names)
-            ]
-            results, failures = [], []
-            for future in futures:
-                try:
-                    results.append(future.result())
-                except Exception as exc:  # a benchmark reports failures instead of stopping
-                    failures.append(f"{type(exc).__name__}: {exc}")
+        pool = ThreadPoolExecutor(args.trainees)
+        futures = [pool.submit(trainee, hub.base, n, i * gap, start) for i, n in enumerate(names)]
+        results, failures = [], []
+        give_up = time.monotonic() + args.deadline
+        for future in futures:
+            try:
+                results.append(future.result(timeout=max(1, give_up - time.monotonic())))
+            except Exception as exc:  # a benchmark reports failures instead of stopping
+                failures.append(f"{type(exc).__name__}: {exc}")
+        pool.shutdown(wait=False, cancel_futures=True)
         times = sorted(r["usable"] for r in results)
         pss = [tree_pss(p.pid) / 2**20 for p in servers()]
         print(f"{args.trainees} trainees arriving over {args.spread:.0f} s, module {args.module}")
@@ -145,7 +151,8 @@ def main() -> None:
             print(f"{len(failures)} failed: {failures[:3]}")
     finally:
         hub.stop()
-        threading.Event().wait(1)
+    sys.stdout.flush()
+    os._exit(0)  # trainees still waiting (counted as failed) must not keep the process alive
 
 
 if __name__ == "__main__":

@@ -50,7 +50,6 @@ class ExerciseEvent:
     scores: Mapping[str, Any] | None = None
     content: Any = None  # the exercise's validated content (title, scenario nodes...)
     exercise_kind: str = ""  # ``quiz``, ``scenario``, ``ruler``, ``instrument``...
-    store: Any = None  # the response store the event was saved in
     time: float = field(default_factory=time.time)
 
 
@@ -123,7 +122,6 @@ def exercise_event(
             scores,
             getattr(exercise, "content", None),
             str(getattr(exercise, "kind", "") or ""),
-            getattr(context, "store", None),
         )
     except Exception:
         log.exception("an exercise event could not be prepared")

@@ -1,8 +1,9 @@
 """Grade and completion return to the LMS through LTI Advantage Assignment and Grade Services.
 
 When a participant who came in through an LTI launch submits an exercise, the grade sink
-queues, in the same durable outbox as xAPI statements, for every module they were launched
-into that holds the exercise:
+notes the submission in the same durable outbox as xAPI statements (one local write on the
+trainee's path). A background planner then works out, for every module they were launched
+into that holds the exercise, from the store:
 
 * **module completion** on the launch's own line item: the number of the module's activities
   they have submitted out of all of them, ``activityProgress`` ``Completed`` (and
@@ -35,6 +36,7 @@ __all__ = ["GradeSink", "completion_score", "send_grades"]
 
 log = logging.getLogger("recovery_capital.lms")
 CHANNEL = "lti-ags"
+PLAN = "lti-submitted"
 _TOKENS: dict[str, tuple[str, float]] = {}
 
 
@@ -65,16 +67,23 @@ class GradeSink:
         outbox: Outbox,
         *,
         course_dir: Any = None,
+        store_url: str | None = None,
         start: bool = True,
     ) -> None:
         self.settings = settings
         self.state = state
         self.outbox = outbox
         self.course_dir = course_dir
+        self.store_url = store_url
+        self._modules: dict[str, Any] | None = None
+        self._store: Any = None
+        # Two steps off the trainee's path: work out the grades, then post them.
+        self.planner = Courier(outbox, PLAN, self._plan, batch_size=20)
         self.courier = Courier(
             outbox, CHANNEL, lambda items: send_grades(settings, items), batch_size=20
         )
         if start:
+            self.planner.start()
             self.courier.start()
 
     @classmethod
@@ -86,33 +95,55 @@ class GradeSink:
         )
 
     def stop(self) -> None:
-        """Stop the courier (queued grades stay in the outbox)."""
+        """Stop both couriers (queued work stays in the outbox)."""
+        self.planner.stop()
         self.courier.stop()
 
     def __call__(self, event: ExerciseEvent) -> None:
+        """On a submission by someone who came from a launch, note it (one local write)."""
         if event.kind != "submitted":
             return
-        launches = [
-            launch for launch in self.state.launches(event.cohort, event.handle) if launch["ags"]
-        ]
-        if not launches:
+        if not any(launch["ags"] for launch in self.state.launches(event.cohort, event.handle)):
             return
-        from ..reports.course_map import course_modules
+        title = str(getattr(event.content, "title", "") or event.activity_id)
+        fact = {
+            "cohort": event.cohort,
+            "handle": event.handle,
+            "activity_id": event.activity_id,
+            "kind": event.exercise_kind,
+            "scores": dict(event.scores or {}),
+            "title": title,
+        }
+        self.outbox.put(PLAN, fact)
+        self.planner.nudge()
 
-        modules = {module.notebook.name: module for module in course_modules(self.course_dir)}
-        submitted = {event.activity_id}
-        if event.store is not None:
-            frame = event.store.responses(event.cohort)
-            who = event.handle.casefold()
-            submitted |= {
-                activity
-                for handle, activity in zip(frame["handle"], frame["activity_id"])
-                if str(handle).casefold() == who
-            }
+    def _plan(self, facts: list[dict[str, Any]]) -> None:
+        """Turn noted submissions into the scores to post (on the planner's thread)."""
+        from ..reports.course_map import course_modules
+        from ..store import Store
+
+        if self._modules is None:
+            self._modules = {m.notebook.name: m for m in course_modules(self.course_dir)}
+        if self._store is None:
+            self._store = Store(self.store_url)
+        items = [item for fact in facts for item in self._grades(fact)]
+        if items:
+            self.outbox.put_many(CHANNEL, items)
+            self.courier.nudge()
+
+    def _grades(self, fact: dict[str, Any]) -> list[dict[str, Any]]:
+        assert self._modules is not None
+        frame = self._store.responses(fact["cohort"])
+        who = fact["handle"].casefold()
+        submitted = {fact["activity_id"]} | {
+            activity
+            for handle, activity in zip(frame["handle"], frame["activity_id"])
+            if str(handle).casefold() == who
+        }
         items = []
-        for launch in launches:
-            module = modules.get(launch["module"])
-            if module is None or event.activity_id not in module.activities:
+        for launch in self.state.launches(fact["cohort"], fact["handle"]):
+            module = self._modules.get(launch["module"])
+            if not launch["ags"] or module is None or fact["activity_id"] not in module.activities:
                 continue
             target = {k: launch[k] for k in ("iss", "client_id", "ags", "resource_link")}
             score = completion_score(module.activities, submitted)
@@ -123,17 +154,16 @@ class GradeSink:
                     "score": {**score, "userId": launch["sub"], "timestamp": _now()},
                 }
             )
-            scores = event.scores or {}
-            if event.exercise_kind == "quiz" and isinstance(scores.get("total"), int):
-                title = str(getattr(event.content, "title", "") or event.activity_id)
+            scores = fact["scores"]
+            if fact["kind"] == "quiz" and isinstance(scores.get("total"), int):
                 items.append(
                     {
                         **target,
                         "lineitem": {
-                            "label": title,
+                            "label": fact["title"],
                             "scoreMaximum": scores["total"],
-                            "resourceId": event.activity_id,
-                            "tag": event.activity_id,
+                            "resourceId": fact["activity_id"],
+                            "tag": fact["activity_id"],
                             "resourceLinkId": launch["resource_link"],
                         },
                         "score": {
@@ -146,9 +176,7 @@ class GradeSink:
                         },
                     }
                 )
-        if items:
-            self.outbox.put_many(CHANNEL, items)
-            self.courier.nudge()
+        return items
 
 
 def send_grades(settings: LtiSettings, items: list[dict[str, Any]]) -> None:

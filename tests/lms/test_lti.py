@@ -316,7 +316,13 @@ def test_grades_and_completion_go_back_to_the_gradebook(lms, store):
     )
     handle = parse_qs(urlparse(reply.headers["Location"]).query)["handle"][0]
 
-    sink = GradeSink(settings, state, Outbox(settings.outbox_path()), course_dir=ROOT)
+    sink = GradeSink(
+        settings,
+        state,
+        Outbox(settings.outbox_path()),
+        course_dir=ROOT,
+        store_url=store.url.render_as_string(False),
+    )
     from recovery_capital.lms import events
 
     events.configure([sink])
