@@ -42,7 +42,15 @@ from urllib.parse import urlencode
 
 from .settings import LtiSettings
 
-__all__ = ["LaunchProblem", "LaunchState", "make_app", "refusal", "tool_config"]
+__all__ = [
+    "LaunchProblem",
+    "LaunchState",
+    "course_lti_handlers",
+    "lti_handlers",
+    "make_app",
+    "refusal",
+    "tool_config",
+]
 
 log = logging.getLogger("recovery_capital.lms")
 
@@ -255,6 +263,47 @@ def make_app(
 ) -> Any:
     """The tornado application serving the tool's three addresses (see the module notes)."""
     import tornado.web
+
+    return tornado.web.Application(
+        lti_handlers(settings, state=state, store_url=store_url, course_dir=course_dir)
+    )
+
+
+def course_lti_handlers(prefix: str = "/") -> list[Any]:
+    """The LTI handlers for the course the server runs (``$RECOVERY_CAPITAL_COURSE_DIR``),
+    under ``prefix``; none when its ``course.yaml`` has no ``lti:`` or cannot be used (which
+    is logged: the course itself still serves)."""
+    from ..course_settings import load_course_settings
+    from ..locations import course_dir
+
+    try:
+        folder = course_dir()
+        course = load_course_settings(folder)
+        if course.lti is None:
+            return []
+        state = LaunchState(course.lti.outbox_path().with_name("lti-state.sqlite3"))
+        return lti_handlers(
+            course.lti,
+            state=state,
+            store_url=course.store_url(folder),
+            course_dir=folder,
+            prefix=prefix,
+        )
+    except Exception:
+        log.exception("the LTI launch addresses could not be set up; launches are refused")
+        return []
+
+
+def lti_handlers(
+    settings: LtiSettings,
+    *,
+    state: LaunchState,
+    store_url: str | None = None,
+    course_dir: str | Path | None = None,
+    prefix: str = "/",
+) -> list[Any]:
+    """The tool's three addresses as tornado handler specs under ``prefix``."""
+    import tornado.web
     from pylti1p3.cookie import CookieService
     from pylti1p3.launch_data_storage.base import LaunchDataStorage
     from pylti1p3.message_launch import MessageLaunch
@@ -431,13 +480,12 @@ def make_app(
     def _session(request: TornadoRequest) -> Sessions:
         return Sessions(request)
 
-    return tornado.web.Application(
-        [
-            (r"/lti/login", LoginHandler),
-            (r"/lti/launch", LaunchHandler),
-            (r"/lti/jwks", JwksHandler),
-        ]
-    )
+    root = prefix.rstrip("/")
+    return [
+        (f"{root}/lti/login", LoginHandler),
+        (f"{root}/lti/launch", LaunchHandler),
+        (f"{root}/lti/jwks", JwksHandler),
+    ]
 
 
 def main(argv: list[str] | None = None) -> None:  # pragma: no cover - a thin launcher

@@ -393,3 +393,71 @@ def test_a_link_to_an_unknown_cohort_says_so(lms, store):
     reply = launch(browser, tool, token, login_state)
     assert reply.status_code == 403
     assert "names a group the course does not know" in reply.text and "ZZZZZ" in reply.text
+
+
+def test_recovery_capital_serve_answers_launches_when_course_yaml_asks(tmp_path, store):
+    """The same tool inside the course server: ``lti:`` in course.yaml adds /lti/..."""
+    import subprocess
+    import sys
+
+    tool_private, tool_public = _pem(_key())
+    (tmp_path / "tool.pem").write_text(tool_private)
+    (tmp_path / "tool.pub.pem").write_text(tool_public)
+    platform = Platform(tool_public)
+    course = tmp_path / "course"
+    course.mkdir()
+    for part in ("modules", "assets"):
+        (course / part).symlink_to(ROOT / part, target_is_directory=True)
+    port = free_port()
+    cohort = store.create_cohort("Served cohort").code
+    (course / "course.yaml").write_text(
+        json.dumps(
+            {
+                "title": "Supporting people who use drugs and alcohol",
+                "lti": {
+                    "issuer": platform.issuer,
+                    "client_id": CLIENT_ID,
+                    "deployment_ids": [DEPLOYMENT],
+                    "auth_login_url": f"{platform.url}/auth",
+                    "auth_token_url": f"{platform.url}/token",
+                    "key_set_url": f"{platform.url}/jwks",
+                    "private_key_file": str(tmp_path / "tool.pem"),
+                    "public_key_file": str(tmp_path / "tool.pub.pem"),
+                    "tool_url": f"http://127.0.0.1:{port}/",
+                    "default_cohort": cohort,
+                    "outbox": str(tmp_path / "outbox.sqlite3"),
+                },
+            }
+        )
+    )
+    store_url = store.url.render_as_string(False)
+    log = (tmp_path / "serve.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "recovery_capital.cli", "serve", str(course), "--port",
+         str(port), "--store", store_url],
+        stdout=subprocess.PIPE, stderr=log, text=True, cwd=course,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if not line or line.startswith("Press Ctrl+C"):
+                break
+        assert process.poll() is None, (tmp_path / "serve.log").read_text()[-2000:]
+        tool = Served.__new__(Served)
+        tool.url = f"http://127.0.0.1:{port}"
+        browser = requests.Session()
+        nonce, login_state = login(browser, platform, tool)
+        module = module_of(QUIZ)
+        reply = launch(browser, tool, platform.id_token(nonce, cohort="", module=module),
+                       login_state)  # fmt: skip
+        assert reply.status_code == 302, reply.text[:500]
+        target = urlparse(reply.headers["Location"])
+        assert target.path == f"/voila/render/modules/{module}"
+        handle = parse_qs(target.query)["handle"][0]
+        assert store.participants(cohort) == [handle]  # the link named none: the default
+    finally:
+        process.terminate()
+        process.wait(30)
+        log.close()
+        platform.served.stop()
