@@ -154,6 +154,37 @@ class LaunchState:
         ]
 
 
+#: id_token claims that name or describe the person; the tool never keeps them
+PERSONAL_CLAIMS = frozenset(
+    {
+        "name",
+        "given_name",
+        "family_name",
+        "middle_name",
+        "nickname",
+        "preferred_username",
+        "email",
+        "email_verified",
+        "picture",
+        "profile",
+        "locale",
+        "phone_number",
+        "https://purl.imsglobal.org/spec/lti/claim/lis",
+    }
+)
+
+
+def _without_personal_claims(value: Any) -> Any:
+    """Launch data as PyLTI1p3 caches it, minus the person's name, e-mail and the like.
+
+    >>> _without_personal_claims({"iss": "x", "sub": "42", "name": "Priya", "email": "p@x.org"})
+    {'iss': 'x', 'sub': '42'}
+    """
+    if isinstance(value, dict) and "iss" in value and "sub" in value:
+        return {key: item for key, item in value.items() if key not in PERSONAL_CLAIMS}
+    return value
+
+
 def tool_config(settings: LtiSettings) -> Any:
     """PyLTI1p3's tool configuration for the one platform ``course.yaml`` names."""
     from pylti1p3.tool_config import ToolConfDict
@@ -323,7 +354,7 @@ def lti_handlers(
             return state.get(self._prepare_key(key))
 
         def set_value(self, key: str, value: Any, exp: int | None = None) -> None:
-            state.set(self._prepare_key(key), value, exp)
+            state.set(self._prepare_key(key), _without_personal_claims(value), exp)
 
         def check_value(self, key: str) -> bool:
             return state.take(self._prepare_key(key))  # nonces: once only
