@@ -1,6 +1,6 @@
 """The course as an LTI 1.3 tool: OIDC login, the launch, and the tool's public keys.
 
-An LMS (Moodle, Canvas, Blackboard, Totara) opens the course through three addresses that the
+An LMS (Moodle, Canvas, Blackboard, Totara) opens the course through four addresses that the
 tool serves (:func:`make_app`; ``python -m recovery_capital.lms.lti COURSE_DIR`` runs them):
 
 * ``/lti/login``: the platform starts an OpenID Connect login; the tool answers with a redirect
@@ -8,6 +8,10 @@ tool serves (:func:`make_app`; ``python -m recovery_capital.lms.lti COURSE_DIR``
 * ``/lti/launch``: the platform posts a signed ``id_token``; PyLTI1p3 (the maintained
   ``pylti1p3next``) checks its signature against the platform's JWKS, its expiry, audience,
   deployment and nonce. A nonce is used **once**: a replayed launch is refused;
+* ``/lti/deep-link``: when an instructor adds the course in the LMS (a deep-linking launch),
+  the launch shows one button per module; the choice goes back to the LMS as a signed
+  deep-linking response: a link that opens that module (custom parameter ``module``, and the
+  launch's ``cohort`` if it named one) with a gradebook line item for its completion;
 * ``/lti/jwks``: the tool's public key, which the platform uses to check the tool's requests
   when it returns grades (:mod:`recovery_capital.lms.grades`).
 
@@ -183,6 +187,36 @@ def _without_personal_claims(value: Any) -> Any:
     if isinstance(value, dict) and "iss" in value and "sub" in value:
         return {key: item for key, item in value.items() if key not in PERSONAL_CLAIMS}
     return value
+
+
+def _modules(course_dir: str | Path | None) -> list[Any]:
+    from ..reports.course_map import course_modules
+
+    return course_modules(course_dir)
+
+
+def _module_chooser(launch_id: str, tool_url: str, course_dir: str | Path | None) -> str:
+    """The page an instructor sees when adding the course to the LMS: one button per module."""
+    rows = []
+    for module in _modules(course_dir):
+        rows.append(
+            "<li><form method='post' action='{action}'>"
+            "<input type='hidden' name='launch_id' value='{launch}'>"
+            "<input type='hidden' name='module' value='{name}'>"
+            "<button type='submit'>{title}</button></form></li>".format(
+                action=html.escape(tool_url + "lti/deep-link", quote=True),
+                launch=html.escape(launch_id, quote=True),
+                name=html.escape(module.notebook.name, quote=True),
+                title=html.escape(module.label),
+            )
+        )
+    return (
+        "<!doctype html><html lang='en-GB'><head><meta charset='utf-8'>"
+        "<title>Choose a module</title></head><body><main><h1>Choose a module</h1>"
+        "<p>Pick the module this link in your learning platform should open. Its completion "
+        "goes to the gradebook.</p><ul class='rc-modules'>" + "".join(rows) + "</ul></main>"
+        "</body></html>"
+    )
 
 
 def tool_config(settings: LtiSettings) -> Any:
@@ -460,6 +494,9 @@ def lti_handlers(
                     launch_data_storage=Storage(),
                 )
                 data = launch.get_launch_data()
+                if launch.is_deep_link_launch():
+                    self.finish(_module_chooser(launch.get_launch_id(), tool_url, course_dir))
+                    return
                 target = self._join(data)
             except Exception as error:
                 self.refuse(error)
@@ -495,6 +532,50 @@ def lti_handlers(
             query = urlencode({"cohort": cohort, "handle": handle})
             return f"{tool_url}voila/render/modules/{module}?{query}"
 
+    class DeepLinkHandler(Base):
+        """The module an instructor chose when adding the course to the LMS: a signed reply
+        (PyLTI1p3's deep-linking response) that makes a link opening that module."""
+
+        def post(self) -> None:
+            from pylti1p3.deep_link_resource import DeepLinkResource
+            from pylti1p3.lineitem import LineItem
+
+            request = TornadoRequest(self)
+            try:
+                launch = Launch.from_cache(
+                    self.get_argument("launch_id"),
+                    request,
+                    conf,
+                    session_service=_session(request),
+                    cookie_service=Cookies(request),
+                    launch_data_storage=Storage(),
+                )
+                modules = {m.notebook.name: m for m in _modules(course_dir)}
+                module = modules.get(self.get_argument("module", ""))
+                if module is None:
+                    raise LaunchProblem(
+                        "That module is not part of this course.",
+                        "Go back to your learning platform and choose the course again.",
+                    )
+                custom = {"module": module.notebook.name}
+                cohort = (launch.get_launch_data().get(CUSTOM) or {}).get("cohort")
+                if cohort:
+                    custom["cohort"] = cohort
+                resource = DeepLinkResource().set_url(tool_url + "lti/launch")
+                resource.set_title(module.title).set_custom_params(custom)
+                if module.activities:
+                    resource.set_lineitem(
+                        LineItem()
+                        .set_label(module.title)
+                        .set_score_maximum(len(module.activities))
+                        .set_resource_id(module.notebook.name)
+                    )
+                form = launch.get_deep_link().output_response_form([resource])
+            except Exception as error:
+                self.refuse(error)
+                return
+            self.finish(form)
+
     class JwksHandler(Base):
         def get(self) -> None:
             self.set_header("Content-Type", "application/json")
@@ -515,6 +596,7 @@ def lti_handlers(
     return [
         (f"{root}/lti/login", LoginHandler),
         (f"{root}/lti/launch", LaunchHandler),
+        (f"{root}/lti/deep-link", DeepLinkHandler),
         (f"{root}/lti/jwks", JwksHandler),
     ]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import threading
 import time
 import uuid
@@ -178,6 +179,7 @@ class Platform:
         sub: str = "lms-user-5521",
         key: rsa.RSAPrivateKey | None = None,
         expires_in: int = 300,
+        extra: dict | None = None,
     ) -> str:
         now = int(time.time())
         claims = {
@@ -208,6 +210,7 @@ class Platform:
                 "lineitem": f"{self.url}/lineitems/1",
             },
         }
+        claims.update(extra or {})
         return jwt.encode(claims, key or self.key, algorithm="RS256", headers={"kid": self.kid})
 
 
@@ -462,3 +465,53 @@ def test_recovery_capital_serve_answers_launches_when_course_yaml_asks(tmp_path,
         process.wait(30)
         log.close()
         platform.served.stop()
+
+
+def test_an_instructor_deep_links_a_module_into_the_lms(lms, tmp_path):
+    platform, tool, settings, state, cohort = lms
+    browser = requests.Session()
+    nonce, login_state = login(browser, platform, tool)
+    deep_linking = {
+        "https://purl.imsglobal.org/spec/lti/claim/message_type": "LtiDeepLinkingRequest",
+        "https://purl.imsglobal.org/spec/lti/claim/roles": [
+            "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
+        ],
+        "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings": {
+            "deep_link_return_url": f"{platform.url}/deep-link-return",
+            "accept_types": ["ltiResourceLink"],
+            "accept_presentation_document_targets": ["iframe", "window"],
+            "data": "course-section-12",
+        },
+    }
+    token = platform.id_token(nonce, cohort=cohort, module="", extra=deep_linking)
+    chooser = launch(browser, tool, token, login_state)
+    assert chooser.status_code == 200, chooser.text[:500]
+    assert "<h1>Choose a module</h1>" in chooser.text
+    modules = course_modules(ROOT)
+    assert chooser.text.count("<button type='submit'>") == len(modules)
+    launch_id = re.search(r"name='launch_id' value='([^']+)'", chooser.text).group(1)
+    wanted = module_of(QUIZ)
+    reply = browser.post(
+        f"{tool.url}/lti/deep-link", data={"launch_id": launch_id, "module": wanted}, timeout=10
+    )
+    assert reply.status_code == 200, reply.text[:500]
+    assert f'action="{platform.url}/deep-link-return"' in reply.text
+    signed = re.search(r'name="JWT" value="([^"]+)"', reply.text).group(1)
+    public = (tmp_path / "tool.pub.pem").read_text()
+    claims = jwt.decode(signed, public, algorithms=["RS256"], audience=platform.issuer)
+    assert claims["https://purl.imsglobal.org/spec/lti/claim/message_type"] == (
+        "LtiDeepLinkingResponse"
+    )
+    assert claims["https://purl.imsglobal.org/spec/lti-dl/claim/data"] == "course-section-12"
+    [item] = claims["https://purl.imsglobal.org/spec/lti-dl/claim/content_items"]
+    assert item["type"] == "ltiResourceLink" and item["url"] == f"{tool.url}/lti/launch"
+    assert item["custom"] == {"module": wanted, "cohort": cohort}
+    activities = next(m.activities for m in modules if m.notebook.name == wanted)
+    assert item["lineItem"]["scoreMaximum"] == len(activities)
+
+    unknown = browser.post(
+        f"{tool.url}/lti/deep-link",
+        data={"launch_id": launch_id, "module": "../../etc"},
+        timeout=10,
+    )
+    assert unknown.status_code == 403 and "not part of this course" in unknown.text
