@@ -26,8 +26,16 @@ configure(
     idle_timeout=1800,
 )
 
-# Sign-in: pick the hub's authenticator for your organisation, for example
-#   c.JupyterHub.authenticator_class = "ltiauthenticator.lti13.authenticator.LTI13Authenticator"
-# (pip install jupyterhub-ltiauthenticator) to sign trainees in from the LMS, or PAM/OAuth.
+# Sign-in: pick the hub's authenticator for your organisation (PAM, OAuth...). To sign
+# trainees in from the LMS with LTI 1.3 (jupyterhub-ltiauthenticator, in the `hub` extra),
+# letting each link's custom parameters `cohort` and `module` choose where they land:
+#   c.JupyterHub.authenticator_class = "ltiauthenticator.lti13.auth.LTI13Authenticator"
+#   c.LTI13Authenticator.issuer = "https://moodle.example.org"
+#   c.LTI13Authenticator.authorize_url = "https://moodle.example.org/mod/lti/auth.php"
+#   c.LTI13Authenticator.jwks_endpoint = "https://moodle.example.org/mod/lti/certs.php"
+#   c.LTI13Authenticator.client_id = ["4Kx8dLQ2wV"]
+#   c.LTI13Authenticator.username_key = "sub"   # the LMS's opaque id, not the e-mail address
+#   c.Authenticator.allow_all = True
+#   c.Authenticator.enable_auth_state = True     # needs JUPYTERHUB_CRYPT_KEY (openssl rand -hex 32)
 # Spawner: one that enforces mem_limit/cpu_limit (systemdspawner, DockerSpawner, KubeSpawner).
 c.JupyterHub.bind_url = os.environ.get("RECOVERY_CAPITAL_HUB_URL", "http://127.0.0.1:8000")

@@ -17,10 +17,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-__all__ = ["configure", "participant_for"]
+__all__ = ["configure", "launch_parameters", "participant_for"]
+
+CUSTOM = "https://purl.imsglobal.org/spec/lti/claim/custom"
+_NOTEBOOK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\.ipynb$")
 
 #: the environment variable holding the hub's pseudonym secret (64 hex digits)
 SECRET_ENV = "RECOVERY_CAPITAL_HUB_SECRET"
@@ -30,6 +36,27 @@ def participant_for(username: str, secret_hex: str) -> str:
     """The pseudonymous handle of a hub user (the same at every sign-in)."""
     digest = hmac.new(bytes.fromhex(secret_hex), username.casefold().encode(), hashlib.sha256)
     return "hub-" + digest.hexdigest()[:10]
+
+
+def launch_parameters(auth_state: Mapping[str, Any] | None) -> dict[str, str]:
+    """The ``cohort`` and ``module`` an LTI launch's custom parameters name, if any.
+
+    >>> launch_parameters({CUSTOM: {"cohort": "K7P2Q", "module": "02-x.ipynb", "x": "y"}})
+    {'cohort': 'K7P2Q', 'module': '02-x.ipynb'}
+    >>> launch_parameters(None)
+    {}
+    """
+    custom = (auth_state or {}).get(CUSTOM) or {}
+    if not isinstance(custom, Mapping):
+        return {}
+    return {key: str(custom[key]) for key in ("cohort", "module") if custom.get(key)}
+
+
+async def _auth_state(spawner: Any) -> Any:
+    try:
+        return await spawner.user.get_auth_state()
+    except Exception:  # auth state not kept (no JUPYTERHUB_CRYPT_KEY): the defaults apply
+        return None
 
 
 def configure(
@@ -60,6 +87,7 @@ def configure(
             "it turns hub user names into pseudonyms, so keep it with the hub's other secrets."
         )
     from ..store import Store
+    from ..store.errors import UnknownCohort
 
     store = Store(store_url)
     try:
@@ -67,15 +95,32 @@ def configure(
     finally:
         store.close()
 
-    def pre_spawn_hook(spawner: Any) -> None:
+    async def pre_spawn_hook(spawner: Any) -> None:
+        # Signed in from an LMS (jupyterhub-ltiauthenticator, with auth state kept): the
+        # launch's custom parameters may name the cohort and the module.
+        custom = launch_parameters(await _auth_state(spawner))
+        chosen = custom.get("module") or module
+        if not _NOTEBOOK.match(chosen) or not (Path(course_dir) / "modules" / chosen).is_file():
+            raise ValueError(
+                f"This course link names a module ({chosen}) the course does not "
+                "have. Please tell whoever set up the course in your learning "
+                "platform."
+            )
         handle = participant_for(spawner.user.name, secret)
         joined = Store(store_url)
         try:
-            handle = joined.join(cohort, handle)
+            group = joined.cohort(custom["cohort"]).code if custom.get("cohort") else cohort
+            handle = joined.join(group, handle)
+        except UnknownCohort:
+            raise ValueError(
+                f"This course link names a group ({custom['cohort']}) the course "
+                "does not know. Please tell whoever set up the course in your "
+                "learning platform."
+            ) from None
         finally:
             joined.close()
-        query = urlencode({"cohort": cohort, "handle": handle})
-        spawner.default_url = f"/voila/render/modules/{module}?{query}"
+        query = urlencode({"cohort": group, "handle": handle})
+        spawner.default_url = f"/voila/render/modules/{chosen}?{query}"
         spawner.environment = {**spawner.environment, "RECOVERY_CAPITAL_HANDLE": handle}
 
     c.Spawner.pre_spawn_hook = pre_spawn_hook

@@ -43,6 +43,8 @@ def start_hub(
     secret: str = SECRET,
     token: str = TOKEN,
     password: str = PASSWORD,
+    extra_config: str = "",
+    extra_env: dict[str, str] | None = None,
     **limits: object,
 ) -> Hub:
     """A hub whose trainees sign in with any name and ``password``; ``token`` is an admin
@@ -55,7 +57,8 @@ def start_hub(
     port, hub_port, api_port = free_port(), free_port(), free_port()
     extra = "".join(f", {key}={value!r}" for key, value in limits.items())
     config = folder / "jupyterhub_config.py"
-    config.write_text(f"""
+    config.write_text(
+        f"""
 from recovery_capital.lms.hub import configure
 c = get_config()
 configure(c, store_url={store_url!r}, course_dir={str(ROOT)!r}, cohort={cohort!r},
@@ -76,9 +79,15 @@ c.JupyterHub.cookie_secret_file = {str(folder / "cookie_secret")!r}
 c.JupyterHub.services = [{{"name": "test", "api_token": {token!r}}}]
 c.JupyterHub.load_roles = [{{"name": "test-admin", "scopes": ["admin:users", "admin:servers"],
                             "services": ["test"]}}]
-""")
+"""
+        + extra_config
+    )
     log_path = folder / "hub.log"
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+        **(extra_env or {}),
+    }
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             [str(Path(sys.executable).with_name("jupyterhub")), "-f", str(config)],
