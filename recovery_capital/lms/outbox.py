@@ -21,6 +21,7 @@ only one of them sends it at a time.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -89,6 +90,11 @@ class Outbox:
     def _connect(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
+            for suffix in ("-wal", "-shm"):  # the write-ahead log holds the same data
+                side = self.path.with_name(self.path.name + suffix)
+                with contextlib.suppress(OSError):  # another owner's file: leave it be
+                    side.touch(mode=0o600)  # SQLite keeps the mode of a file that exists
+                    side.chmod(0o600)
             conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")

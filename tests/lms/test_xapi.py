@@ -260,3 +260,11 @@ def _port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def test_the_outbox_is_private_to_its_owner(tmp_path):
+    box = Outbox(tmp_path / "deep" / "outbox.sqlite3")
+    box.put("xapi", {"id": 1})
+    for path in (box.path, box.path.with_name(box.path.name + "-wal")):
+        assert path.stat().st_mode & 0o077 == 0, path
+    assert (tmp_path / "deep").stat().st_mode & 0o077 == 0
