@@ -49,6 +49,30 @@ def submit_times(ctx: Context, n: int) -> list[float]:
     return times
 
 
+def grade_return_times(work: Path, ctx: Context, n: int) -> list[float]:
+    """Submits by a participant who came from an LMS launch, with grade return configured
+    (the sink notes each submission; its planner and courier are not started, so this is
+    only what the trainee's submit pays)."""
+    from recovery_capital.lms.grades import GradeSink
+    from recovery_capital.lms.lti import AGS, LaunchState
+    from recovery_capital.lms.outbox import Outbox
+
+    state = LaunchState(work / "lti-state.sqlite3")
+    launch = {
+        "iss": "https://lms.example.org",
+        "sub": "user-1",
+        AGS: {"scope": [], "lineitem": "https://lms.example.org/lineitems/1"},
+    }
+    state.record_launch(ctx.cohort, ctx.handle, "00-start-here.ipynb", launch, "client-1")
+    settings = type("Settings", (), {})()  # not used: nothing is sent in this measurement
+    sink = GradeSink(settings, state, Outbox(work / "grades.sqlite3"), start=False)
+    events.configure([sink])
+    try:
+        return submit_times(ctx, n)
+    finally:
+        events.configure([])
+
+
 def summary(label: str, times: list[float]) -> str:
     ms = sorted(t * 1000 for t in times)
     p95 = ms[int(len(ms) * 0.95) - 1]
@@ -92,6 +116,8 @@ def main() -> None:
         print(summary("submit, xAPI off", off))
         print(summary("submit, xAPI on, LRS up", up))
         print(summary("submit, xAPI on, LRS not answering", down))
+        graded = grade_return_times(work, ctx, args.submits)
+        print(summary("submit, LTI grade return on", graded))
 
         sink = XapiSink.from_settings(config(lrs.endpoint, "drain.sqlite3"), start=False)
         builder = StatementBuilder(HOME)
