@@ -39,6 +39,7 @@ from pydantic import (
 )
 
 from .errors import DefinitionError
+from .lms.settings import LtiSettings, XapiSettings
 from .yaml_text import read_yaml
 
 __all__ = [
@@ -164,6 +165,8 @@ class CourseSettings(_Frozen):
     #: assets/ (default: assets/programme/programme.yaml when it exists); validated by
     #: :mod:`recovery_capital.programme.load`.
     programme: Annotated[str, AfterValidator(_programme_path)] | dict[str, Any] | None = None
+    xapi: XapiSettings | None = None  # statements to a learning record store (docs/lms.md)
+    lti: LtiSettings | None = None  # the course as an LTI 1.3 tool of an LMS (docs/lms.md)
 
     @field_validator("modules", "instruments")
     @classmethod

@@ -47,6 +47,7 @@ from voila.tornado.contentshandler import VoilaContentsHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
+from .lms.lti import course_lti_handlers
 from .voila_kernels import CourseFull
 from .voila_pages import BRANDING_KEYS, CoursePages, carried_query, list_modules
 from .voila_security import (
@@ -361,6 +362,7 @@ class CourseVoila(Voila):
             handlers.append(spec)
         controls = url_path_join(controls_path(self.server_url), "(.*)")
         handlers.append((controls, ControlCodeHandler, {"path": str(STATIC_DIR)}))
+        handlers += course_lti_handlers(self.server_url)  # LMS launches, if course.yaml asks
         return handlers
 
 

@@ -32,6 +32,7 @@ import ipywidgets as w
 
 from ..content import Content, load_content
 from ..course import Context, current_context
+from ..lms.events import exercise_event
 from .html import Safe, element, join
 from .join import notice_slot
 from .parts import HTML, Button, HBox, VBox
@@ -265,6 +266,7 @@ class Exercise:
             log.exception("could not store a submission for %s", self.activity_id)
             self.status.show(_refusal(exc) or SAVE_FAILED, "error")
             return False
+        exercise_event(self, "submitted", answers, outcome.scores)  # xAPI / LMS, if configured
         self._submitted = answers
         self.status.show(SAVED, "ok")
         return True
@@ -299,6 +301,7 @@ class Exercise:
             self._clear()
             self._write(self._restored_answers(latest.answers, latest.scores))
         answers = self._read()
+        exercise_event(self, "restored", answers)
         if latest.submitted and self._problem(answers) is None:
             self._submitted = answers
             self.feedback.value = self._evaluate(answers).feedback
@@ -335,6 +338,7 @@ class Exercise:
             log.exception("could not save a draft for %s", self.activity_id)
             self.status.show(_refusal(exc) or DRAFT_FAILED, "warning")
             return
+        exercise_event(self, "answered", answers)
         if self.announce_drafts:
             self.status.show(DRAFT_SAVED, "info")
 

@@ -1,0 +1,144 @@
+"""JupyterHub: one trainee server per person, all sharing one store, trainees known by a pseudonym.
+
+``deploy/jupyterhub_config.py`` calls :func:`configure` with the hub's ``c``. The hub
+authenticates the person (PAM, OAuth, LTI through ``jupyterhub-ltiauthenticator``...); before
+their server starts, the spawn hook joins them to the cohort under a **pseudonymous handle**
+worked out from the hub user name with a secret only the hub holds (``hub-`` and ten hex
+digits), and points the server's default page at the module with that cohort and handle. The
+store never sees the hub user name.
+
+>>> a = participant_for("priya.natarajan", "0" * 64)
+>>> a == participant_for("Priya.Natarajan", "0" * 64), a.startswith("hub-"), len(a)
+(True, True, 14)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+__all__ = ["configure", "launch_parameters", "participant_for"]
+
+CUSTOM = "https://purl.imsglobal.org/spec/lti/claim/custom"
+_NOTEBOOK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\.ipynb$")
+
+#: the environment variable holding the hub's pseudonym secret (64 hex digits)
+SECRET_ENV = "RECOVERY_CAPITAL_HUB_SECRET"
+
+
+def participant_for(username: str, secret_hex: str) -> str:
+    """The pseudonymous handle of a hub user (the same at every sign-in)."""
+    digest = hmac.new(bytes.fromhex(secret_hex), username.casefold().encode(), hashlib.sha256)
+    return "hub-" + digest.hexdigest()[:10]
+
+
+def launch_parameters(auth_state: Mapping[str, Any] | None) -> dict[str, str]:
+    """The ``cohort`` and ``module`` an LTI launch's custom parameters name, if any.
+
+    >>> launch_parameters({CUSTOM: {"cohort": "K7P2Q", "module": "02-x.ipynb", "x": "y"}})
+    {'cohort': 'K7P2Q', 'module': '02-x.ipynb'}
+    >>> launch_parameters(None)
+    {}
+    """
+    custom = (auth_state or {}).get(CUSTOM) or {}
+    if not isinstance(custom, Mapping):
+        return {}
+    return {key: str(custom[key]) for key in ("cohort", "module") if custom.get(key)}
+
+
+async def _auth_state(spawner: Any) -> Any:
+    try:
+        return await spawner.user.get_auth_state()
+    except Exception:  # auth state not kept (no JUPYTERHUB_CRYPT_KEY): the defaults apply
+        return None
+
+
+def configure(
+    c: Any,
+    *,
+    store_url: str,
+    course_dir: str,
+    cohort: str,
+    module: str = "00-start-here.ipynb",
+    secret_hex: str | None = None,
+    mem_limit: str = "400M",
+    cpu_limit: float = 1.0,
+    concurrent_spawn_limit: int = 10,
+    active_server_limit: int = 60,
+    idle_timeout: int = 1800,
+) -> None:
+    """Set the hub's own settings for the course (see ``docs/deployment.md``).
+
+    Culling is jupyter_server's own: a trainee's kernels end after ``idle_timeout`` seconds
+    without activity and the server shuts itself down once it has had none for as long, which
+    frees the hub's slot; memory and CPU limits are the spawner's (enforced by spawners that
+    can, such as systemdspawner, DockerSpawner and KubeSpawner); the spawn limits are the hub's.
+    """
+    secret = secret_hex or os.environ.get(SECRET_ENV)
+    if not secret or len(bytes.fromhex(secret)) < 16:
+        raise ValueError(
+            f"Set {SECRET_ENV} to a long random hex string (e.g. `openssl rand -hex 32`): "
+            "it turns hub user names into pseudonyms, so keep it with the hub's other secrets."
+        )
+    from ..store import Store
+    from ..store.errors import UnknownCohort
+
+    store = Store(store_url)
+    try:
+        cohort = store.cohort(cohort).code  # fail at start-up, not at a trainee's first page
+    finally:
+        store.close()
+
+    async def pre_spawn_hook(spawner: Any) -> None:
+        # Signed in from an LMS (jupyterhub-ltiauthenticator, with auth state kept): the
+        # launch's custom parameters may name the cohort and the module.
+        custom = launch_parameters(await _auth_state(spawner))
+        chosen = custom.get("module") or module
+        if not _NOTEBOOK.match(chosen) or not (Path(course_dir) / "modules" / chosen).is_file():
+            raise ValueError(
+                f"This course link names a module ({chosen}) the course does not "
+                "have. Please tell whoever set up the course in your learning "
+                "platform."
+            )
+        handle = participant_for(spawner.user.name, secret)
+        joined = Store(store_url)
+        try:
+            group = joined.cohort(custom["cohort"]).code if custom.get("cohort") else cohort
+            handle = joined.join(group, handle)
+        except UnknownCohort:
+            raise ValueError(
+                f"This course link names a group ({custom['cohort']}) the course "
+                "does not know. Please tell whoever set up the course in your "
+                "learning platform."
+            ) from None
+        finally:
+            joined.close()
+        query = urlencode({"cohort": group, "handle": handle})
+        spawner.default_url = f"/voila/render/modules/{chosen}?{query}"
+        spawner.environment = {**spawner.environment, "RECOVERY_CAPITAL_HANDLE": handle}
+
+    c.Spawner.pre_spawn_hook = pre_spawn_hook
+    c.Spawner.environment = {
+        "RECOVERY_CAPITAL_STORE": store_url,
+        "RECOVERY_CAPITAL_COURSE_DIR": course_dir,
+    }
+    c.Spawner.notebook_dir = course_dir
+    c.Spawner.mem_limit = mem_limit
+    c.Spawner.cpu_limit = cpu_limit
+    c.Spawner.args = [
+        f"--MappingKernelManager.cull_idle_timeout={idle_timeout}",
+        "--MappingKernelManager.cull_interval=60",
+        "--MappingKernelManager.cull_connected=True",
+        f"--ServerApp.shutdown_no_activity_timeout={idle_timeout}",
+        "--VoilaConfiguration.show_tracebacks=False",
+    ]
+    c.JupyterHub.concurrent_spawn_limit = concurrent_spawn_limit
+    c.JupyterHub.active_server_limit = active_server_limit
+    c.Spawner.start_timeout = 120
+    c.Spawner.http_timeout = 60

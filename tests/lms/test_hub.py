@@ -1,0 +1,98 @@
+"""JupyterHub for real: a hub and configurable-http-proxy on loopback, two trainees signing in,
+each getting their own server whose default page is the module under their own pseudonym, all
+sharing one store."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from hub_support import PASSWORD, SECRET, TOKEN, server_ready, sign_in, start_hub
+from lms_support import wait_for
+
+from recovery_capital.lms.hub import participant_for
+from recovery_capital.store import Store
+
+pytestmark = [pytest.mark.hub, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[2]
+MODULE = "00-start-here.ipynb"
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("hub")
+    store_url = f"sqlite:///{tmp_path}/store.sqlite3"
+    store = Store(store_url)
+    cohort = store.create_cohort("Hub cohort").code
+    running = start_hub(tmp_path, store_url, cohort, MODULE, SECRET, TOKEN, PASSWORD)
+    try:
+        yield running.base, store, cohort, tmp_path
+    finally:
+        running.stop()
+        store.close()
+
+
+def test_two_trainees_get_their_own_servers_under_two_pseudonyms(hub):
+    base, store, cohort, tmp_path = hub
+    timings = {}
+    pages = {}
+    for name in ("priya", "tomasz"):
+        started = time.perf_counter()
+        browser = sign_in(base, name)
+        browser.get(f"{base}/hub/spawn", timeout=30, allow_redirects=False)
+        wait_for(
+            lambda name=name: server_ready(base, name),
+            f"{name}'s server starting",
+            deadline=90,
+            every=0.3,
+        )
+        page = browser.get(f"{base}/user/{name}/", timeout=60)
+        timings[name] = time.perf_counter() - started
+        pages[name] = page
+    handles = set()
+    for name, page in pages.items():
+        assert page.status_code == 200, page.text[:500]
+        landed = urlparse(page.url)
+        assert landed.path == f"/user/{name}/voila/render/modules/{MODULE}"
+        query = {k: v[0] for k, v in parse_qs(landed.query).items()}
+        assert query["cohort"] == cohort
+        assert query["handle"] == participant_for(name, SECRET)
+        assert name not in query["handle"]
+        assert "Start here" in page.text or "start here" in page.text.lower()
+        handles.add(query["handle"])
+    assert len(handles) == 2
+    assert sorted(store.participants(cohort)) == sorted(handles)  # one shared store
+    assert b"priya" not in Path(str(store.url.database)).read_bytes()
+    print(f"sign-in to module page: {timings}")
+
+
+@pytest.mark.browser
+def test_two_trainees_answer_a_module_and_the_store_keeps_both(hub, new_page):
+    base, store, cohort, tmp_path = hub
+    handles = {}
+    for name in ("wren", "tariq"):
+        page = new_page()
+        page.goto(f"{base}/hub/login")
+        page.fill("input[name=username]", name)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("input[type=submit], button[type=submit]")
+        page.wait_for_url(f"**/user/{name}/voila/render/modules/{MODULE}?*", timeout=120_000)
+        handles[name] = parse_qs(urlparse(page.url).query)["handle"][0]
+        ruler = page.locator(".rc-ruler").first
+        groups = ruler.locator("fieldset.rc-choice-group")
+        groups.first.wait_for(timeout=90_000)
+        for index in range(groups.count()):
+            groups.nth(index).locator("input[type=radio]").nth(6 + len(handles)).check()
+        ruler.locator(".rc-submit").click()
+        ruler.locator(".rc-status").filter(has_text="Saved").first.wait_for()
+    assert handles["wren"] != handles["tariq"]
+    for number, handle in enumerate(handles.values(), start=1):
+        saved = store.latest(cohort, handle, "m0-ruler-starting-point")
+        assert saved is not None and saved.submitted
+        assert set(saved.scores.values()) == {6 + number}
+    summary = store.cohort_summary(cohort)
+    row = summary[summary["activity_id"] == "m0-ruler-starting-point"].iloc[0]
+    assert row["participants"] == 2  # what the trainer dashboard counts
