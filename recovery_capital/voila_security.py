@@ -131,7 +131,8 @@ def harden_login_cookie(identity_provider: Any) -> None:
     identity_provider.cookie_options = options
 
 
-_REFUSED_PATHS = re.compile(r"(^|/)(logout|login)/?$")
+# Jupyter's own sign-in pages, which the course has not (its LMS launch, /lti/login, is kept)
+_REFUSED_PATHS = re.compile(r"(^|/)(?<!lti/)(logout|login)/?$")
 
 
 def safe_path(path: str) -> bool:
@@ -143,6 +144,8 @@ def safe_path(path: str) -> bool:
     (False, False)
     >>> safe_path("/voila/static/voila.js"), safe_path("/voila/render/modules/x%2e%2e/a.png")
     (True, True)
+    >>> safe_path("/course/login"), safe_path("/course/lti/login")
+    (False, True)
     """
     decoded = unquote(path or "")
     if any(ord(c) < 0x20 or c == "\x7f" for c in decoded) or "\\" in decoded:
