@@ -29,8 +29,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import re
-import struct
 import sys
 import threading
 import time
@@ -42,21 +40,24 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from voila_support import (  # noqa: E402
+    CONFIG_DATA,
     MODULE_READY,
     REPO,
+    MemorySampler,
+    available_memory,
     chromium,
+    comm_msg,
+    descendants,
+    fetch_page,
+    json_part,
+    message,
     start_server,
     stop_server,
     time_to_usable,
-    tree_pss,
-    tree_rss,
     wait_until_calm,
     workspace,
 )
 
-CONFIG_DATA = re.compile(
-    r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', re.S
-)
 BARC10_ANSWER = "4"
 
 
@@ -73,54 +74,6 @@ class Trainee:
     states: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-def message(
-    msg_type: str, content: dict[str, Any], session: str, metadata: dict[str, Any] | None = None
-) -> str:
-    header = {
-        "msg_id": uuid.uuid4().hex,
-        "msg_type": msg_type,
-        "session": session,
-        "username": "benchmark",
-        "date": "",
-        "version": "5.3",
-    }
-    return json.dumps(
-        {
-            "header": header,
-            "parent_header": {},
-            "metadata": metadata or {},
-            "content": content,
-            "channel": "shell",
-            "buffers": [],
-        }
-    )
-
-
-def json_part(frame: bytes) -> bytes:
-    """The JSON message of a binary websocket frame (one that carries widget buffers)."""
-    count, first = struct.unpack("!II", frame[:8])
-    end = struct.unpack("!I", frame[8:12])[0] if count > 1 else len(frame)
-    return frame[first:end]
-
-
-def comm_msg(comm_id: str, data: dict[str, Any], session: str) -> str:
-    return message("comm_msg", {"comm_id": comm_id, "data": data}, session)
-
-
-def children_of(states: dict[str, dict[str, Any]], model_id: str) -> list[str]:
-    refs = states.get(model_id, {}).get("children") or []
-    return [ref.removeprefix("IPY_MODEL_") for ref in refs if isinstance(ref, str)]
-
-
-def descendants(states: dict[str, dict[str, Any]], model_id: str) -> list[str]:
-    found, queue = [], [model_id]
-    while queue:
-        current = queue.pop(0)
-        found.append(current)
-        queue.extend(children_of(states, current))
-    return found
-
-
 def questionnaire_controls(states: dict[str, dict[str, Any]]) -> tuple[str | None, int, str | None]:
     """The first questionnaire's choice control, how many items it holds, and its Submit."""
     for model_id, state in states.items():
@@ -135,16 +88,14 @@ def questionnaire_controls(states: dict[str, dict[str, Any]]) -> tuple[str | Non
 
 
 async def run_trainee(trainee: Trainee, url: str, ws_base: str, start: float) -> None:
-    from tornado.httpclient import AsyncHTTPClient, HTTPRequest
+    from tornado.httpclient import AsyncHTTPClient
     from tornado.websocket import websocket_connect
 
     def now() -> float:
         return time.monotonic() - start
 
     try:
-        client = AsyncHTTPClient()
-        request = HTTPRequest(url, connect_timeout=300, request_timeout=300)
-        response = await client.fetch(request)
+        response = await fetch_page(AsyncHTTPClient(), url, cookies={})
         trainee.page_done = now()
         html = response.body.decode()
         config = json.loads(CONFIG_DATA.search(html).group(1))
@@ -205,44 +156,6 @@ async def run_cohort(trainees: list[Trainee], url_for, ws_base: str, spread: flo
         await asyncio.sleep(max(0.0, start + trainee.arrived - time.monotonic()))
         tasks.append(asyncio.ensure_future(run_trainee(trainee, url_for(trainee), ws_base, start)))
     await asyncio.gather(*tasks)
-
-
-def available_memory() -> int:
-    """The machine's MemAvailable, in bytes."""
-    with open("/proc/meminfo", encoding="ascii") as meminfo:
-        for line in meminfo:
-            if line.startswith("MemAvailable:"):
-                return int(line.split()[1]) * 1024
-    raise OSError("no MemAvailable in /proc/meminfo")
-
-
-class MemorySampler(threading.Thread):
-    """Samples the memory of a process tree: RSS every half second, PSS every few seconds.
-
-    RSS counts pages shared between processes (libraries, the interpreter) once in every
-    kernel, so the RSS sum overstates what forty kernels take; PSS shares them out and sums to
-    the memory the tree really holds. PSS is read once the burst is over (reading it costs CPU),
-    which is when the tree is largest: every trainee's kernel plus the pool's refill. The drop
-    in the machine's MemAvailable since the server started is reported too, as a check from
-    outside the tree.
-    """
-
-    def __init__(self, pid: int, baseline_available: int) -> None:
-        super().__init__(daemon=True)
-        self.pid, self.running = pid, True
-        self.peak = self.peak_pss = self.peak_drop = 0
-        self.baseline = baseline_available
-        self.pss_enabled = False  # reading smaps costs CPU: not while trainees are timed
-
-    def run(self) -> None:
-        tick = 0
-        while self.running:
-            self.peak = max(self.peak, tree_rss(self.pid))
-            self.peak_drop = max(self.peak_drop, self.baseline - available_memory())
-            if self.pss_enabled and tick % 6 == 0:
-                self.peak_pss = max(self.peak_pss, tree_pss(self.pid))
-            tick += 1
-            time.sleep(0.5)
 
 
 def module_notebook(prefix: str) -> str:

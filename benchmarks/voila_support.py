@@ -4,21 +4,29 @@ page in Chromium. Not a benchmark itself; see ``voila_load.py`` and ``voila_coho
 from __future__ import annotations
 
 import contextlib
+import json
+import re
 import shutil
 import signal
 import socket
 import statistics
+import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
 
 import psutil
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests" / "browser"))  # the browser tests' exercise count
 BARE_NOTEBOOK = REPO / "benchmarks" / "notebooks" / "bare.ipynb"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -42,11 +50,20 @@ class Server:
     base_url: str
     cohort: str
     log_path: Path
+    trainer_key: str = ""
+    store_url: str = ""
 
     def url(self, notebook: str, **query: str) -> str:
+        """A page's address; ``handle=`` becomes that trainee's personal link (joined and
+        given a secret on first use), since a handle alone opens nothing."""
         from urllib.parse import urlencode
 
+        from browser_support import personal_secret
+
+        handle = query.pop("handle", None)
         query = {"cohort": self.cohort, **query}
+        if handle:
+            query["secret"] = personal_secret(self.store_url, self.cohort, handle)
         return f"{self.base_url}voila/render/{notebook}?{urlencode(query)}"
 
 
@@ -79,7 +96,7 @@ def start_server(course: Path, store_url: str, *options: str, workdir: Path) -> 
     process = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=log_path.open("w"), text=True, cwd=workdir
     )
-    cohort = None
+    cohort, key = None, ""
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         line = process.stdout.readline() if process.stdout else ""
@@ -87,8 +104,10 @@ def start_server(course: Path, store_url: str, *options: str, workdir: Path) -> 
             break
         if line.strip().startswith("Join code:"):
             cohort = line.split()[2]
+        if line.strip().startswith("Trainer key:"):
+            key = line.split()[2]
         if line.startswith("Press Ctrl+C") and cohort:
-            return Server(process, f"http://127.0.0.1:{port}/", cohort, log_path)
+            return Server(process, f"http://127.0.0.1:{port}/", cohort, log_path, key, store_url)
     stop_server(process)
     raise SystemExit(f"the course server did not start; see {log_path}")
 
@@ -182,14 +201,37 @@ def chromium() -> Iterator[object]:
             browser.close()
 
 
-def time_to_usable(browser, url: str, ready: str, timeout_ms: int = 180_000) -> float:
-    """Seconds from opening ``url`` until ``ready`` is visible; the tab is then closed."""
+class PageIncomplete(SystemExit):
+    """A page came up without one of the exercises its notebook builds: timing it would time
+    a broken page, so the benchmark stops and says which ones."""
+
+
+def check_every_exercise(page, notebook: str) -> None:
+    """Raise :class:`PageIncomplete` unless every exercise ``notebook`` builds is drawn."""
+    from browser_support import drawn_exercises  # the browser tests' own count
+
+    counts = drawn_exercises(page, notebook)
+    short = {cell: count for cell, count in counts.items() if count != 1}
+    if not counts or short:
+        raise PageIncomplete(
+            f"refusing to time {notebook}: exercises missing or doubled (cell: count) {short}"
+        )
+
+
+def time_to_usable(
+    browser, url: str, ready: str, timeout_ms: int = 180_000, notebook: str | None = None
+) -> float:
+    """Seconds from opening ``url`` until ``ready`` is visible; then, given the ``notebook``,
+    every exercise it builds must be on the page (:class:`PageIncomplete`). The tab is then
+    closed."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     started = time.monotonic()
     page.goto(url, timeout=timeout_ms)
     page.wait_for_selector(ready, state="visible", timeout=timeout_ms)
     took = time.monotonic() - started
+    if notebook is not None:
+        check_every_exercise(page, notebook)
     page.close(run_before_unload=True)  # Voila ends the kernel, as when a trainee leaves
     context.close()
     return took
@@ -203,3 +245,131 @@ def median(values: list[float]) -> float:
 def workspace() -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="rc-bench-") as tmp:
         yield Path(tmp)
+
+
+async def fetch_page(client, url: str, cookies: dict[str, str], timeout: float = 300):
+    """GET a course page as a browser does: keep the cookies the server sets (module pages
+    give a browser without its id cookie a redirect that sets it) and follow that redirect.
+    ``cookies`` is this simulated browser's cookie jar, updated in place."""
+    from http.cookies import SimpleCookie
+
+    from tornado.httpclient import HTTPClientError, HTTPRequest
+
+    for _ in range(3):
+        header = "; ".join(f"{name}={value}" for name, value in cookies.items())
+        request = HTTPRequest(
+            url,
+            headers={"Cookie": header} if header else {},
+            follow_redirects=False,
+            connect_timeout=timeout,
+            request_timeout=timeout,
+        )
+        try:
+            response = await client.fetch(request)
+        except HTTPClientError as error:
+            if error.code != 302 or error.response is None:
+                raise
+            response = error.response
+        for line in response.headers.get_list("Set-Cookie"):
+            for name, morsel in SimpleCookie(line).items():
+                cookies[name] = morsel.value
+        if response.code != 302:
+            return response
+        url = urljoin(url, response.headers["Location"])
+    raise RuntimeError(f"too many redirects for {url}")
+
+
+# ---------------------------------------------------------------- a browser, at protocol level
+
+CONFIG_DATA = re.compile(
+    r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', re.S
+)
+
+
+def message(
+    msg_type: str, content: dict[str, Any], session: str, metadata: dict[str, Any] | None = None
+) -> str:
+    header = {
+        "msg_id": uuid.uuid4().hex,
+        "msg_type": msg_type,
+        "session": session,
+        "username": "benchmark",
+        "date": "",
+        "version": "5.3",
+    }
+    return json.dumps(
+        {
+            "header": header,
+            "parent_header": {},
+            "metadata": metadata or {},
+            "content": content,
+            "channel": "shell",
+            "buffers": [],
+        }
+    )
+
+
+def json_part(frame: bytes) -> bytes:
+    """The JSON message of a binary websocket frame (one that carries widget buffers)."""
+    count, first = struct.unpack("!II", frame[:8])
+    end = struct.unpack("!I", frame[8:12])[0] if count > 1 else len(frame)
+    return frame[first:end]
+
+
+def comm_msg(comm_id: str, data: dict[str, Any], session: str) -> str:
+    return message("comm_msg", {"comm_id": comm_id, "data": data}, session)
+
+
+def children_of(states: dict[str, dict[str, Any]], model_id: str) -> list[str]:
+    refs = states.get(model_id, {}).get("children") or []
+    return [ref.removeprefix("IPY_MODEL_") for ref in refs if isinstance(ref, str)]
+
+
+def descendants(states: dict[str, dict[str, Any]], model_id: str) -> list[str]:
+    found, queue = [], [model_id]
+    while queue:
+        current = queue.pop(0)
+        found.append(current)
+        queue.extend(children_of(states, current))
+    return found
+
+
+# ---------------------------------------------------------------- memory
+
+
+def available_memory() -> int:
+    """The machine's MemAvailable, in bytes."""
+    with open("/proc/meminfo", encoding="ascii") as meminfo:
+        for line in meminfo:
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    raise OSError("no MemAvailable in /proc/meminfo")
+
+
+class MemorySampler(threading.Thread):
+    """Samples the memory of a process tree: RSS every half second, PSS every few seconds.
+
+    RSS counts pages shared between processes (libraries, the interpreter) once in every
+    kernel, so the RSS sum overstates what forty kernels take; PSS shares them out and sums to
+    the memory the tree really holds. PSS is read once the burst is over (reading it costs CPU),
+    which is when the tree is largest: every trainee's kernel plus the pool's refill. The drop
+    in the machine's MemAvailable since the server started is reported too, as a check from
+    outside the tree.
+    """
+
+    def __init__(self, pid: int, baseline_available: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.running = pid, True
+        self.peak = self.peak_pss = self.peak_drop = 0
+        self.baseline = baseline_available
+        self.pss_enabled = False  # reading smaps costs CPU: not while trainees are timed
+
+    def run(self) -> None:
+        tick = 0
+        while self.running:
+            self.peak = max(self.peak, tree_rss(self.pid))
+            self.peak_drop = max(self.peak_drop, self.baseline - available_memory())
+            if self.pss_enabled and tick % 6 == 0:
+                self.peak_pss = max(self.peak_pss, tree_pss(self.pid))
+            tick += 1
+            time.sleep(0.5)

@@ -319,6 +319,23 @@ class _UnsafePath(Matcher):
         return None if safe_path(request.path) else {}
 
 
+class KernelAliveHandler(JupyterHandler):
+    """Whether a page's kernel still runs (204) or has ended (410), for the page's script to
+    say it has been paused. Kernel ids are random; the answer carries nothing else."""
+
+    def check_xsrf_cookie(self) -> None:  # a GET that changes nothing
+        return
+
+    def get(self, kernel_id: str) -> None:
+        self.set_header("Cache-Control", "no-store")
+        self.set_status(204 if kernel_id in self.kernel_manager else 410)
+        self.finish()
+
+
+#: Where a page asks whether its kernel still runs (see :class:`KernelAliveHandler`).
+KERNEL_ALIVE_PATH = "recovery-capital/kernel/"
+
+
 class CourseVoila(Voila):
     """Voila narrowed to the course; configured entirely by the generated ``voila.json``."""
 
@@ -362,6 +379,8 @@ class CourseVoila(Voila):
             handlers.append(spec)
         controls = url_path_join(controls_path(self.server_url), "(.*)")
         handlers.append((controls, ControlCodeHandler, {"path": str(STATIC_DIR)}))
+        alive = url_path_join(self.server_url, KERNEL_ALIVE_PATH, r"([0-9a-f-]{36})")
+        handlers.append((alive, KernelAliveHandler))
         handlers += course_lti_handlers(self.server_url)  # LMS launches, if course.yaml asks
         return handlers
 

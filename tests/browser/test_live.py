@@ -56,3 +56,32 @@ def test_an_open_page_shows_the_poll_when_opened_and_its_results_when_revealed(
         results = page.locator(".rc-livepoll .rc-poll-results").first
         results.wait_for()
         assert "of 2 people" in results.inner_text()
+
+
+def test_a_browser_opening_a_seventh_page_pauses_its_oldest_and_says_so(
+    course_server, browser
+) -> None:
+    """One browser keeps at most six pages: the seventh ends the oldest page's kernel, and that
+    page says it has been paused and how to carry on (its answers are saved)."""
+
+    context = browser.new_context()  # one browser: its tabs share the id cookie
+    try:
+        module = find_module("00")
+        pages = []
+        for number in range(7):
+            page = context.new_page()
+            page.goto(
+                course_server.module_url(
+                    module, cohort=course_server.cohort, handle=f"tabs-{number}"
+                )
+            )
+            wait_until_rendered(page)
+            pages.append(page)
+        pages[0].locator(".rc-paused").wait_for(timeout=30_000)
+        text = pages[0].locator(".rc-paused").inner_text()
+        assert "paused" in text and "answers are saved" in text
+        assert pages[0].locator(".rc-paused .rc-retry").is_visible()
+        paused = [n for n, page in enumerate(pages) if page.locator(".rc-paused").count()]
+        assert paused == [0]
+    finally:
+        context.close()

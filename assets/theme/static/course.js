@@ -396,9 +396,67 @@
     }, 1000);
   }
 
+  // The page's kernel connection, watched from its websockets: this script runs before
+  // Voila's (which is deferred), so every socket the page opens passes through here.
+  var kernelSockets = [];
+  var Native = window.WebSocket;
+  if (Native) {
+    var Tracked = function (url, protocols) {
+      var socket = protocols === undefined ? new Native(url) : new Native(url, protocols);
+      if (/\/api\/kernels\/[^/]+\/channels/.test(String(url))) {
+        kernelSockets.push(socket);
+        // a blip reconnects within a few seconds; an ended kernel never does
+        socket.addEventListener("close", function () {
+          window.setTimeout(askServer, 4000);
+        });
+      }
+      return socket;
+    };
+    Tracked.prototype = Native.prototype;
+    ["CONNECTING", "OPEN", "CLOSING", "CLOSED"].forEach(function (name) {
+      Tracked[name] = Native[name];
+    });
+    window.WebSocket = Tracked;
+  }
+  // The server says whether the page's kernel still runs: its websocket may stay open for a
+  // while after the kernel has ended.
+  function kernelId() {
+    var config = document.getElementById("jupyter-config-data");
+    try {
+      return (config && JSON.parse(config.textContent).kernelId) || "";
+    } catch (error) {
+      return "";
+    }
+  }
+  var askedAt = 0;
+  function askServer() {
+    var id = kernelId();
+    var base = document.body.dataset.baseUrl || "/voila/";
+    if (paused || !id || !window.fetch || Date.now() - askedAt < 3000) {
+      return;
+    }
+    askedAt = Date.now();
+    var root = base.replace(/voila\/$/, "");
+    window
+      .fetch(root + "recovery-capital/kernel/" + id, { cache: "no-store" })
+      .then(function (reply) {
+        if (reply.status === 410) {
+          showPaused();
+        }
+      })
+      .catch(function () {
+        // the server itself is out of reach: nothing to say about this page yet
+      });
+  }
+
   var paused = false;
   function checkPaused() {
-    if (paused || !document.querySelector("#rc-main .jupyter-widgets-disconnected")) {
+    if (document.querySelector("#rc-main .jupyter-widgets-disconnected")) {
+      showPaused();
+    }
+  }
+  function showPaused() {
+    if (paused || !document.getElementById("rc-main")) {
       return;
     }
     paused = true;
@@ -411,6 +469,7 @@
 
   function start() {
     var body = document.body;
+    window.setInterval(askServer, 15000);
     new MutationObserver(checkPaused).observe(body, {
       attributes: true,
       attributeFilter: ["class"],
