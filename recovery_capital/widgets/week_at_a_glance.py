@@ -77,7 +77,9 @@ class WeekAtAGlance:
     """The week at a glance as a page element: ``WeekAtAGlance()`` in a notebook cell."""
 
     def __init__(self, course: str | os.PathLike[str] | None = None) -> None:
-        self.widget: w.Widget = HTML(week_html(course)).add_class("rc-week-at-a-glance")
+        self.widget: w.Widget = (
+            HTML(week_html(course)).add_class("rc-week-at-a-glance").add_class("rc-exercise")
+        )
 
     def _repr_mimebundle_(self, **kwargs: object) -> object:
         return self.widget._repr_mimebundle_(**kwargs)

@@ -85,7 +85,7 @@ def test_an_edited_course_is_checked_served_and_shows_the_changes(
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "educator-course-home.png"))
 
-        page.locator(".rc-module-link").nth(2).click()  # module 2
+        page.locator(".rc-module-link[href*='/02-']").first.click()  # module 2
         wait_until_rendered(page)
         body = page.locator("main")
         body.get_by_text(NEW_STORY_LINE).first.wait_for()
