@@ -4,7 +4,7 @@
 authenticates the person (PAM, OAuth, LTI through ``jupyterhub-ltiauthenticator``...); before
 their server starts, the spawn hook joins them to the cohort under a **pseudonymous handle**
 worked out from the hub user name with a secret only the hub holds (``hub-`` and ten hex
-digits), and points the server's default page at the module with that cohort and handle. The
+digits), and points the server's default page at the module through a fresh personal link. The
 store never sees the hub user name.
 
 >>> a = participant_for("priya.natarajan", "0" * 64)
@@ -111,6 +111,9 @@ def configure(
         try:
             group = joined.cohort(custom["cohort"]).code if custom.get("cohort") else cohort
             handle = joined.join(group, handle)
+            # the hub has signed this user in, so their server gets a fresh personal link
+            # (only a link's secret opens a participant's answers; a handle alone opens none)
+            link_secret = joined.reissue_link(group, handle)
         except UnknownCohort:
             raise ValueError(
                 f"This course link names a group ({custom['cohort']}) the course "
@@ -119,7 +122,7 @@ def configure(
             ) from None
         finally:
             joined.close()
-        query = urlencode({"cohort": group, "handle": handle})
+        query = urlencode({"cohort": group, "secret": link_secret})
         spawner.default_url = f"/voila/render/modules/{chosen}?{query}"
         spawner.environment = {**spawner.environment, "RECOVERY_CAPITAL_HANDLE": handle}
 

@@ -17,7 +17,8 @@ REFLECTION = "m0-reflection-hopes"
 
 
 def reflection_box(page):
-    return page.locator(".rc-reflection-text textarea").first
+    """Module 0's closing reflection (the page has other reflections before it)."""
+    return page.locator("[id='cell-id=m0-reflection'] .rc-reflection-text textarea")
 
 
 def test_someone_elses_handle_in_a_link_shows_none_of_their_answers(

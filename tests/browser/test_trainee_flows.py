@@ -162,7 +162,7 @@ def test_live_poll_three_trainees_dashboard_and_reveal(course_server, new_page, 
 
     # A reflection with markup in it reaches the dashboard as plain text.
     writer = trainees[0]
-    reflection = writer.locator(".rc-reflection").first
+    reflection = writer.locator("[id='cell-id=m1-reflection'] .rc-reflection")  # the shared one
     reflection.locator(".rc-reflection-text textarea").fill(REFLECTION)
     reflection.locator(".rc-share input[value=yes]").check()
     reflection.locator(".rc-submit").click()
