@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -15,22 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_support import IN_CI, free_port, unavailable  # noqa: F401  (one copy, shared)
 
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 LRS_USER, LRS_PASSWORD = "course", "lrs-test-secret"
-
-
-def unavailable(reason: str) -> None:
-    """Fail in CI, skip elsewhere: CI must never pass by skipping these."""
-    if IN_CI:
-        pytest.fail(reason, pytrace=False)
-    pytest.skip(reason)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_for(
