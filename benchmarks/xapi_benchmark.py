@@ -25,11 +25,11 @@ sys.path.insert(0, str(REPO / "tests" / "lms"))
 
 from lms_support import LRS_PASSWORD, LRS_USER, start_ralph  # noqa: E402
 
-from recovery_capital.course import Context  # noqa: E402
 from recovery_capital.lms import events  # noqa: E402
 from recovery_capital.lms.events import XapiSink  # noqa: E402
-from recovery_capital.lms.settings import XapiSettings  # noqa: E402
 from recovery_capital.lms.xapi import StatementBuilder  # noqa: E402
+from recovery_capital.session.context import Context  # noqa: E402
+from recovery_capital.settings.lms import XapiSettings  # noqa: E402
 from recovery_capital.store import Store  # noqa: E402
 from recovery_capital.widgets import Ruler  # noqa: E402
 

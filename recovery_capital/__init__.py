@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .errors import DefinitionError, InvalidResponse, RecoveryCapitalError, UnknownInstrument
+from .core.errors import DefinitionError, InvalidResponse, RecoveryCapitalError, UnknownInstrument
 
 __version__ = "0.1.0"
 
@@ -31,16 +31,16 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .datasets import read_dataset
-    from .definitions import list_instruments, load_instrument
-    from .scoring import score, score_frame
+    from .scoring.datasets import read_dataset
+    from .scoring.definitions import list_instruments, load_instrument
+    from .scoring.engine import score, score_frame
 
 _LAZY = {
-    "list_instruments": "definitions",
-    "load_instrument": "definitions",
-    "score": "scoring",
-    "score_frame": "scoring",
-    "read_dataset": "datasets",
+    "list_instruments": "scoring.definitions",
+    "load_instrument": "scoring.definitions",
+    "score": "scoring.engine",
+    "score_frame": "scoring.engine",
+    "read_dataset": "scoring.datasets",
 }
 
 

@@ -13,11 +13,11 @@ from importlib import import_module
 # Modules that contribute subcommands; each has ``register(subparsers) -> None`` and sets
 # ``func`` on its parsers (a callable taking the parsed namespace, returning an exit code).
 COMMAND_MODULES = [
-    "recovery_capital.scoring_cli",
+    "recovery_capital.scoring.cli",
     "recovery_capital.store.cli",
-    "recovery_capital.serve",
-    "recovery_capital.authoring",
-    "recovery_capital.reports_cli",
+    "recovery_capital.serving.serve",
+    "recovery_capital.authoring.cli",
+    "recovery_capital.reports.cli",
     "recovery_capital.programme.cli",
 ]
 
@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     if func is None:
         parser.print_help()
         return 2
-    from .errors import RecoveryCapitalError
+    from .core.errors import RecoveryCapitalError
 
     try:
         return int(func(args) or 0)

@@ -32,8 +32,9 @@ def root() -> Path:
 
 
 def _uses_a_browser(item: pytest.Item) -> bool:
-    return item.get_closest_marker("browser") is not None or "browser" in Path(
-        str(item.fspath)).parts
+    return (
+        item.get_closest_marker("browser") is not None or "browser" in Path(str(item.fspath)).parts
+    )
 
 
 @pytest.hookimpl(trylast=True)

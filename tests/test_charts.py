@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from recovery_capital.charts import (
+from recovery_capital.charts.drawing import (
     PALETTE,
     Chart,
     _bin_index,
@@ -26,7 +26,7 @@ from recovery_capital.charts import (
     distribution,
     radar,
 )
-from recovery_capital.errors import InvalidResponse
+from recovery_capital.core.errors import InvalidResponse
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 MALICIOUS = "<img src=x onerror=alert(1)>"
@@ -103,7 +103,8 @@ def test_figures_never_enter_pyplot_and_are_freed() -> None:
 
 def test_import_does_not_load_matplotlib() -> None:
     code = (
-        "import sys, recovery_capital, recovery_capital.charts, recovery_capital.miti;"
+        "import sys, recovery_capital, recovery_capital.charts.drawing;"
+        "import recovery_capital.scoring.miti;"
         "print(any(name.startswith('matplotlib') for name in sys.modules))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from recovery_capital.content import (
+from recovery_capital.content.model import (
     COURSE_DIR_ENV,
     load_content,
     load_course_content,
     parse_content,
     resolve_content_path,
 )
-from recovery_capital.errors import DefinitionError
+from recovery_capital.core.errors import DefinitionError
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -314,8 +314,8 @@ def test_the_whole_course_loads_and_repeated_activity_ids_are_named(tmp_path):
 
 
 def test_the_tag_vocabulary_is_mitis_and_an_unknown_tag_is_named():
-    from recovery_capital.content import BEHAVIOUR_TAGS
-    from recovery_capital.miti import SCENARIO_TAGS
+    from recovery_capital.content.model import BEHAVIOUR_TAGS
+    from recovery_capital.scoring.miti import SCENARIO_TAGS
 
     assert tuple(SCENARIO_TAGS) == BEHAVIOUR_TAGS
     broken = copy.deepcopy(SCENARIO)

@@ -7,9 +7,14 @@ import html
 import IPython.display
 import pytest
 
-from recovery_capital import course
-from recovery_capital.content import parse_content
-from recovery_capital.course import Context, current_context, personal_link, running_under_voila
+from recovery_capital.content.model import parse_content
+from recovery_capital.session import context as course
+from recovery_capital.session.context import (
+    Context,
+    current_context,
+    personal_link,
+    running_under_voila,
+)
 from recovery_capital.store import Store
 from recovery_capital.store.errors import StoreUnavailable
 from recovery_capital.widgets import JoinPanel, KnowledgeCheck

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from recovery_capital.content import load_course_content
+from recovery_capital.content.model import load_course_content
 
 REPO = Path(__file__).resolve().parents[1]
 MODULES = sorted((REPO / "modules").glob("[0-9][0-9]-*.ipynb"))

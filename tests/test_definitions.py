@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 import recovery_capital as rc
-from recovery_capital.definitions import BUNDLED_DIR, load_instrument_file
+from recovery_capital.scoring.definitions import BUNDLED_DIR, load_instrument_file
 
 MIRC_LIKE = """
 id: mirc_demo

@@ -10,8 +10,9 @@ HEAVY = ["pandas", "matplotlib", "sqlalchemy", "voila", "ipywidgets", "alembic",
 
 def loaded_after(code: str) -> set[str]:
     probe = f"{code}\nimport sys\nprint(' '.join(sorted(sys.modules)))"
-    out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True,
-                         text=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", probe], check=True, capture_output=True, text=True
+    ).stdout
     return {name.split(".")[0] for name in out.split()}
 
 
@@ -27,7 +28,7 @@ def test_scoring_one_person_needs_no_pandas_or_storage():
 COLD_PAGE = """
 import asyncio, os, sys
 import IPython.display
-from recovery_capital import course
+from recovery_capital.session import context as course
 
 class Shell:
     def __init__(self):

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from recovery_capital.errors import InvalidResponse
-from recovery_capital.miti import (
+from recovery_capital.core.errors import InvalidResponse
+from recovery_capital.scoring.miti import (
     BANDS,
     BEHAVIOUR_CODES,
     GLOBAL_CODES,

@@ -45,9 +45,7 @@ def test_every_numbered_module_is_checked():
 
 @pytest.mark.parametrize("path", MODULES, ids=lambda path: path.stem)
 def test_reading_takes_twenty_to_forty_five_minutes_in_short_sections(path):
-    reading = {
-        heading: text for heading, text in sections(path).items() if heading != "References"
-    }
+    reading = {heading: text for heading, text in sections(path).items() if heading != "References"}
     words = sum(len(text.split()) for text in reading.values())
     minutes = words / WORDS_PER_MINUTE
     assert 20 <= minutes <= 45, f"{path.name}: {words} words is {minutes:.0f} minutes of reading"

@@ -22,8 +22,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import recovery_capital as rc
-from recovery_capital import miti
-from recovery_capital.definitions import BUNDLED_DIR, clear_instrument_cache, load_instrument_file
+from recovery_capital.scoring import miti
+from recovery_capital.scoring.definitions import (
+    BUNDLED_DIR,
+    clear_instrument_cache,
+    load_instrument_file,
+)
 
 BUNDLED = sorted(p.stem for p in BUNDLED_DIR.glob("*.yaml") if not p.stem.endswith(".wording"))
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -7,8 +7,8 @@ import textwrap
 import pytest
 
 import recovery_capital as rc
-from recovery_capital.definitions import load_instrument_file
 from recovery_capital.reports.reliability import published_reliability
+from recovery_capital.scoring.definitions import load_instrument_file
 from recovery_capital.widgets.results import pick_chart
 
 NEW_INSTRUMENT = """

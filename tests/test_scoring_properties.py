@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import recovery_capital as rc
-from recovery_capital.definitions import BUNDLED_DIR
-from recovery_capital.scoring import INVALID, parse_answer
+from recovery_capital.scoring.definitions import BUNDLED_DIR
+from recovery_capital.scoring.engine import INVALID, parse_answer
 
 BUNDLED = sorted(path.stem for path in BUNDLED_DIR.glob("*.yaml"))
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -20,11 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from recovery_capital import serve
-from recovery_capital.store import Store
-from recovery_capital.store.errors import UnknownCohort
-from recovery_capital.voila_app import classify_path, redact_query
-from recovery_capital.voila_config import (
+from recovery_capital.serving import serve
+from recovery_capital.serving.app import classify_path, redact_query
+from recovery_capital.serving.config import (
     CELL_ERROR_MESSAGE,
     FILE_ALLOWLIST,
     FILE_DENYLIST,
@@ -32,9 +30,11 @@ from recovery_capital.voila_config import (
     stage_config,
     voila_config,
 )
-from recovery_capital.voila_kernels import CappedKernelManager, CourseFull
-from recovery_capital.voila_pages import CoursePages, list_modules, notebook_title
-from recovery_capital.voila_settings import Settings, SettingsError, load_settings
+from recovery_capital.serving.kernels import CappedKernelManager, CourseFull
+from recovery_capital.serving.pages import CoursePages, list_modules, notebook_title
+from recovery_capital.settings.serving import Settings, SettingsError, load_settings
+from recovery_capital.store import Store
+from recovery_capital.store.errors import UnknownCohort
 from recovery_capital.widgets.control_code import CONTROLS_URL_ENV, controls_path, controls_version
 
 REPO = Path(__file__).resolve().parents[1]
@@ -193,7 +193,7 @@ def test_a_course_without_a_theme_falls_back_to_the_lab_template(tmp_path: Path)
         ("assets/theme/static/course.css", True),
         ("assets/content/quizzes/stigma.yaml", False),  # holds the answers
         ("modules/02-recovery-capital.ipynb", False),
-        ("recovery_capital/serve.py", False),
+        ("recovery_capital/serving/serve.py", False),
         ("store.sqlite3", False),
         ("assets/.secret/key.png", False),
         ("tests/pic.png", False),
@@ -416,7 +416,7 @@ class OwnedKernels(FakeKernels):
 
 
 def open_page(manager: OwnedKernels, address: str, browser: str) -> str:
-    from recovery_capital.voila_visitors import REQUESTER, Requester
+    from recovery_capital.serving.visitors import REQUESTER, Requester
 
     async def start() -> str:
         REQUESTER.set(Requester(address, browser))

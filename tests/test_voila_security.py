@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
+from recovery_capital.serving.security import JoinThrottle, join_by_form, safe_path
 from recovery_capital.store import Store
-from recovery_capital.voila_security import JoinThrottle, join_by_form, safe_path
 
 
 class Clock:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from jinja2 import Environment, FileSystemLoader
 
-from recovery_capital.voila_templates import CompiledTemplates, keep_compiled_templates
+from recovery_capital.serving.templates import CompiledTemplates, keep_compiled_templates
 
 
 class PageExporter:
@@ -81,7 +81,7 @@ def test_keeping_templates_twice_wraps_the_exporter_once(exporter: type[PageExpo
 def test_voila_pages_use_the_shared_cache() -> None:
     from voila.exporter import VoilaExporter
 
-    from recovery_capital.voila_templates import COMPILED_TEMPLATES
+    from recovery_capital.serving.templates import COMPILED_TEMPLATES
 
     keep_compiled_templates()
     environment = VoilaExporter(template_name="lab")._create_environment()

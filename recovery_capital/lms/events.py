@@ -80,8 +80,8 @@ def sinks() -> list[Sink]:
 
 
 def _from_course() -> list[Sink]:
-    from ..course_settings import load_course_settings
-    from ..locations import course_dir
+    from ..core.locations import course_dir
+    from ..settings.course import load_course_settings
 
     try:
         settings = load_course_settings(course_dir())

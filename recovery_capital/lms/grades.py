@@ -27,10 +27,10 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
+from ..settings.lms import LtiSettings
 from .events import ExerciseEvent
 from .lti import LaunchState, tool_config
 from .outbox import Courier, Outbox, PermanentFailure, TemporaryFailure
-from .settings import LtiSettings
 
 __all__ = ["GradeSink", "completion_score", "send_grades"]
 

@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from .settings import LtiSettings
+from ..settings.lms import LtiSettings
 
 __all__ = [
     "LaunchProblem",
@@ -338,8 +338,8 @@ def course_lti_handlers(prefix: str = "/") -> list[Any]:
     """The LTI handlers for the course the server runs (``$RECOVERY_CAPITAL_COURSE_DIR``),
     under ``prefix``; none when its ``course.yaml`` has no ``lti:`` or cannot be used (which
     is logged: the course itself still serves)."""
-    from ..course_settings import load_course_settings
-    from ..locations import course_dir
+    from ..core.locations import course_dir
+    from ..settings.course import load_course_settings
 
     try:
         folder = course_dir()
@@ -504,7 +504,7 @@ def lti_handlers(
             self.redirect(target)
 
         def _join(self, data: dict[str, Any]) -> str:
-            from ..course_settings import course_notebooks
+            from ..settings.course import course_notebooks
             from ..store import Store
             from ..store.errors import UnknownCohort
 
@@ -607,7 +607,7 @@ def main(argv: list[str] | None = None) -> None:  # pragma: no cover - a thin la
 
     import tornado.ioloop
 
-    from ..course_settings import load_course_settings
+    from ..settings.course import load_course_settings
 
     parser = argparse.ArgumentParser(description="Serve the course's LTI 1.3 login and launch.")
     parser.add_argument("course_dir")

@@ -17,9 +17,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..authoring_report import Finding
-from ..authoring_yaml import YamlLines
-from ..errors import DefinitionError
+from ..authoring.report import Finding
+from ..authoring.yaml_check import YamlLines
+from ..core.errors import DefinitionError
 from .exercises import course_exercises
 from .load import PROGRAMME_DIR, _read, load_programme, programme_file_paths, programme_source
 from .model import Programme, ProgrammeFiles, parse_programme_file

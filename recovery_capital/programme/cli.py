@@ -20,7 +20,7 @@ import csv
 import os
 from pathlib import Path
 
-from ..errors import RecoveryCapitalError
+from ..core.errors import RecoveryCapitalError
 
 __all__ = ["register", "run_attendance", "run_guide", "run_sets"]
 
@@ -203,7 +203,7 @@ def _read_details(path: str) -> list[tuple[str, str, str]]:
 
 def run_sets(args: argparse.Namespace) -> int:
     """``sets``: record details, place people, apply moves and facilitators, print the sets."""
-    from ..reports_cli import _access
+    from ..reports.cli import _access
     from .sets import Trainee, allocate, presenter_rota
 
     access = _access(args)
@@ -261,7 +261,7 @@ def run_sets(args: argparse.Namespace) -> int:
 
 def run_attendance(args: argparse.Namespace) -> int:
     """``attendance``: mark a session, or show every session's attendance."""
-    from ..reports_cli import _access
+    from ..reports.cli import _access
     from .load import load_programme
 
     access = _access(args)

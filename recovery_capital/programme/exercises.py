@@ -15,9 +15,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..authoring_notebooks import exercise_uses, read_notebook
-from ..content import Content, load_content
-from ..errors import DefinitionError
+from ..authoring.notebooks import exercise_uses, read_notebook
+from ..content.model import Content, load_content
+from ..core.errors import DefinitionError
 
 __all__ = ["Exercise", "course_exercises"]
 

@@ -22,7 +22,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..content import (
+from ..content.model import (
     PollContent,
     QuizContent,
     ReflectionContent,
@@ -31,7 +31,7 @@ from ..content import (
     TalkSortContent,
     VignetteContent,
 )
-from ..errors import DefinitionError
+from ..core.errors import DefinitionError
 from .exercises import Exercise, course_exercises
 from .load import load_programme, load_programme_files
 from .model import Day, Guidance, Handout, LiveActivity, Programme, ProgrammeFiles, Session
@@ -454,7 +454,7 @@ def _handout(guide: Guide, handout: Handout) -> None:
 
 def build_guide(course_dir: str | os.PathLike[str]) -> Guide:
     """The whole guide for the course in ``course_dir``; raises
-    :class:`~recovery_capital.errors.DefinitionError` when the programme has problems (run
+    :class:`~recovery_capital.core.errors.DefinitionError` when the programme has problems (run
     ``recovery-capital check`` to see them all, with their lines)."""
     course = Path(course_dir)
     programme = load_programme(course)

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..course_settings import COURSE_FILE, load_course_settings
-from ..errors import DefinitionError
-from ..yaml_text import read_yaml
+from ..core.errors import DefinitionError
+from ..core.yaml_text import read_yaml
+from ..settings.course import COURSE_FILE, load_course_settings
 from .model import Programme, ProgrammeFiles, parse_programme, parse_programme_file
 
 __all__ = [

@@ -32,7 +32,7 @@ from pydantic import (
     ValidationError,
 )
 
-from ..errors import DefinitionError
+from ..core.errors import DefinitionError
 
 __all__ = [
     "SESSION_KINDS",
@@ -499,7 +499,7 @@ def timing_problems(programme: Programme, prefix: str = "") -> list[tuple[str, s
 
 def parse_programme(data: Any, source: str = "programme", prefix: str = "") -> Programme:
     """Validate programme data (see the module example); raise
-    :class:`~recovery_capital.errors.DefinitionError` naming every problem, each at its path
+    :class:`~recovery_capital.core.errors.DefinitionError` naming every problem, each at its path
     (``prefix`` is put before each path: ``"programme."`` when it sits in ``course.yaml``)."""
     if not isinstance(data, dict):
         raise DefinitionError(source, [(prefix.rstrip("."), "expected a mapping with days")])

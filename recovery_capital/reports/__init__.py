@@ -5,7 +5,6 @@ Everything here reads the response store and the course; nothing writes to the s
 =========================  ==================================================================
 module                     one job
 =========================  ==================================================================
-``access``                 :func:`trainer_access`: the verified key every trainer report needs
 ``stats``                  t quantiles, paired change (d_z, t interval), reliable change index
 ``reliability``            published reliabilities the index may use, with their sources
 ``course_map``             the activities each module asks for, and its hours
@@ -22,13 +21,15 @@ module                     one job
 ``importer``               score another system's CSV or Excel file of answers
 =========================  ==================================================================
 
-Privacy: a report that can show a handle takes a :class:`TrainerAccess`, which only
-:func:`trainer_access` makes, after the store has checked the cohort's trainer key. The
-commissioner summary is built from a :class:`~.evaluation.CohortSummary`, which holds no
-handle at all.
+Privacy: a report that can show a handle takes a
+:class:`~recovery_capital.store.access.TrainerAccess`, which only
+:func:`~recovery_capital.store.access.trainer_access` makes, after the store has checked
+the cohort's trainer key. The commissioner summary is built from a
+:class:`~.evaluation.CohortSummary`, which holds no handle at all.
 
 >>> from recovery_capital.store import Store
->>> from recovery_capital.reports import trainer_access, evaluate_cohort, commissioner_summary
+>>> from recovery_capital.reports import evaluate_cohort, commissioner_summary
+>>> from recovery_capital.store.access import trainer_access
 >>> store = Store("sqlite://")
 >>> cohort = store.create_cohort("Spring 2027")
 >>> access = trainer_access(store, cohort.code, cohort.trainer_key)
@@ -41,14 +42,11 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from .errors import AccessDenied, NotComplete, ReportError
+from .errors import NotComplete, ReportError
 
 __all__ = [
-    "AccessDenied",
     "NotComplete",
     "ReportError",
-    "TrainerAccess",
-    "trainer_access",
     "evaluate_cohort",
     "commissioner_summary",
     "evaluation_html",
@@ -65,7 +63,6 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .access import TrainerAccess, trainer_access
     from .certificate import certificate_for, certificate_pdf
     from .cohort_pages import evaluation_html, summary_html
     from .evaluation import commissioner_summary, evaluate_cohort
@@ -77,8 +74,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # Loaded on first use, so importing the package does not pull in matplotlib, fpdf2 or FHIR.
 _LAZY = {
-    "TrainerAccess": "access",
-    "trainer_access": "access",
     "evaluate_cohort": "evaluation",
     "commissioner_summary": "evaluation",
     "evaluation_html": "cohort_pages",

@@ -16,7 +16,7 @@ import os
 from dataclasses import dataclass
 from datetime import datetime
 
-from .access import TrainerAccess
+from ..store.access import TrainerAccess
 from .completion import module_completion, programme_figures
 from .course_map import DEFAULT_MODULE_MINUTES, course_modules
 from .errors import NotComplete, ReportError
@@ -115,7 +115,7 @@ def certificate_for(
     handle. Raises :class:`~.errors.NotComplete` naming the modules still to do.
 
     >>> from recovery_capital.store import Store
-    >>> from .access import trainer_access
+    >>> from recovery_capital.store.access import trainer_access
     >>> store = Store("sqlite://")
     >>> cohort = store.create_cohort("Spring 2027")
     >>> _ = store.join(cohort.code, "fox-12")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ..charts import Chart, bars
+from ..charts.drawing import Chart, bars
 from .cohort_tables import (
     MODULE_HEADERS,
     PREPOST_HEADERS,
@@ -52,8 +52,13 @@ SELFCHECK_NOTE = (
 def completion_chart(lines: list[ModuleLine]) -> Chart:
     """Bars: the share of trainees who completed each module."""
     values = {line.label.split(":")[0]: line.percent for line in lines}
-    return bars(values, vmin=0, vmax=100, title="Trainees who completed each module",
-                value_label="% of trainees")
+    return bars(
+        values,
+        vmin=0,
+        vmax=100,
+        title="Trainees who completed each module",
+        value_label="% of trainees",
+    )
 
 
 def prepost_chart(prepost: PrePostChange) -> Chart | None:
@@ -65,9 +70,13 @@ def prepost_chart(prepost: PrePostChange) -> Chart | None:
     ]
     if not rows:
         return None
-    return first_latest_bars(rows, title="Self-check: mean at the start and at the end",
-                             first_label="Start of course", latest_label="End of course",
-                             ticks=("Start", "End"))
+    return first_latest_bars(
+        rows,
+        title="Self-check: mean at the start and at the end",
+        first_label="Start of course",
+        latest_label="End of course",
+        ticks=("Start", "End"),
+    )
 
 
 def _overview(
@@ -87,17 +96,18 @@ def _overview(
 
 def _module_lines(evaluation: CohortEvaluation) -> list[ModuleLine]:
     return [
-        ModuleLine(m.module.label, len(m.module.activities), m.module.hours, m.completed,
-                   m.percent)
+        ModuleLine(m.module.label, len(m.module.activities), m.module.hours, m.completed, m.percent)
         for m in evaluation.completion.modules
     ]
 
 
 def _prepost_section(prepost: PrePostChange | None, notes: list[str]) -> str:
     if prepost is None:
-        return section("Self-check at the start and the end",
-                       *[paragraph(n, "note") for n in notes] or
-                       [paragraph("The self-check could not be compared.", "note")])
+        return section(
+            "Self-check at the start and the end",
+            *[paragraph(n, "note") for n in notes]
+            or [paragraph("The self-check could not be compared.", "note")],
+        )
     chart = prepost_chart(prepost)
     counts = paragraph(
         f"{prepost.started} trainees took the self-check at the start, {prepost.finished} at "
@@ -132,60 +142,98 @@ def evaluation_sections(evaluation: CohortEvaluation) -> str:
         for m in evaluation.completion.modules
         for activity, count in m.submitted_per_activity
     ]
-    body = "".join([
-        paragraph(
-            "This report names trainees by their handle, so it is for the cohort's trainer "
-            "only. For a version without names, use the commissioner summary.",
-            "note",
-        ),
-        section("Overview", _overview(evaluation.participants,
-                                      evaluation.completion.completed_all,
-                                      evaluation.first_activity, evaluation.last_activity)),
-        section(
-            "Completion per module",
-            paragraph("A module counts as complete when a trainee has submitted every activity "
-                      "in it. Hours are the planned time of each module."),
-            table(MODULE_HEADERS, module_rows(lines), numeric=(1, 2, 3, 4)),
-            f"<figure>{completion_chart(lines).to_html()}</figure>" if lines else "",
-            "<details><summary>Submissions per activity</summary>",
-            table(["Module", "Activity", "Trainees who submitted"], activity_rows,
-                  numeric=(2,)),
-            "</details>",
-        ),
-        section("Trainees", table(TRAINEE_HEADERS, trainee_rows(evaluation.completion),
-                                  numeric=(3,))),
-        section(
-            "Knowledge checks: hardest questions first",
-            paragraph("Each trainee's latest answers count; 'right' means exactly the options "
-                      "the course suggests."),
-            table(QUESTION_HEADERS, question_rows(evaluation.questions), numeric=(2, 3, 4))
-            if evaluation.questions else paragraph("No knowledge checks have been answered yet."),
-        ),
-        _prepost_section(evaluation.prepost, list(evaluation.notes)),
-        "".join(paragraph(note, "quiet") for note in evaluation.notes),
-    ])
+    body = "".join(
+        [
+            paragraph(
+                "This report names trainees by their handle, so it is for the cohort's trainer "
+                "only. For a version without names, use the commissioner summary.",
+                "note",
+            ),
+            section(
+                "Overview",
+                _overview(
+                    evaluation.participants,
+                    evaluation.completion.completed_all,
+                    evaluation.first_activity,
+                    evaluation.last_activity,
+                ),
+            ),
+            section(
+                "Completion per module",
+                paragraph(
+                    "A module counts as complete when a trainee has submitted every activity "
+                    "in it. Hours are the planned time of each module."
+                ),
+                table(MODULE_HEADERS, module_rows(lines), numeric=(1, 2, 3, 4)),
+                f"<figure>{completion_chart(lines).to_html()}</figure>" if lines else "",
+                "<details><summary>Submissions per activity</summary>",
+                table(
+                    ["Module", "Activity", "Trainees who submitted"], activity_rows, numeric=(2,)
+                ),
+                "</details>",
+            ),
+            section(
+                "Trainees",
+                table(TRAINEE_HEADERS, trainee_rows(evaluation.completion), numeric=(3,)),
+            ),
+            section(
+                "Knowledge checks: hardest questions first",
+                paragraph(
+                    "Each trainee's latest answers count; 'right' means exactly the options "
+                    "the course suggests."
+                ),
+                table(QUESTION_HEADERS, question_rows(evaluation.questions), numeric=(2, 3, 4))
+                if evaluation.questions
+                else paragraph("No knowledge checks have been answered yet."),
+            ),
+            _prepost_section(evaluation.prepost, list(evaluation.notes)),
+            "".join(paragraph(note, "quiet") for note in evaluation.notes),
+        ]
+    )
     return body
 
 
 def summary_html(summary: CohortSummary) -> str:
     """The one-page commissioner summary (no handles: it is built from a CohortSummary)."""
     lines = list(summary.modules)
-    body = "".join([
-        *(paragraph(line) for line in summary_sentences(
-            summary.participants, summary.completed_all, summary.course_hours,
-            summary.programme)),
-        section("Overview", _overview(summary.participants, summary.completed_all,
-                                      summary.first_activity, summary.last_activity)),
-        section("Completion per module",
+    body = "".join(
+        [
+            *(
+                paragraph(line)
+                for line in summary_sentences(
+                    summary.participants,
+                    summary.completed_all,
+                    summary.course_hours,
+                    summary.programme,
+                )
+            ),
+            section(
+                "Overview",
+                _overview(
+                    summary.participants,
+                    summary.completed_all,
+                    summary.first_activity,
+                    summary.last_activity,
+                ),
+            ),
+            section(
+                "Completion per module",
                 table(MODULE_HEADERS, module_rows(lines), numeric=(1, 2, 3, 4)),
-                f"<figure>{completion_chart(lines).to_html()}</figure>" if lines else ""),
-        section("Questions the group found hardest",
+                f"<figure>{completion_chart(lines).to_html()}</figure>" if lines else "",
+            ),
+            section(
+                "Questions the group found hardest",
                 table(QUESTION_HEADERS, question_rows(summary.hardest), numeric=(2, 3, 4))
-                if summary.hardest else paragraph("No knowledge checks have been answered yet.")),
-        _prepost_section(summary.prepost, list(summary.notes)),
-        paragraph("Figures are for the group as a whole; no trainee is named in this summary.",
-                  "quiet"),
-    ])
+                if summary.hardest
+                else paragraph("No knowledge checks have been answered yet."),
+            ),
+            _prepost_section(summary.prepost, list(summary.notes)),
+            paragraph(
+                "Figures are for the group as a whole; no trainee is named in this summary.",
+                "quiet",
+            ),
+        ]
+    )
     return page(
         f"Training summary: {summary.cohort_name}",
         body,

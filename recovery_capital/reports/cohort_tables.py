@@ -33,8 +33,16 @@ __all__ = [
 
 MODULE_HEADERS = ["Module", "Activities", "Hours", "Completed", "% of trainees"]
 QUESTION_HEADERS = ["Knowledge check", "Question", "Answered", "Right", "% right"]
-PREPOST_HEADERS = ["Area", "Pairs", "Start mean", "End mean", "Mean change", "SD of change",
-                   "95% CI of change", "Effect size d_z"]
+PREPOST_HEADERS = [
+    "Area",
+    "Pairs",
+    "Start mean",
+    "End mean",
+    "Mean change",
+    "SD of change",
+    "95% CI of change",
+    "Effect size d_z",
+]
 TRAINEE_HEADERS = ["Handle", "Modules complete", "Still to do", "Hours", "Finished"]
 
 
@@ -58,19 +66,35 @@ def module_rows(lines: Sequence[ModuleLine | ModuleCompletion]) -> list[list[str
     rows = []
     for line in lines:
         if isinstance(line, ModuleCompletion):
-            line = ModuleLine(line.module.label, len(line.module.activities), line.module.hours,
-                              line.completed, line.percent)
-        rows.append([line.label, str(line.activities), fmt(line.hours, trim=True),
-                     str(line.completed),
-                     fmt_percent(line.percent)])
+            line = ModuleLine(
+                line.module.label,
+                len(line.module.activities),
+                line.module.hours,
+                line.completed,
+                line.percent,
+            )
+        rows.append(
+            [
+                line.label,
+                str(line.activities),
+                fmt(line.hours, trim=True),
+                str(line.completed),
+                fmt_percent(line.percent),
+            ]
+        )
     return rows
 
 
 def question_rows(questions: Sequence[QuestionResult]) -> list[list[str]]:
     """Quiz, question, answered, right and % right (hardest first, as given)."""
     return [
-        [q.quiz_title, f"{q.number}. {q.prompt}", str(q.answered), str(q.right),
-         fmt_percent(q.percent_right)]
+        [
+            q.quiz_title,
+            f"{q.number}. {q.prompt}",
+            str(q.answered),
+            str(q.right),
+            fmt_percent(q.percent_right),
+        ]
         for q in questions
     ]
 
@@ -80,11 +104,18 @@ def prepost_rows(prepost: PrePostChange) -> list[list[str]]:
     rows = []
     for entry in prepost.scales:
         change = entry.change
-        rows.append([
-            entry.label, str(change.n), fmt(change.mean_before), fmt(change.mean_after),
-            fmt_signed(change.mean_difference), fmt(change.sd_difference),
-            interval(change.ci_low, change.ci_high), fmt_signed(change.cohens_dz),
-        ])
+        rows.append(
+            [
+                entry.label,
+                str(change.n),
+                fmt(change.mean_before),
+                fmt(change.mean_after),
+                fmt_signed(change.mean_difference),
+                fmt(change.sd_difference),
+                interval(change.ci_low, change.ci_high),
+                fmt_signed(change.cohens_dz),
+            ]
+        )
     return rows
 
 
@@ -96,8 +127,12 @@ def prepost_notes(prepost: PrePostChange) -> list[str]:
 def trainee_rows(completion: CompletionSummary) -> list[list[str]]:
     """Per trainee (handles: for the cohort's trainer only)."""
     return [
-        [t.handle, ", ".join(str(n) for n in t.completed_modules) or "none",
-         ", ".join(str(n) for n in t.open_modules) or "none", fmt(t.hours, trim=True),
-         fmt_date(t.finished) if t.complete else "–"]
+        [
+            t.handle,
+            ", ".join(str(n) for n in t.completed_modules) or "none",
+            ", ".join(str(n) for n in t.open_modules) or "none",
+            fmt(t.hours, trim=True),
+            fmt_date(t.finished) if t.complete else "–",
+        ]
         for t in completion.trainees
     ]

@@ -248,11 +248,11 @@ def programme_figures(
     >>> figures.follow_ups_done(6), figures.follow_ups_done(12), figures.contact_hours
     (1, 0, 30.0)
     """
-    from ..errors import DefinitionError
+    from ..core.errors import DefinitionError
     from ..programme.load import load_programme
 
     if course_dir is None:
-        from ..content import course_dir as find_course_dir
+        from ..content.model import course_dir as find_course_dir
 
         course_dir = find_course_dir()
     try:

@@ -95,16 +95,19 @@ def _cell_source(cell: dict[str, Any]) -> str:
 def _questionnaire_activities(code: str) -> list[str]:
     """Activity ids of ``Questionnaire(...)`` calls in one code cell."""
     # IPython magics and shell lines are not Python: blank them so the rest still parses.
-    cleaned = "\n".join("" if line.lstrip().startswith(("%", "!")) else line
-                        for line in code.splitlines())
+    cleaned = "\n".join(
+        "" if line.lstrip().startswith(("%", "!")) else line for line in code.splitlines()
+    )
     try:
         tree = ast.parse(cleaned)
     except SyntaxError:
         return []
     found = []
     for node in ast.walk(tree):
-        if not (isinstance(node, ast.Call) and getattr(node.func, "id", getattr(
-                node.func, "attr", None)) == "Questionnaire"):
+        if not (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "id", getattr(node.func, "attr", None)) == "Questionnaire"
+        ):
             continue
         named = {k.arg: k.value for k in node.keywords}
         target = named.get("activity_id") or (node.args[0] if node.args else None)
@@ -130,8 +133,9 @@ def _content_ids(course_dir: Path) -> list[str]:
     return ids
 
 
-def module_activity_ids(number: int, notebook: dict[str, Any], content_ids: list[str]
-                        ) -> tuple[str, ...]:
+def module_activity_ids(
+    number: int, notebook: dict[str, Any], content_ids: list[str]
+) -> tuple[str, ...]:
     """The activities module ``number`` asks a trainee to submit, sorted.
 
     They are the content files whose id starts with ``m<number>-`` together with every
@@ -175,7 +179,7 @@ def course_modules(course_dir: str | os.PathLike[str] | None = None) -> list[Cou
     (``$RECOVERY_CAPITAL_COURSE_DIR``, else the nearest folder holding ``assets/``).
     """
     if course_dir is None:
-        from ..content import course_dir as find_course_dir
+        from ..content.model import course_dir as find_course_dir
 
         course_dir = find_course_dir()
     root = Path(course_dir)
@@ -195,12 +199,14 @@ def course_modules(course_dir: str | os.PathLike[str] | None = None) -> list[Cou
     for number, path in notebooks:
         notebook = _read_notebook(path)
         minutes = _minutes(notebook)
-        modules.append(CourseModule(
-            number=number,
-            notebook=path,
-            title=_title(notebook, path),
-            activities=module_activity_ids(number, notebook, content_ids),
-            minutes=minutes or DEFAULT_MODULE_MINUTES,
-            minutes_from_notebook=minutes is not None,
-        ))
+        modules.append(
+            CourseModule(
+                number=number,
+                notebook=path,
+                title=_title(notebook, path),
+                activities=module_activity_ids(number, notebook, content_ids),
+                minutes=minutes or DEFAULT_MODULE_MINUTES,
+                minutes_from_notebook=minutes is not None,
+            )
+        )
     return modules

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..errors import RecoveryCapitalError
+from ..core.errors import RecoveryCapitalError
 
-__all__ = ["ReportError", "AccessDenied", "NotComplete"]
+__all__ = ["ReportError", "NotComplete"]
 
 
 class ReportError(RecoveryCapitalError, ValueError):
@@ -13,10 +13,6 @@ class ReportError(RecoveryCapitalError, ValueError):
     >>> print(ReportError("No BARC-10 answers from fox-12 yet."))
     No BARC-10 answers from fox-12 yet.
     """
-
-
-class AccessDenied(RecoveryCapitalError, PermissionError):
-    """The trainer key does not open this cohort."""
 
 
 class NotComplete(ReportError):

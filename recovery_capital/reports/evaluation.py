@@ -1,7 +1,7 @@
 """The cohort training evaluation: completion, knowledge checks and the self-check change.
 
 :func:`evaluate_cohort` gathers everything a trainer reviews after a course; it needs
-:class:`~recovery_capital.reports.access.TrainerAccess` because its per-trainee completion
+:class:`~recovery_capital.store.access.TrainerAccess` because its per-trainee completion
 table names handles. :func:`commissioner_summary` keeps only the cohort-level figures, with
 no handle anywhere in it, for a training lead to send on.
 """
@@ -12,9 +12,9 @@ import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from ..definitions import load_instrument
-from ..errors import DefinitionError, UnknownInstrument
-from .access import TrainerAccess
+from ..core.errors import DefinitionError, UnknownInstrument
+from ..scoring.definitions import load_instrument
+from ..store.access import TrainerAccess
 from .completion import CompletionSummary, ProgrammeFigures, module_completion, programme_figures
 from .course_map import course_modules
 from .knowledge import QuestionResult, course_quizzes, question_results
@@ -119,7 +119,7 @@ def evaluate_cohort(
 
 
 def _course_dir() -> str:
-    from ..content import course_dir
+    from ..content.model import course_dir
 
     return str(course_dir())
 

@@ -36,8 +36,8 @@ from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
-from ..definitions import Instrument, load_instrument
-from ..scoring import score
+from ..scoring.definitions import Instrument, load_instrument
+from ..scoring.engine import score
 from .errors import ReportError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -285,7 +285,7 @@ def cohort_bundle(
     for column in ("answers", "scores", "handle"):  # text no JSON file can hold, as U+FFFD
         rows[column] = rows[column].map(exportable)
     if course_dir is None:
-        from ..content import course_dir as find_course_dir
+        from ..content.model import course_dir as find_course_dir
 
         course_dir = find_course_dir()
     instruments: dict[str, Instrument] = {}

@@ -3,7 +3,7 @@
 :func:`first_latest_bars` draws one small panel per scale, each on its own scale range, with
 the first and the latest score as two bars (the distance travelled); it suits instruments whose
 scales have different ranges (SOCRATES) as well as one-scale instruments. It returns a
-:class:`recovery_capital.charts.Chart`, so it renders as PNG, SVG or HTML like every chart.
+:class:`recovery_capital.charts.drawing.Chart`, so it renders as PNG, SVG or HTML like every chart.
 
 >>> chart = first_latest_bars(
 ...     [("Recognition", 24, 31, 7, 35), ("Taking steps", 20, None, 8, 40)],
@@ -18,8 +18,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from ..charts import PALETTE, Chart
-from ..errors import InvalidResponse
+from ..charts.drawing import PALETTE, Chart
+from ..core.errors import InvalidResponse
 
 __all__ = ["first_latest_bars"]
 
@@ -70,7 +70,7 @@ def first_latest_bars(
 
     ``ticks`` names the two bars under each panel. A missing score (``None`` or NaN) is marked
     "no score"; a score outside its range raises
-    :class:`~recovery_capital.errors.InvalidResponse` rather than being drawn off the chart.
+    :class:`~recovery_capital.core.errors.InvalidResponse` rather than being drawn off the chart.
     """
     if not scales:
         raise InvalidResponse("scales", [], "at least one scale")
@@ -98,21 +98,44 @@ def first_latest_bars(
                 ((first, PALETTE[5], ""), (latest, PALETTE[0], "//"))
             ):
                 if value is None:
-                    axes.text(position, base + (high - low) * 0.05, "no score", rotation=90,
-                              ha="center", va="bottom", fontsize=10, color="#595959")
+                    axes.text(
+                        position,
+                        base + (high - low) * 0.05,
+                        "no score",
+                        rotation=90,
+                        ha="center",
+                        va="bottom",
+                        fontsize=10,
+                        color="#595959",
+                    )
                     continue
-                axes.bar(position, value - base, bottom=base, width=0.7, color=colour,
-                         hatch=hatch, edgecolor="white" if not hatch else "#003f63")
-                axes.annotate(_number(value), xy=(position, value), xytext=(0, 3),
-                              textcoords="offset points", ha="center", va="bottom", fontsize=10)
+                axes.bar(
+                    position,
+                    value - base,
+                    bottom=base,
+                    width=0.7,
+                    color=colour,
+                    hatch=hatch,
+                    edgecolor="white" if not hatch else "#003f63",
+                )
+                axes.annotate(
+                    _number(value),
+                    xy=(position, value),
+                    xytext=(0, 3),
+                    textcoords="offset points",
+                    ha="center",
+                    va="bottom",
+                    fontsize=10,
+                )
             axes.set_xlim(-0.6, 1.6)
             axes.set_ylim(low, high + (high - low) * 0.12)
             axes.set_xticks([0, 1], list(ticks))
             axes.set_title(label if len(label) <= 22 else label[:21] + "…")
         handles = [
             matplotlib.patches.Patch(facecolor=PALETTE[5], label=first_label),
-            matplotlib.patches.Patch(facecolor=PALETTE[0], hatch="//", edgecolor="#003f63",
-                                     label=latest_label),
+            matplotlib.patches.Patch(
+                facecolor=PALETTE[0], hatch="//", edgecolor="#003f63", label=latest_label
+            ),
         ]
         figure.legend(handles=handles, loc="outside lower center", ncols=2, frameon=False)
         figure.suptitle(title, fontsize=13, fontweight="bold")

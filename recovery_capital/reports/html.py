@@ -144,8 +144,11 @@ def table(
     body = []
     for row in rows:
         cells = [
-            f'<th scope="row">{esc(v)}</th>' if headers is None and index == 0
-            else f'<td class="num">{esc(v)}</td>' if index in right else _cell(v)
+            f'<th scope="row">{esc(v)}</th>'
+            if headers is None and index == 0
+            else f'<td class="num">{esc(v)}</td>'
+            if index in right
+            else _cell(v)
             for index, v in enumerate(row)
         ]
         body.append(f"<tr>{''.join(cells)}</tr>")

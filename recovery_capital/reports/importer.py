@@ -25,8 +25,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from ..definitions import Instrument, load_instrument
-from ..scoring import score_frame
+from ..scoring.definitions import Instrument, load_instrument
+from ..scoring.engine import score_frame
 from .errors import ReportError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -55,11 +55,15 @@ def match_item_columns(
     found: dict[str, str] = {}
     for source, target in (mapping or {}).items():
         if source not in columns:
-            raise ReportError(f"The mapping names a column {source!r} that the file does not "
-                              f"have. Its columns are: {', '.join(map(str, columns))}.")
+            raise ReportError(
+                f"The mapping names a column {source!r} that the file does not "
+                f"have. Its columns are: {', '.join(map(str, columns))}."
+            )
         if target not in items:
-            raise ReportError(f"The mapping sends {source!r} to {target!r}, which is not an item "
-                              f"of {instrument.id} (items are {items[0]}..{items[-1]}).")
+            raise ReportError(
+                f"The mapping sends {source!r} to {target!r}, which is not an item "
+                f"of {instrument.id} (items are {items[0]}..{items[-1]})."
+            )
         found[source] = target
     wanted = [item for item in items if item not in found.values()]
     if not wanted:
@@ -136,8 +140,11 @@ def import_responses(
     which source column became which item. ``errors`` and ``context`` are passed to
     ``score_frame`` (e.g. ``context={"sex": "gender"}`` for AUDIT-C).
     """
-    inst = instrument if isinstance(instrument, Instrument) else load_instrument(
-        instrument, course_dir=course_dir)
+    inst = (
+        instrument
+        if isinstance(instrument, Instrument)
+        else load_instrument(instrument, course_dir=course_dir)
+    )
     table = read_table(source)
     if table.empty:
         raise ReportError("The file has a header but no rows of answers.")

@@ -1,7 +1,7 @@
 """Knowledge-check results per question, hardest first, from each trainee's latest answers.
 
 >>> import pandas as pd
->>> from recovery_capital.content import parse_content
+>>> from recovery_capital.content.model import parse_content
 >>> quiz = parse_content({"kind": "quiz", "id": "m1-words", "title": "Words", "questions": [
 ...     {"id": "a", "prompt": "Person-first?", "options": [
 ...         {"text": "a person who uses drugs", "correct": True, "feedback": "Yes."},
@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..content import QuizContent, content_files, load_content
-from ..errors import DefinitionError
+from ..content.model import QuizContent, content_files, load_content
+from ..core.errors import DefinitionError
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -74,8 +74,9 @@ def course_quizzes(course_dir: str | os.PathLike[str] | None = None) -> dict[str
 
 def _chosen(answer: Any, options: int) -> set[int]:
     picked = answer if isinstance(answer, list) else []
-    return {i for i in picked if isinstance(i, int) and not isinstance(i, bool) and
-            0 <= i < options}
+    return {
+        i for i in picked if isinstance(i, int) and not isinstance(i, bool) and 0 <= i < options
+    }
 
 
 def question_results(
@@ -100,20 +101,26 @@ def question_results(
             continue
         for number, question in enumerate(quiz.questions, start=1):
             correct = set(question.correct_indexes)
-            chosen = [_chosen(answers.get(question.id), len(question.options))
-                      for answers in answer_sets]
+            chosen = [
+                _chosen(answers.get(question.id), len(question.options)) for answers in answer_sets
+            ]
             answered = [picked for picked in chosen if picked]
-            results.append(QuestionResult(
-                activity_id=activity,
-                quiz_title=quiz.title,
-                question_id=question.id,
-                number=number,
-                prompt=question.prompt,
-                answered=len(answered),
-                right=sum(picked == correct for picked in answered),
-            ))
+            results.append(
+                QuestionResult(
+                    activity_id=activity,
+                    quiz_title=quiz.title,
+                    question_id=question.id,
+                    number=number,
+                    prompt=question.prompt,
+                    answered=len(answered),
+                    right=sum(picked == correct for picked in answered),
+                )
+            )
     return sorted(
         results,
-        key=lambda r: (r.percent_right if r.percent_right is not None else 101, r.activity_id,
-                       r.number),
+        key=lambda r: (
+            r.percent_right if r.percent_right is not None else 101,
+            r.activity_id,
+            r.number,
+        ),
     )

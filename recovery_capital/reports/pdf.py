@@ -42,14 +42,23 @@ FONT_DIR = _font_dir()
 class ReportPDF(FPDF):
     """An A4 page (portrait by default) with headings, paragraphs, tables and images."""
 
-    def __init__(self, title: str, *, footer: str = "", orientation: str = "portrait",
-                 footer_from_bottom: float = 12) -> None:
+    def __init__(
+        self,
+        title: str,
+        *,
+        footer: str = "",
+        orientation: str = "portrait",
+        footer_from_bottom: float = 12,
+    ) -> None:
         super().__init__(orientation=orientation, unit="mm", format="A4")
         self.footer_text = footer
         self.footer_from_bottom = footer_from_bottom
         self.written: list[str] = []
-        for style, name in (("", "DejaVuSans.ttf"), ("B", "DejaVuSans-Bold.ttf"),
-                            ("I", "DejaVuSans-Oblique.ttf")):
+        for style, name in (
+            ("", "DejaVuSans.ttf"),
+            ("B", "DejaVuSans-Bold.ttf"),
+            ("I", "DejaVuSans-Oblique.ttf"),
+        ):
             self.add_font(FAMILY, style, str(FONT_DIR / name))
         self.set_title(title)
         self.set_creator("recovery-capital")
@@ -71,24 +80,40 @@ class ReportPDF(FPDF):
         self.written.append(text)
         return text
 
-    def heading(self, text: str, size: float = 13, *, colour: tuple[int, int, int] = ACCENT,
-                align: str = "L", space_before: float = 3) -> None:
+    def heading(
+        self,
+        text: str,
+        size: float = 13,
+        *,
+        colour: tuple[int, int, int] = ACCENT,
+        align: str = "L",
+        space_before: float = 3,
+    ) -> None:
         """A bold heading line."""
         self.ln(space_before)
         self.set_font(FAMILY, "B", size)
         self.set_text_color(*colour)
-        self.multi_cell(0, size * 0.5, self._write(text), align=align, new_x="LMARGIN",
-                        new_y="NEXT")
+        self.multi_cell(
+            0, size * 0.5, self._write(text), align=align, new_x="LMARGIN", new_y="NEXT"
+        )
         self.set_text_color(*INK)
         self.ln(1)
 
-    def paragraph(self, text: str, size: float = 9.5, *, style: str = "", align: str = "L",
-                  colour: tuple[int, int, int] = INK) -> None:
+    def paragraph(
+        self,
+        text: str,
+        size: float = 9.5,
+        *,
+        style: str = "",
+        align: str = "L",
+        colour: tuple[int, int, int] = INK,
+    ) -> None:
         """Wrapped text."""
         self.set_font(FAMILY, style, size)
         self.set_text_color(*colour)
-        self.multi_cell(0, size * 0.48, self._write(text), align=align, new_x="LMARGIN",
-                        new_y="NEXT")
+        self.multi_cell(
+            0, size * 0.48, self._write(text), align=align, new_x="LMARGIN", new_y="NEXT"
+        )
         self.set_text_color(*INK)
         self.ln(1.2)
 
@@ -106,9 +131,14 @@ class ReportPDF(FPDF):
         aligns = list(align or ["L"] * len(headers))
         heading = FontFace(emphasis="BOLD", fill_color=(232, 240, 243))
         with super().table(
-            col_widths=tuple(widths), text_align=tuple(aligns), headings_style=heading,
-            line_height=size * 0.5, borders_layout="SINGLE_TOP_LINE", padding=0.8,
-            first_row_as_headings=True, width=sum(widths),
+            col_widths=tuple(widths),
+            text_align=tuple(aligns),
+            headings_style=heading,
+            line_height=size * 0.5,
+            borders_layout="SINGLE_TOP_LINE",
+            padding=0.8,
+            first_row_as_headings=True,
+            width=sum(widths),
         ) as grid:
             for values in [headers, *rows]:
                 row = grid.row()

@@ -4,7 +4,7 @@ Trainees are paired by handle between :data:`PRE_ACTIVITY` and :data:`POST_ACTIV
 person's latest submission of each); a pair counts for an area when both of its scores exist.
 
 >>> import pandas as pd
->>> from recovery_capital.definitions import load_instrument
+>>> from recovery_capital.scoring.definitions import load_instrument
 >>> from .course_map import REPOSITORY_COURSE
 >>> selfcheck = load_instrument("selfcheck", course_dir=REPOSITORY_COURSE)
 >>> def answers(value): return {f"q{i}": value for i in range(1, 13)}
@@ -30,7 +30,7 @@ from .stats import PairedChange, paired_change
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from ..definitions import Instrument
+    from ..scoring.definitions import Instrument
 
 __all__ = [
     "PRE_ACTIVITY",
@@ -62,9 +62,9 @@ class PrePostChange:
     """Start and end self-check for a cohort: how many took each, and change per area."""
 
     instrument_title: str
-    started: int          # people with a start self-check
-    finished: int         # people with an end self-check
-    paired: int           # people with both
+    started: int  # people with a start self-check
+    finished: int  # people with an end self-check
+    paired: int  # people with both
     scales: tuple[ScaleChange, ...]
 
     def scale(self, scale_id: str) -> ScaleChange:
@@ -107,13 +107,15 @@ def pre_post_change(
             and after[person][scale.id] == after[person][scale.id]
         ]
         low, high = scale_range(instrument, scale.id) or (float("nan"), float("nan"))
-        scales.append(ScaleChange(
-            scale.id,
-            scale.label,
-            low,
-            high,
-            paired_change([b for b, _ in pairs], [a for _, a in pairs], confidence=confidence),
-        ))
+        scales.append(
+            ScaleChange(
+                scale.id,
+                scale.label,
+                low,
+                high,
+                paired_change([b for b, _ in pairs], [a for _, a in pairs], confidence=confidence),
+            )
+        )
     return PrePostChange(
         instrument.short_title or instrument.title,
         started=len(before),

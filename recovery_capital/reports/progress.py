@@ -8,7 +8,7 @@ person's first assessment on the same instrument, and at least :data:`MIN_REFERE
 people of it.
 
 The report names the participant, so it is made only through
-:class:`~recovery_capital.reports.access.TrainerAccess`.
+:class:`~recovery_capital.store.access.TrainerAccess`.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
-from ..charts import Chart, change_over_time, radar
-from ..definitions import Instrument, load_instrument
-from .access import TrainerAccess
+from ..charts.drawing import Chart, change_over_time, radar
+from ..scoring.definitions import Instrument, load_instrument
+from ..store.access import TrainerAccess
 from .errors import ReportError
 from .figures import first_latest_bars
 from .html import fmt, fmt_date, fmt_signed, page, paragraph, section, table
@@ -128,7 +128,7 @@ class ProgressReport:
 
     def chart(self) -> Chart:
         """First and latest overlaid: a radar of the items when the definition's chart is one
-        (:attr:`~recovery_capital.definitions.Instrument.chart_spec`, BARC-10), else
+        (:attr:`~recovery_capital.scoring.definitions.Instrument.chart_spec`, BARC-10), else
         side-by-side bars per scale."""
         first, latest = self.first, self.latest
         first_label = f"First ({fmt_date(first.time)})"
@@ -151,7 +151,9 @@ class ProgressReport:
             if entry.low is not None and entry.high is not None
         ]
         return first_latest_bars(
-            rows, title=f"{self.title}: first and latest scores", first_label=first_label,
+            rows,
+            title=f"{self.title}: first and latest scores",
+            first_label=first_label,
             latest_label=latest_label,
         )
 
@@ -168,9 +170,11 @@ class ProgressReport:
                 for entry in entries
             }
             names = ", ".join(entry.label for entry in entries)
-            charts.append(change_over_time(
-                series, title=f"{self.title} over time: {names}", vmin=low, vmax=high
-            ))
+            charts.append(
+                change_over_time(
+                    series, title=f"{self.title} over time: {names}", vmin=low, vmax=high
+                )
+            )
         return charts
 
 
@@ -182,8 +186,9 @@ def _value(row: pd.Series, column: str) -> float | None:
     return None if number != number else number  # NaN is unanswered / not computed
 
 
-def _instrument_rows(access: TrainerAccess, instrument: Instrument,
-                     activity_id: str | None) -> pd.DataFrame:
+def _instrument_rows(
+    access: TrainerAccess, instrument: Instrument, activity_id: str | None
+) -> pd.DataFrame:
     rows = access.store.responses(access.code, activity_id)
     rows = rows[rows["instrument"] == instrument.id]
     return score_submissions(rows, instrument).sort_values(["time", "submission_id"])
@@ -216,20 +221,23 @@ def cohort_baseline(
     return ReferenceSample(description, sds, sizes)
 
 
-def _load(instrument: str | Instrument, course_dir: str | os.PathLike[str] | None
-          ) -> Instrument:
+def _load(instrument: str | Instrument, course_dir: str | os.PathLike[str] | None) -> Instrument:
     if isinstance(instrument, Instrument):
         return instrument
     if course_dir is None:
-        from ..content import course_dir as find_course_dir
+        from ..content.model import course_dir as find_course_dir
 
         course_dir = find_course_dir()
     return load_instrument(instrument, course_dir=course_dir)
 
 
 def _rci_for(
-    inst: Instrument, scale_id: str, first: float | None, latest: float | None,
-    count: int, reference: ReferenceSample | None,
+    inst: Instrument,
+    scale_id: str,
+    first: float | None,
+    latest: float | None,
+    count: int,
+    reference: ReferenceSample | None,
 ) -> tuple[PublishedReliability | None, ReliableChange | None, str | None]:
     scale = inst.scale(scale_id)
     if scale.method == "formula" or len(scale.items) < 2:
@@ -244,9 +252,13 @@ def _rci_for(
     sd = None if reference is None else reference.sd.get(scale_id)
     size = None if reference is None else reference.size.get(scale_id)
     if reference is None or sd is None or (size is not None and size < MIN_REFERENCE_SIZE):
-        return reliability, None, (
-            f"The reference SD needs the scores of at least {MIN_REFERENCE_SIZE} people "
-            f"(this sample has {size or 0})."
+        return (
+            reliability,
+            None,
+            (
+                f"The reference SD needs the scores of at least {MIN_REFERENCE_SIZE} people "
+                f"(this sample has {size or 0})."
+            ),
         )
     if sd <= 0:
         return reliability, None, "Everyone in the reference sample has the same score."
@@ -268,7 +280,7 @@ def participant_progress(
     :func:`cohort_baseline` (same instrument and activity filter).
 
     >>> from recovery_capital.store import Store
-    >>> from .access import trainer_access
+    >>> from recovery_capital.store.access import trainer_access
     >>> store = Store("sqlite://")
     >>> cohort = store.create_cohort("Spring 2027")
     >>> for total in (3, 5):
@@ -300,7 +312,8 @@ def participant_progress(
             time=row["time"].to_pydatetime(),
             items={item_id: _value(row, item_id) for item_id in inst.item_ids},
             scales={scale.id: _value(row, scale.id) for scale in inst.scales},
-            band=None if row.get("band") is None or row.get("band") != row.get("band")
+            band=None
+            if row.get("band") is None or row.get("band") != row.get("band")
             else str(row["band"]),
         )
         for _, row in mine.iterrows()
@@ -315,10 +328,19 @@ def participant_progress(
             inst, scale.id, first, latest, len(assessments), reference
         )
         low_high = inst.scale_range(scale.id)
-        scales.append(ScaleProgress(
-            scale.id, scale.label, low_high[0] if low_high else None,
-            low_high[1] if low_high else None, first, latest, reliability, rci, note,
-        ))
+        scales.append(
+            ScaleProgress(
+                scale.id,
+                scale.label,
+                low_high[0] if low_high else None,
+                low_high[1] if low_high else None,
+                first,
+                latest,
+                reliability,
+                rci,
+                note,
+            )
+        )
     return ProgressReport(
         cohort_code=access.code,
         cohort_name=access.cohort_name,
@@ -346,17 +368,20 @@ def progress_html(report: ProgressReport) -> str:
         f"{fmt_date(report.latest.time)}. Scores are a starting point for a conversation with "
         "the person, never a verdict about them."
     )
-    warnings = "".join(
-        paragraph(text, "note") for text in [inst.provisional_warning] if text
-    )
+    warnings = "".join(paragraph(text, "note") for text in [inst.provisional_warning] if text)
     change_rows = []
     for entry in report.scales:
         index, meaning = _rci_cell(entry)
-        change_rows.append([
-            entry.label, fmt(entry.first, trim=True), fmt(entry.latest, trim=True),
-            fmt_signed(entry.change, trim=True),
-            index, meaning,
-        ])
+        change_rows.append(
+            [
+                entry.label,
+                fmt(entry.first, trim=True),
+                fmt(entry.latest, trim=True),
+                fmt_signed(entry.change, trim=True),
+                index,
+                meaning,
+            ]
+        )
     change_table = table(
         ["Scale", "First", "Latest", "Change", "Reliable change index", "Meaning"],
         change_rows,
@@ -367,25 +392,39 @@ def progress_html(report: ProgressReport) -> str:
     per_assessment = table(
         ["Date", "Activity", *[s.label for s in report.scales], *(["Band"] if banded else [])],
         [
-            [fmt_date(a.time), a.activity_id,
-             *[fmt(a.scales[s.scale_id], trim=True) for s in report.scales],
-             *([a.band or "–"] if banded else [])]
+            [
+                fmt_date(a.time),
+                a.activity_id,
+                *[fmt(a.scales[s.scale_id], trim=True) for s in report.scales],
+                *([a.band or "–"] if banded else []),
+            ]
             for a in report.assessments
         ],
         numeric=range(2, 2 + len(report.scales)),
     )
-    timeline = "".join(
-        f"<figure>{chart.to_html()}</figure>" for chart in report.timeline_charts()
-    ) if count > 1 else ""
-    body = "".join([
-        intro,
-        warnings,
-        section("Distance travelled", f"<figure>{report.chart().to_html()}</figure>",
-                change_table, method),
-        section("Every assessment", per_assessment, timeline),
-        section("About this instrument", paragraph(inst.citation, "quiet"),
-                paragraph(inst.prompt_source, "quiet")),
-    ])
+    timeline = (
+        "".join(f"<figure>{chart.to_html()}</figure>" for chart in report.timeline_charts())
+        if count > 1
+        else ""
+    )
+    body = "".join(
+        [
+            intro,
+            warnings,
+            section(
+                "Distance travelled",
+                f"<figure>{report.chart().to_html()}</figure>",
+                change_table,
+                method,
+            ),
+            section("Every assessment", per_assessment, timeline),
+            section(
+                "About this instrument",
+                paragraph(inst.citation, "quiet"),
+                paragraph(inst.prompt_source, "quiet"),
+            ),
+        ]
+    )
     return page(
         f"Progress on the {report.title}",
         body,
@@ -401,34 +440,49 @@ def _method_notes(report: ProgressReport) -> str:
     if not used:
         return paragraph(
             "No scale of this instrument has a checked, published reliability, so no reliable "
-            "change index is given: read the changes as they are.", "quiet"
+            "change index is given: read the changes as they are.",
+            "quiet",
         )
-    parts = [paragraph(
-        "The reliable change index (Jacobson & Truax 1991) divides the change by the spread "
-        "expected from measurement error alone: SE = SD × √(1 − r), S_diff = √2 × SE, "
-        "index = change ÷ S_diff. Beyond ±1.96, the change is larger than measurement error "
-        "would usually explain.", "quiet"
-    )]
+    parts = [
+        paragraph(
+            "The reliable change index (Jacobson & Truax 1991) divides the change by the spread "
+            "expected from measurement error alone: SE = SD × √(1 − r), S_diff = √2 × SE, "
+            "index = change ÷ S_diff. Beyond ±1.96, the change is larger than measurement error "
+            "would usually explain.",
+            "quiet",
+        )
+    ]
     rows = []
     for entry in used:
         reliability = entry.reliability
         assert reliability is not None
         sd = None if report.reference is None else report.reference.sd.get(entry.scale_id)
         size = None if report.reference is None else report.reference.size.get(entry.scale_id)
-        rows.append([
-            entry.label, fmt(reliability.value), reliability.kind, fmt(sd),
-            "–" if size is None else size,
-            "–" if entry.rci is None else fmt(entry.rci.s_diff),
-        ])
-    parts.append(table(["Scale", "Reliability (r)", "Kind", "Reference SD", "People", "S_diff"],
-                       rows, numeric=(1, 3, 4, 5)))
+        rows.append(
+            [
+                entry.label,
+                fmt(reliability.value),
+                reliability.kind,
+                fmt(sd),
+                "–" if size is None else size,
+                "–" if entry.rci is None else fmt(entry.rci.s_diff),
+            ]
+        )
+    parts.append(
+        table(
+            ["Scale", "Reliability (r)", "Kind", "Reference SD", "People", "S_diff"],
+            rows,
+            numeric=(1, 3, 4, 5),
+        )
+    )
     if report.reference is not None:
-        parts.append(paragraph(f"Reference sample for the SD: {report.reference.description}.",
-                               "quiet"))
+        parts.append(
+            paragraph(f"Reference sample for the SD: {report.reference.description}.", "quiet")
+        )
     sources = dict.fromkeys(entry.reliability.source for entry in used if entry.reliability)
-    notes = dict.fromkeys(entry.reliability.note for entry in used
-                          if entry.reliability and entry.reliability.note)
+    notes = dict.fromkeys(
+        entry.reliability.note for entry in used if entry.reliability and entry.reliability.note
+    )
     parts += [paragraph(f"Reliability source: {source}", "quiet") for source in sources]
     parts += [paragraph(note, "note") for note in notes if note]
     return "".join(parts)
-

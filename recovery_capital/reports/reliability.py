@@ -18,10 +18,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..definitions import load_instrument
+from ..scoring.definitions import load_instrument
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..definitions import Instrument
+    from ..scoring.definitions import Instrument
 
 __all__ = ["PublishedReliability", "published_reliability"]
 

@@ -18,12 +18,12 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from ..scoring import INVALID, parse_answer, score_frame
+from ..scoring.engine import INVALID, parse_answer, score_frame
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from ..definitions import Instrument
+    from ..scoring.definitions import Instrument
 
 __all__ = ["KEPT_COLUMNS", "scale_range", "score_submissions"]
 
@@ -55,8 +55,10 @@ def score_submissions(rows: pd.DataFrame, instrument: Instrument) -> pd.DataFram
     )
     scored = score_frame(instrument, items, errors="coerce")
     values = pd.DataFrame(
-        {item_id: [_item_value(instrument, item_id, v) for v in items[item_id]]
-         for item_id in instrument.item_ids},
+        {
+            item_id: [_item_value(instrument, item_id, v) for v in items[item_id]]
+            for item_id in instrument.item_ids
+        },
         index=rows.index,
         dtype=float,
     )
@@ -67,7 +69,7 @@ def score_submissions(rows: pd.DataFrame, instrument: Instrument) -> pd.DataFram
 
 def scale_range(instrument: Instrument, scale_id: str) -> tuple[float, float] | None:
     """The lowest and highest score a scale can take (see
-    :meth:`~recovery_capital.definitions.Instrument.scale_range`, where the rule lives).
+    :meth:`~recovery_capital.scoring.definitions.Instrument.scale_range`, where the rule lives).
 
     >>> import recovery_capital as rc
     >>> scale_range(rc.load_instrument("socrates8a"), "ambivalence")

@@ -266,8 +266,9 @@ class ReliableChange:
         return "reliable increase" if self.index > 0 else "reliable decrease"
 
 
-def reliable_change(first: float, latest: float, *, sd: float, reliability: float
-                    ) -> ReliableChange:
+def reliable_change(
+    first: float, latest: float, *, sd: float, reliability: float
+) -> ReliableChange:
     """Jacobson and Truax's (1991) reliable change index.
 
     Notes
@@ -288,6 +289,11 @@ def reliable_change(first: float, latest: float, *, sd: float, reliability: floa
     standard_error = sd * math.sqrt(1 - reliability)
     s_diff = math.sqrt(2) * standard_error
     return ReliableChange(
-        float(first), float(latest), float(sd), float(reliability), standard_error, s_diff,
+        float(first),
+        float(latest),
+        float(sd),
+        float(reliability),
+        standard_error,
+        s_diff,
         (latest - first) / s_diff,
     )

@@ -3,9 +3,9 @@
 Built from a ``kind: triad`` content file (``assets/content/triads/``) on the course's own
 PDF page builder, so an educator changes the briefs by editing YAML. The observer's page has a
 tally grid for those who would rather count on paper than tap on a screen; its behaviours and
-their MITI 4.2.1 fair/good thresholds come from :mod:`recovery_capital.miti`.
+their MITI 4.2.1 fair/good thresholds come from :mod:`recovery_capital.scoring.miti`.
 
->>> from recovery_capital.content import parse_content
+>>> from recovery_capital.content.model import parse_content
 >>> triad = parse_content({"kind": "triad", "id": "m4-t", "title": "Real-play", "minutes": 10,
 ...     "roles": {"speaker": {"brief": "Talk about a change."},
 ...               "listener": {"brief": "Use **OARS**."},
@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import re
 
-from .. import miti
-from ..content import TriadContent
+from ..content.model import TriadContent
+from ..scoring import miti
 from .pdf import ReportPDF
 
 __all__ = ["briefs_pdf", "briefs_text", "TALLY_ROWS"]

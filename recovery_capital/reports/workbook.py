@@ -28,7 +28,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..definitions import Instrument, load_instrument
+from ..scoring.definitions import Instrument, load_instrument
 from ..store.exporting import flatten, neutralise_formula
 from .errors import ReportError
 from .scored import score_submissions
@@ -238,7 +238,7 @@ def write_workbook(
     info = store.cohort(cohort)
     rows = store.responses(cohort)
     if course_dir is None:
-        from ..content import course_dir as find_course_dir
+        from ..content.model import course_dir as find_course_dir
 
         course_dir = find_course_dir()
     workbook = Workbook()

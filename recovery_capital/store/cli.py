@@ -5,7 +5,7 @@ Each takes ``--store URL`` (default: ``$RECOVERY_CAPITAL_STORE``, else the local
 The store itself is imported only when a command runs, so ``recovery-capital --help`` stays fast.
 Commands whose output names participants (``export``, ``cohort reissue-link``) and those that
 change who may join (``cohort close|open``) need the cohort's trainer key, like every report
-(:mod:`recovery_capital.reports.access`); erasing and checking an erasure do not.
+(:mod:`recovery_capital.store.access`); erasing and checking an erasure do not.
 
 >>> import argparse
 >>> parser = argparse.ArgumentParser(prog="recovery-capital")
@@ -22,7 +22,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
-from ..errors import RecoveryCapitalError
+from ..core.errors import RecoveryCapitalError
 
 if TYPE_CHECKING:  # pragma: no cover
     from .store import Store
@@ -245,10 +245,10 @@ def run_export(args: argparse.Namespace) -> int:
     >>> del os.environ["RECOVERY_CAPITAL_TRAINER_KEY"]
     """
     if getattr(args, "format", "table") != "table":
-        from ..reports_cli import run_export_format
+        from ..reports.cli import run_export_format
 
         return run_export_format(args)
-    from ..reports.access import command_line_access
+    from .access import command_line_access
     from .exporting import check_export_path
 
     target = check_export_path(args.output)
@@ -383,7 +383,7 @@ def run_reissue_link(args: argparse.Namespace) -> int:
     """
     from urllib.parse import urlencode
 
-    from ..reports.access import command_line_access
+    from .access import command_line_access
     from .handles import validate_handle
 
     handle = validate_handle(args.participant)
@@ -421,7 +421,7 @@ def run_joins(args: argparse.Namespace) -> int:
     0
     >>> del os.environ["RECOVERY_CAPITAL_TRAINER_KEY"]
     """
-    from ..reports.access import command_line_access
+    from .access import command_line_access
 
     access = command_line_access(_open(args), args.cohort)
     access.store.set_joins_open(access.code, args.joins_open)

@@ -1,6 +1,6 @@
 """Errors the response store raises, each worded so a trainee or trainer can act on it.
 
-Every class derives from :class:`recovery_capital.errors.RecoveryCapitalError`, so a widget can
+Every class derives from :class:`recovery_capital.core.errors.RecoveryCapitalError`, so a widget can
 catch one base class and show the message instead of a traceback.
 
 >>> from recovery_capital.store.errors import UnknownCohort, StoreError
@@ -10,7 +10,7 @@ True
 
 from __future__ import annotations
 
-from ..errors import RecoveryCapitalError
+from ..core.errors import RecoveryCapitalError
 
 __all__ = [
     "StoreError",
@@ -21,6 +21,7 @@ __all__ = [
     "InvalidHandle",
     "InvalidInput",
     "JoinRefused",
+    "AccessDenied",
 ]
 
 
@@ -57,3 +58,7 @@ class InvalidInput(StoreError, ValueError):
 
 class JoinRefused(StoreError):
     """A cohort that is closed to new joiners, or too many joins at once (try again soon)."""
+
+
+class AccessDenied(RecoveryCapitalError, PermissionError):
+    """The trainer key does not open this cohort (see :mod:`recovery_capital.store.access`)."""

@@ -30,9 +30,9 @@ from typing import Any, ClassVar
 
 import ipywidgets as w
 
-from ..content import Content, load_content
-from ..course import Context, current_context
+from ..content.model import Content, load_content
 from ..lms.events import exercise_event
+from ..session.context import Context, current_context
 from .html import Safe, element, join
 from .join import notice_slot
 from .parts import HTML, Button, HBox, VBox
@@ -384,7 +384,7 @@ def _refusal(exc: Exception) -> str | None:
 
 def _unavailable(exc: Exception) -> w.Widget:
     """A calm panel in place of an exercise that could not be built."""
-    from ..errors import DefinitionError
+    from ..core.errors import DefinitionError
 
     if isinstance(exc, DefinitionError):
         details = element("ul", [element("li", f"{p or 'file'}: {m}") for p, m in exc.problems])

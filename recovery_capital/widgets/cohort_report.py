@@ -14,9 +14,9 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from ..errors import RecoveryCapitalError
-from ..reports.access import TrainerAccess
+from ..core.errors import RecoveryCapitalError
 from ..store import Store
+from ..store.access import TrainerAccess
 from .base import guarded
 from .html import Safe, element, join
 from .parts import HTML, Button, HBox, Layout, VBox
@@ -43,8 +43,9 @@ REPORT_CSS = """
 
 def _download(label: str, data: bytes, mime: str, filename: str) -> Safe:
     encoded = base64.b64encode(data).decode("ascii")
-    return element("a", label, href=f"data:{mime};base64,{encoded}", download=filename,
-                   cls="rc-download-link")
+    return element(
+        "a", label, href=f"data:{mime};base64,{encoded}", download=filename, cls="rc-download-link"
+    )
 
 
 class CohortReport:
@@ -84,8 +85,9 @@ class CohortReport:
             css_class="rc-report-login",
         )
         self.refresh_button = Button(description="Refresh").add_class("rc-refresh")
-        self.refresh_button.on_click(guarded(lambda _: self.refresh(), self.status,
-                                             "report refresh"))
+        self.refresh_button.on_click(
+            guarded(lambda _: self.refresh(), self.status, "report refresh")
+        )
         self.downloads = HTML().add_class("rc-downloads")
         self.report = HTML().add_class("rc-report-body")
         self.body = VBox(  # its own layout: shown once the trainer is signed in
@@ -93,8 +95,12 @@ class CohortReport:
         )
         self.body.layout.display = "none"
         self.widget = VBox(
-            [HTML(element("h3", "Cohort report", cls="rc-title")), self.sign_in.box, self.status,
-             self.body]
+            [
+                HTML(element("h3", "Cohort report", cls="rc-title")),
+                self.sign_in.box,
+                self.status,
+                self.body,
+            ]
         ).add_class("rc-cohort-report")
         self.widget.add_class("rc-exercise")
 
@@ -131,29 +137,44 @@ class CohortReport:
             return
         summary = commissioner_summary(evaluation)
         code = self.access.code
-        self.report.value = join([
-            Safe(f"<style>{REPORT_CSS}</style>"),
-            element("h2", f"Training evaluation: {self.access.cohort_name} ({code})"),
-            Safe(evaluation_sections(evaluation)),
-        ])
+        self.report.value = join(
+            [
+                Safe(f"<style>{REPORT_CSS}</style>"),
+                element("h2", f"Training evaluation: {self.access.cohort_name} ({code})"),
+                Safe(evaluation_sections(evaluation)),
+            ]
+        )
         self.downloads.value = element(
             "p",
             "Download: ",
-            _download("commissioner summary (PDF)", summary_pdf(summary), "application/pdf",
-                      f"summary-{code}.pdf"),
+            _download(
+                "commissioner summary (PDF)",
+                summary_pdf(summary),
+                "application/pdf",
+                f"summary-{code}.pdf",
+            ),
             " · ",
-            _download("commissioner summary (HTML)", summary_html(summary).encode("utf-8"),
-                      "text/html", f"summary-{code}.html"),
+            _download(
+                "commissioner summary (HTML)",
+                summary_html(summary).encode("utf-8"),
+                "text/html",
+                f"summary-{code}.html",
+            ),
             " · ",
-            _download("full evaluation with handles (HTML)",
-                      evaluation_html(evaluation).encode("utf-8"), "text/html",
-                      f"evaluation-{code}.html"),
+            _download(
+                "full evaluation with handles (HTML)",
+                evaluation_html(evaluation).encode("utf-8"),
+                "text/html",
+                f"evaluation-{code}.html",
+            ),
             ". The summaries name nobody; the full evaluation lists trainees by handle, so keep "
             "it to yourself.",
         )
         self.status.show(
             f"Showing cohort {code} ({self.access.cohort_name}): {evaluation.participants} "
-            "trainees.", "ok")
+            "trainees.",
+            "ok",
+        )
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from statistics import mean
 from typing import Any
 
-from ..content import (
+from ..content.model import (
     Content,
     DrillContent,
     PollContent,
@@ -47,7 +47,7 @@ def activity_view(
 ) -> Safe:
     """The aggregated view of one activity's latest answers and scores (one entry per person).
 
-    >>> from recovery_capital.content import parse_content
+    >>> from recovery_capital.content.model import parse_content
     >>> quiz = parse_content({"kind": "quiz", "id": "m1-q", "title": "T", "questions": [
     ...     {"id": "a", "prompt": "P", "options": [
     ...         {"text": "x", "correct": True, "feedback": "f"},
@@ -82,8 +82,8 @@ def activity_view(
 def _questionnaire_view(
     instrument_id: str, answers: Sequence[Mapping[str, Any]], scores: Sequence[Any]
 ) -> Safe:
-    from .. import charts
-    from ..definitions import load_instrument
+    from ..charts import drawing as charts
+    from ..scoring.definitions import load_instrument
     from .results import item_range, scale_range
 
     inst = load_instrument(instrument_id)
@@ -139,7 +139,7 @@ def _questionnaire_view(
 
 
 def _quiz_view(scores: Sequence[Any]) -> Safe:
-    from .. import charts
+    from ..charts import drawing as charts
 
     right = _numbers(scores, "correct")
     totals = _numbers(scores, "total")
@@ -313,7 +313,7 @@ def _drill_view(content: DrillContent, answers: Sequence[Mapping[str, Any]]) -> 
 
 
 def _ruler_view(content: RulerContent, scores: Sequence[Any]) -> Safe:
-    from .. import charts
+    from ..charts import drawing as charts
 
     return join(
         _chart(

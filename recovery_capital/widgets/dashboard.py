@@ -22,8 +22,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..content import Content, PollContent, ReflectionContent, content_files, load_content
-from ..errors import DefinitionError
+from ..content.model import Content, PollContent, ReflectionContent, content_files, load_content
+from ..core.errors import DefinitionError
 from ..store import Store
 from .base import guarded
 from .cohort_views import activity_view

@@ -2,7 +2,7 @@
 beside boxes for what they actually did (and, at a later follow-up, beside the earlier
 review too). Saved like any exercise, as activity ``followup-<weeks>-review``.
 
->>> from recovery_capital.course import practice_context
+>>> from recovery_capital.session.context import practice_context
 >>> from recovery_capital.reports.course_map import REPOSITORY_COURSE
 >>> ctx = practice_context()
 >>> _ = ctx.store.submit(ctx.cohort, ctx.handle, "m7-reflection-action-plan",
@@ -24,10 +24,10 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..content import course_dir
-from ..course import Context
+from ..content.model import course_dir
 from ..programme.load import load_programme, load_programme_files
 from ..programme.model import FollowUpReview as ReviewContent
+from ..session.context import Context
 from .base import Exercise, Outcome
 from .html import element, join, markdown
 from .parts import HTML, HBox, Layout, VBox

@@ -1,7 +1,7 @@
 """JoinPanel: type a join code, join, and see (again) your personal link.
 
 Module 0 shows it so trainees can join their cohort. When a link could not be opened,
-:func:`~recovery_capital.course.current_context` leaves a notice, and the page's first
+:func:`~recovery_capital.session.context.current_context` leaves a notice, and the page's first
 exercise shows the panel at its top (:func:`notice_slot`). Joining gives the trainee a
 place of their own with a **personal link** (the cohort and a secret only they hold), switches
 the page's context, and every exercise on the page then loads the answers saved there. Once
@@ -13,7 +13,7 @@ Joining is a click, never a page load, and wrong codes are limited per page
 one cohort fills.
 
 >>> import tempfile, os
->>> from recovery_capital.course import Context
+>>> from recovery_capital.session.context import Context
 >>> from recovery_capital.store import Store
 >>> store = Store("sqlite:///" + os.path.join(tempfile.mkdtemp(), "s.sqlite3"))
 >>> panel = JoinPanel(Context(store, Store.PRACTICE_CODE, "otter-12"))
@@ -32,7 +32,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..course import Context, course_home, current_context, personal_link
+from ..session.context import Context, course_home, current_context, personal_link
 from .html import element, join
 from .parts import HTML, Button, HBox, VBox
 from .status import StatusLine, guarded
@@ -200,7 +200,7 @@ def notice_slot(context: Context) -> w.Widget | None:
     a context still reading its link, or holding a notice, gets a box
     (:meth:`Context.claim_notice`); the others get None.
 
-    >>> from recovery_capital.course import practice_context
+    >>> from recovery_capital.session.context import practice_context
     >>> context = practice_context()
     >>> context.notice = "That join code doesn't match any cohort."
     >>> slot = notice_slot(context)

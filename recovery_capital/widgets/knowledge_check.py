@@ -8,7 +8,7 @@ Each trainee sees every question's options in an order of their own
 (:func:`~.shuffle.trainee_order`, from their cohort and handle), the same each time they come
 back; the indexes stored are those of the content file, whatever order was shown.
 
->>> from recovery_capital.content import parse_content
+>>> from recovery_capital.content.model import parse_content
 >>> quiz = parse_content({"kind": "quiz", "id": "m1-q", "title": "Words", "questions": [
 ...     {"id": "a", "prompt": "Which is person-first?", "options": [
 ...         {"text": "a person who injects drugs", "correct": True, "feedback": "Yes."},
@@ -24,7 +24,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..content import QuizContent, QuizQuestion
+from ..content.model import QuizContent, QuizQuestion
 from .base import Exercise, Outcome
 from .choice import CheckboxGroup, ChoiceGroup, ChoiceSet
 from .html import Safe, element, join, markdown
@@ -75,8 +75,8 @@ def _question_feedback(
 class KnowledgeCheck(Exercise):
     """A quiz from ``assets/content/quizzes/`` (``kind: quiz``).
 
-    >>> from recovery_capital.content import parse_content
-    >>> from recovery_capital.course import practice_context
+    >>> from recovery_capital.content.model import parse_content
+    >>> from recovery_capital.session.context import practice_context
     >>> quiz = KnowledgeCheck(parse_content({"kind": "quiz", "id": "m1-q", "title": "Words",
     ...     "questions": [{"id": "a", "prompt": "Which is person-first?", "options": [
     ...         {"text": "a person who injects drugs", "correct": True, "feedback": "Yes."},

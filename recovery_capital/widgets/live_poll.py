@@ -17,7 +17,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..content import PollContent
+from ..content.model import PollContent
 from ..store import ActivityState
 from .base import Exercise, Outcome
 from .choice import CheckboxGroup, ChoiceGroup, ChoiceSet
@@ -42,7 +42,7 @@ def people(count: int) -> str:
 def poll_counts(poll: PollContent, answers: Sequence[Mapping[str, Any]]) -> list[int]:
     """How many people chose each option, from each person's latest answers.
 
-    >>> from recovery_capital.content import parse_content
+    >>> from recovery_capital.content.model import parse_content
     >>> poll = parse_content({"kind": "poll", "id": "m1-p", "title": "T", "question": "Q?",
     ...                       "options": ["a", "b", "c"]})
     >>> poll_counts(poll, [{"choices": [0]}, {"choices": [2]}, {"choices": [0, 9]}, {}])
@@ -62,7 +62,7 @@ def poll_results_html(
 ) -> Safe:
     """The group result as text and bars (the words carry every number; the bars repeat them).
 
-    >>> from recovery_capital.content import parse_content
+    >>> from recovery_capital.content.model import parse_content
     >>> poll = parse_content({"kind": "poll", "id": "m1-p", "title": "T", "question": "Q?",
     ...                       "options": ["a", "b"]})
     >>> "1 of 2 people (50%)" in poll_results_html(poll, [1, 1], 2)
@@ -100,8 +100,8 @@ def poll_results_html(
 class LivePoll(Exercise):
     """A poll from ``assets/content/polls/`` (``kind: poll``).
 
-    >>> from recovery_capital.content import parse_content
-    >>> from recovery_capital.course import practice_context
+    >>> from recovery_capital.content.model import parse_content
+    >>> from recovery_capital.session.context import practice_context
     >>> poll = LivePoll(parse_content({"kind": "poll", "id": "m1-p", "title": "P",
     ...     "question": "Which?", "options": ["Coping", "Company"]}),
     ...     context=practice_context())   # in practice the poll is always open

@@ -8,7 +8,7 @@ Tab and Enter or Space work as well as a tap; "Undo last tap" takes back a slip.
 
 At the end the observer may add the four MITI global ratings (1-5, optional), and "Show the
 listener's summary" works out the MITI 4.2.1 summary scores with their fair and good bands
-through :func:`recovery_capital.miti.summarize`, exactly as it would for any coded
+through :func:`recovery_capital.scoring.miti.summarize`, exactly as it would for any coded
 conversation, for the observer to talk through with the listener.
 
 Answers are stored as ``{"counts": {MITI code: n}, "globals": {code: 1-5}, "seconds": n}``; the
@@ -25,8 +25,8 @@ from typing import Any
 
 import ipywidgets as w
 
-from .. import miti
-from ..content import TriadContent
+from ..content.model import TriadContent
+from ..scoring import miti
 from .base import Exercise, Outcome
 from .choice import ChoiceGroup, ChoiceSet
 from .html import Safe, element, join, markdown
@@ -72,8 +72,8 @@ def _clock(seconds: float) -> str:
 class ObserverTally(Exercise):
     """A triad real-play from ``assets/content/triads/`` (``kind: triad``).
 
-    >>> from recovery_capital.content import parse_content
-    >>> from recovery_capital.course import practice_context
+    >>> from recovery_capital.content.model import parse_content
+    >>> from recovery_capital.session.context import practice_context
     >>> tally = ObserverTally(parse_content({"kind": "triad", "id": "m4-t", "title": "T",
     ...     "roles": {"speaker": {"brief": "Talk."}, "listener": {"brief": "Listen."},
     ...               "observer": {"brief": "Count."}}}), context=practice_context())

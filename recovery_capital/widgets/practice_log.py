@@ -3,7 +3,7 @@ tried, what happened, what they noticed, what next). Entries are private to the 
 unless they share one with their action-learning set (see
 :mod:`recovery_capital.store.programme_store` for who can read what).
 
->>> from recovery_capital.course import practice_context
+>>> from recovery_capital.session.context import practice_context
 >>> from recovery_capital.reports.course_map import REPOSITORY_COURSE
 >>> log = PracticeLog(REPOSITORY_COURSE, context=practice_context())
 >>> log.fields["tried"].value = "Asked what a good day looks like."
@@ -21,10 +21,10 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..content import course_dir
-from ..course import Context, current_context
-from ..errors import DefinitionError
+from ..content.model import course_dir
+from ..core.errors import DefinitionError
 from ..programme.load import load_programme, load_programme_files
+from ..session.context import Context, current_context
 from ..store import StoreError
 from .base import guarded
 from .choice import ChoiceGroup, ChoiceSet

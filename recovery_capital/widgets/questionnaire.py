@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from ..content import course_dir
-from ..course import Context, preheating
-from ..definitions import Instrument, load_instrument
+from ..content.model import course_dir
+from ..scoring.definitions import Instrument, load_instrument
+from ..session.context import Context, preheating
 from .base import Exercise, Outcome
 from .choice import ChoiceGroup, ChoiceSet, value_text
 from .html import element, join, markdown
@@ -29,7 +29,7 @@ from .parts import HTML
 from .results import comparison_html, pick_chart, result_html
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..scoring import ScoreResult
+    from ..scoring.engine import ScoreResult
 
 __all__ = ["Questionnaire", "item_groups", "read_items", "write_items"]
 
@@ -80,7 +80,7 @@ def write_items(groups: Mapping[str, ChoiceGroup], values: Mapping[str, Any]) ->
 class Questionnaire(Exercise):
     """A scored questionnaire (BARC-10, URICA, SOCRATES, RCQ, AUDIT, DAST-10, ...).
 
-    >>> from recovery_capital.course import practice_context
+    >>> from recovery_capital.session.context import practice_context
     >>> dast = Questionnaire("dast10", context=practice_context())
     >>> for group in dast.items.values():
     ...     group.value = "0"
@@ -105,7 +105,7 @@ class Questionnaire(Exercise):
         self._compare_with = compare_with
         super().__init__(instrument, context=context)
         if preheating():
-            from .. import charts
+            from ..charts import drawing as charts
 
             charts.warm_up_in_background()  # the trainee's first chart is then quick
 
@@ -187,7 +187,7 @@ class Questionnaire(Exercise):
 
     def _result(self, answers: Mapping[str, Any]) -> ScoreResult:
         # imported here: scoring needs numpy, which a page need not load until someone submits
-        from ..scoring import score
+        from ..scoring.engine import score
 
         items, about = self._split(answers)
         return score(self.content, items, context=about)

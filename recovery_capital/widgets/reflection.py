@@ -15,7 +15,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..content import ReflectionContent
+from ..content.model import ReflectionContent
 from .base import Exercise, Outcome
 from .choice import ChoiceGroup, ChoiceSet
 from .html import element, join, markdown
@@ -33,8 +33,8 @@ SHARE_OPTIONS = [
 class Reflection(Exercise):
     """A reflection from ``assets/content/reflections/`` (``kind: reflection``).
 
-    >>> from recovery_capital.content import parse_content
-    >>> from recovery_capital.course import practice_context
+    >>> from recovery_capital.content.model import parse_content
+    >>> from recovery_capital.session.context import practice_context
     >>> note = Reflection(parse_content({"kind": "reflection", "id": "m1-r", "title": "R",
     ...     "prompt": "What do you notice?"}), context=practice_context())
     >>> note.text.value = "I notice <b>judgement</b>."

@@ -18,7 +18,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..content import DrillContent, DrillItem
+from ..content.model import DrillContent, DrillItem
 from .base import Exercise, Outcome
 from .choice import ChoiceGroup, ChoiceSet
 from .html import Safe, element, join, markdown
@@ -66,8 +66,8 @@ _TIPS = {
 class ReflectionDrill(Exercise):
     """A drill from ``assets/content/drills/`` (``kind: drill``).
 
-    >>> from recovery_capital.content import parse_content
-    >>> from recovery_capital.course import practice_context
+    >>> from recovery_capital.content.model import parse_content
+    >>> from recovery_capital.session.context import practice_context
     >>> drill = ReflectionDrill(parse_content({"kind": "drill", "id": "m4-d", "title": "T",
     ...     "skill": "reflection", "items": [{"id": "a", "client": "I'm fed up.", "models": [
     ...         {"text": "You're fed up.", "tag": "simple_reflection", "why": "Close."},

@@ -27,9 +27,9 @@ from typing import TYPE_CHECKING
 from .html import Safe, element, join
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..charts import Chart
-    from ..definitions import Instrument, Scale
-    from ..scoring import ScoreResult
+    from ..charts.drawing import Chart
+    from ..scoring.definitions import Instrument, Scale
+    from ..scoring.engine import ScoreResult
 
 __all__ = [
     "CONVERSATION_NOTE",
@@ -64,7 +64,7 @@ def item_range(inst: Instrument) -> tuple[float, float]:
 
 def scale_range(inst: Instrument, scale: Scale) -> tuple[float, float] | None:
     """A scale's published range, else what its items allow; ``None`` for an unranged formula
-    (the rule is :meth:`~recovery_capital.definitions.Instrument.scale_range`).
+    (the rule is :meth:`~recovery_capital.scoring.definitions.Instrument.scale_range`).
 
     >>> import recovery_capital as rc
     >>> inst = rc.load_instrument("urica")
@@ -147,7 +147,7 @@ def pick_chart(inst: Instrument, result: ScoreResult) -> Chart | None:
     >>> pick_chart(inst, rc.score(inst, [3] * 32)).alt_text.startswith("Bar chart")
     True
     """
-    from .. import charts
+    from ..charts import drawing as charts
 
     title = f"{inst.short_title or inst.title}"
     if all(result.scales.get(s.id) is None for s in inst.scales):
@@ -220,7 +220,7 @@ def comparison_html(
     >>> "38" in html and "+6" in html and "Line chart" in html
     True
     """
-    from .. import charts
+    from ..charts import drawing as charts
 
     rows = []
     series = {}

@@ -16,7 +16,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..content import RulerContent, RulerQuestion
+from ..content.model import RulerContent, RulerQuestion
 from .base import Exercise, Outcome
 from .choice import ChoiceGroup, ChoiceSet
 from .html import element, join, markdown
@@ -29,8 +29,8 @@ __all__ = ["Ruler"]
 class Ruler(Exercise):
     """Rulers from ``assets/content/rulers/`` (``kind: ruler``).
 
-    >>> from recovery_capital.content import parse_content
-    >>> from recovery_capital.course import practice_context
+    >>> from recovery_capital.content.model import parse_content
+    >>> from recovery_capital.session.context import practice_context
     >>> ruler = Ruler(parse_content({"kind": "ruler", "id": "m3-r", "title": "R",
     ...     "rulers": [{"id": "importance", "question": "How important?"}]}),
     ...     context=practice_context())

@@ -4,11 +4,12 @@ The client speaks; the trainee picks what to say next from a keyboard-friendly c
 presses "Say this". Every choice is tagged with the practice behaviour it shows (MITI 4.2.1
 codes plus closed questions), and its feedback appears in the transcript. When the conversation
 reaches an ending, the path is stored and a MITI-style summary of it is shown: the
-reflection-to-question ratio and the share of complex reflections (:mod:`recovery_capital.miti`),
-with the counts of each behaviour. The summary describes this path through a written scenario,
-not the trainee's practice as a whole; because a path may be only a few replies long, it also
-says how many replies were in the spirit of MI, names the turns where a reflection was on offer
-and another reply was chosen, and says when a ratio rests on too few replies to mean much.
+reflection-to-question ratio and the share of complex reflections
+(:mod:`recovery_capital.scoring.miti`), with the counts of each behaviour. The summary
+describes this path through a written scenario, not the trainee's practice as a whole;
+because a path may be only a few replies long, it also says how many replies were in the
+spirit of MI, names the turns where a reflection was on offer and another reply was chosen,
+and says when a ratio rests on too few replies to mean much.
 
 Each trainee sees every turn's replies in an order of their own (:mod:`.shuffle`), so the good
 path cannot be learnt by position; the stored indexes are those of the content file.
@@ -24,8 +25,8 @@ from typing import Any
 
 import ipywidgets as w
 
-from .. import miti
-from ..content import MI_CONSISTENT_TAGS, ScenarioChoice, ScenarioContent
+from ..content.model import MI_CONSISTENT_TAGS, ScenarioChoice, ScenarioContent
+from ..scoring import miti
 from .base import Exercise, Outcome
 from .choice import ChoiceGroup, ChoiceSet
 from .html import Safe, element, join, markdown
@@ -62,7 +63,7 @@ def walk(scenario: ScenarioContent, path: list[Any]) -> list[tuple[str, int]]:
 
     Replaying stops at the first index that is not a choice of the node reached.
 
-    >>> from recovery_capital.content import parse_content
+    >>> from recovery_capital.content.model import parse_content
     >>> s = parse_content({"kind": "scenario", "id": "m4-s", "title": "T",
     ...     "client": {"name": "Jo", "summary": "Jo."}, "start": "a",
     ...     "nodes": {"a": {"client": "Hi.", "choices": [
@@ -85,8 +86,8 @@ def walk(scenario: ScenarioContent, path: list[Any]) -> list[tuple[str, int]]:
 class BranchingScenario(Exercise):
     """A scenario from ``assets/content/scenarios/`` (``kind: scenario``).
 
-    >>> from recovery_capital.content import parse_content
-    >>> from recovery_capital.course import practice_context
+    >>> from recovery_capital.content.model import parse_content
+    >>> from recovery_capital.session.context import practice_context
     >>> talk = BranchingScenario(parse_content({"kind": "scenario", "id": "m4-s", "title": "Jo",
     ...     "client": {"name": "Jo", "summary": "Jo."}, "start": "a",
     ...     "nodes": {"a": {"client": "Hi.", "choices": [

@@ -2,8 +2,8 @@
 
 A quiz or a conversation that always lists its best answer first teaches position, not practice.
 :func:`trainee_order` shuffles options by hashing the trainee's identity (cohort and handle,
-from the page's :class:`~recovery_capital.course.Context`) with the activity and the question,
-so a trainee who comes back sees the same order, and the next trainee a different one. The
+from the page's :class:`~recovery_capital.session.context.Context`) with the activity and the
+question, so a trainee who comes back sees the same order, and the next trainee a different one. The
 hash is SHA-256, not Python's salted ``hash()``, so the order survives a restart.
 
 Only the order shown changes: an option keeps its index in the content file, which is what the
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 
-from ..course import Context
+from ..session.context import Context
 
 __all__ = ["identity_of", "trainee_order"]
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..content import TALK_CATEGORIES, Statement, TalkSortContent
+from ..content.model import TALK_CATEGORIES, Statement, TalkSortContent
 from .base import Exercise, Outcome
 from .choice import ChoiceGroup, ChoiceSet
 from .html import Safe, element, join, markdown
@@ -35,7 +35,7 @@ def talk_agreement(
 ) -> dict[str, float | int]:
     """Agreement with the course's sorting: per side, per kind, and both together.
 
-    >>> from recovery_capital.content import Statement
+    >>> from recovery_capital.content.model import Statement
     >>> s = (Statement(id="a", text="I want to", talk="change", category="desire",
     ...                explanation="x"),
     ...      Statement(id="b", text="I can't", talk="sustain", category="ability",
@@ -64,8 +64,8 @@ def talk_agreement(
 class TalkSorter(Exercise):
     """A talk sort from ``assets/content/talk/`` (``kind: talk_sort``).
 
-    >>> from recovery_capital.content import parse_content
-    >>> from recovery_capital.course import practice_context
+    >>> from recovery_capital.content.model import parse_content
+    >>> from recovery_capital.session.context import practice_context
     >>> sorter = TalkSorter(parse_content({"kind": "talk_sort", "id": "m4-t", "title": "Dan",
     ...     "statements": [{"id": "s1", "text": "I want to stop.", "talk": "change",
     ...                     "category": "desire", "explanation": "A wish."}]}),

@@ -22,9 +22,9 @@ from collections.abc import Callable
 
 import ipywidgets as w
 
-from ..reports.access import TrainerAccess, trainer_access
-from ..reports.errors import AccessDenied
 from ..store import Store, UnknownCohort
+from ..store.access import TrainerAccess, trainer_access
+from ..store.errors import AccessDenied
 from ..store.keys import normalise_code
 from .base import guarded
 from .parts import Button, HBox, Layout, VBox

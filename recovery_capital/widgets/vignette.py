@@ -18,8 +18,8 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..content import STAGES, VignetteContent
-from ..definitions import Instrument, load_instrument
+from ..content.model import STAGES, VignetteContent
+from ..scoring.definitions import Instrument, load_instrument
 from .base import Exercise, Outcome
 from .choice import ChoiceGroup, ChoiceSet
 from .html import Safe, element, join, markdown
@@ -61,8 +61,8 @@ def agreement(mine: Mapping[str, float], reference: Mapping[str, float]) -> dict
 class VignetteRating(Exercise):
     """A vignette from ``assets/content/vignettes/`` (``kind: vignette``).
 
-    >>> from recovery_capital.content import parse_content
-    >>> from recovery_capital.course import practice_context
+    >>> from recovery_capital.content.model import parse_content
+    >>> from recovery_capital.session.context import practice_context
     >>> rating = VignetteRating(parse_content({"kind": "vignette", "id": "m3-v", "title": "Jo",
     ...     "person": {"name": "Jo"}, "story": "Jo is fictional.", "rate": {"stage": True},
     ...     "reference": {"stage": {"value": "preparation", "reasoning": "Jo has a plan."}}}),
@@ -241,7 +241,7 @@ class VignetteRating(Exercise):
         )
         parts: list[object] = [element("h4", "Your ratings and the reference"), summary]
         if "total" in inst.scale_ids:
-            from ..scoring import score
+            from ..scoring.engine import score
 
             mine_total = score(inst, dict(mine)).scales["total"]
             ref_total = score(inst, reference).scales["total"]
@@ -264,7 +264,7 @@ class VignetteRating(Exercise):
         assert inst is not None
         if inst.chart_spec.kind != "radar":
             return None
-        from ..charts import radar
+        from ..charts.drawing import radar
 
         low, high = item_range(inst)
         return radar(

@@ -13,8 +13,8 @@ import os
 
 import ipywidgets as w
 
-from ..content import course_dir
-from ..errors import DefinitionError
+from ..content.model import course_dir
+from ..core.errors import DefinitionError
 from ..programme.load import load_programme
 from .html import Safe, element
 from .parts import HTML

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import nbformat
 
-from recovery_capital.course_check import check_course
+from recovery_capital.authoring.check import check_course
 
 COURSE_YAML = """\
 title: Working with people who use drugs and alcohol

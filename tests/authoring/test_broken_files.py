@@ -214,9 +214,11 @@ scales:
   - {id: total, label: Total, method: sum, items: [q1, q3]}
 """
 
-INSTRUMENT_NAMED_WRONGLY = INSTRUMENT.replace("id: brief", "id: brief_check").replace(
-    "  - {id: q3}\n", "  - {id: q2, prompt: I eat well.}\n"
-).replace("[q1, q3]", "[q1, q2]")
+INSTRUMENT_NAMED_WRONGLY = (
+    INSTRUMENT.replace("id: brief", "id: brief_check")
+    .replace("  - {id: q3}\n", "  - {id: q2, prompt: I eat well.}\n")
+    .replace("[q1, q3]", "[q1, q2]")
+)
 
 SYNTAX = """\
 kind: poll
@@ -251,82 +253,141 @@ WRONG_FOLDER = POLL_REPEATS.replace("m1-poll-repeats", "m1-poll-moved").replace(
 
 CASES = {
     "quiz: every problem, each at its own line": (
-        "assets/content/quizzes/m0-quiz-many.yaml", QUIZ_WITH_THREE_PROBLEMS, [
-            (5, "questions.0: a single-answer question needs exactly one correct option "
-                "(found 2)"),
+        "assets/content/quizzes/m0-quiz-many.yaml",
+        QUIZ_WITH_THREE_PROBLEMS,
+        [
+            (5, "questions.0: a single-answer question needs exactly one correct option (found 2)"),
             (19, "questions.1.options.0.corect: is not a known field here (check the spelling)"),
             (21, "questions.1.options.1.feedback: required"),
-        ]),
+        ],
+    ),
     "vignette: a stage that does not exist": (
-        "assets/content/vignettes/rob.yaml", VIGNETTE, [
+        "assets/content/vignettes/rob.yaml",
+        VIGNETTE,
+        [
             (12, "reference.stage.value: Input should be 'precontemplation', 'contemplation'"),
-        ]),
+        ],
+    ),
     "vignette: reference ratings that do not fit the instrument": (
-        "assets/content/vignettes/ali.yaml", VIGNETTE_BARC, [
+        "assets/content/vignettes/ali.yaml",
+        VIGNETTE_BARC,
+        [
             (9, "reference.items.q10: missing: every item needs a rating"),
             (11, "reference.items.q2.value: 9 is outside this item's answers (1-6)"),
-        ]),
+        ],
+    ),
     "vignette: rating an instrument the course does not enable": (
-        "assets/content/vignettes/bea.yaml", VIGNETTE_NOT_ENABLED, [
+        "assets/content/vignettes/bea.yaml",
+        VIGNETTE_NOT_ENABLED,
+        [
             (7, "rates 'audit_c', which course.yaml does not enable (add it to instruments)"),
-        ]),
+        ],
+    ),
     "talk sort: unknown category and talk": (
-        "assets/content/talk/lou.yaml", TALK_SORT, [
+        "assets/content/talk/lou.yaml",
+        TALK_SORT,
+        [
             (8, "statements.0.category: Input should be 'desire', 'ability'"),
             (12, "statements.1.talk: Input should be 'change' or 'sustain'"),
-        ]),
+        ],
+    ),
     "scenario: unknown next, dead end and unreachable node together": (
-        "assets/content/scenarios/kim.yaml", SCENARIO_BROKEN, [
+        "assets/content/scenarios/kim.yaml",
+        SCENARIO_BROKEN,
+        [
             (16, "nodes.heard: dead end: add choices, or mark it `ending: true`"),
             (23, "nodes.argued.choices.0.next: 'nowhere' is not a node"),
             (24, "nodes.forgotten: cannot be reached from the start node 'opening'"),
-        ]),
+        ],
+    ),
     "scenario: a loop with no way out and an unreachable ending": (
-        "assets/content/scenarios/pat.yaml", SCENARIO_LOOP, [
+        "assets/content/scenarios/pat.yaml",
+        SCENARIO_LOOP,
+        [
             (12, "nodes.circle: no ending can be reached from here (a loop, no way out)"),
             (20, "nodes.unused: cannot be reached from the start node 'opening'"),
-        ]),
+        ],
+    ),
     "ruler: out of range and repeated ids": (
-        "assets/content/rulers/sol.yaml", RULER, [
+        "assets/content/rulers/sol.yaml",
+        RULER,
+        [
             (5, "high: Input should be less than or equal to 10"),
-        ]),
+        ],
+    ),
     "reflection: missing prompt and a negative word count": (
-        "assets/content/reflections/empty.yaml", REFLECTION, [
+        "assets/content/reflections/empty.yaml",
+        REFLECTION,
+        [
             (1, "prompt: required"),
             (4, "min_words: Input should be greater than or equal to 0"),
-        ]),
+        ],
+    ),
     "poll: one option": (
-        "assets/content/polls/one.yaml", POLL, [(5, "options: needs at least 2 entries")]),
+        "assets/content/polls/one.yaml",
+        POLL,
+        [(5, "options: needs at least 2 entries")],
+    ),
     "poll: Yes and No without quotes": (
-        "assets/content/polls/yes-no.yaml", POLL_YES_NO, [
-            (6, 'options.0: Input should be a valid string (YAML reads Yes as true or false: '
-                'put it in quotes, "Yes")'),
-            (7, 'options.1: Input should be a valid string (YAML reads No as true or false: '
-                'put it in quotes, "No")'),
-        ]),
+        "assets/content/polls/yes-no.yaml",
+        POLL_YES_NO,
+        [
+            (
+                6,
+                "options.0: Input should be a valid string (YAML reads Yes as true or false: "
+                'put it in quotes, "Yes")',
+            ),
+            (
+                7,
+                "options.1: Input should be a valid string (YAML reads No as true or false: "
+                'put it in quotes, "No")',
+            ),
+        ],
+    ),
     "poll: an option twice": (
-        "assets/content/polls/repeats.yaml", POLL_REPEATS, [
+        "assets/content/polls/repeats.yaml",
+        POLL_REPEATS,
+        [
             (5, "options: option 'Tea' appears more than once"),
-        ]),
+        ],
+    ),
     "instrument: an item without a prompt": (
-        "assets/content/instruments/brief.yaml", INSTRUMENT, [
+        "assets/content/instruments/brief.yaml",
+        INSTRUMENT,
+        [
             (13, "items.1.prompt: Field required"),
-        ]),
+        ],
+    ),
     "instrument: file name and id disagree": (
-        "assets/content/instruments/brief.yaml", INSTRUMENT_NAMED_WRONGLY, [
+        "assets/content/instruments/brief.yaml",
+        INSTRUMENT_NAMED_WRONGLY,
+        [
             (1, "id 'brief_check' must match the file name (brief.yaml)"),
-        ]),
+        ],
+    ),
     "YAML syntax error": (
-        "assets/content/polls/syntax.yaml", SYNTAX, [
-            (6, "YAML syntax: while scanning a quoted scalar found unexpected end of stream "
-                "(it starts on line 4)"),
-        ]),
+        "assets/content/polls/syntax.yaml",
+        SYNTAX,
+        [
+            (
+                6,
+                "YAML syntax: while scanning a quoted scalar found unexpected end of stream "
+                "(it starts on line 4)",
+            ),
+        ],
+    ),
     "a key given twice": (
-        "assets/content/polls/twice.yaml", REPEATED_KEY, [(5, "key 'title' appears twice")]),
+        "assets/content/polls/twice.yaml",
+        REPEATED_KEY,
+        [(5, "key 'title' appears twice")],
+    ),
     "a file of one kind in another kind's folder": (
-        "assets/content/quizzes/moved.yaml", WRONG_FOLDER, [
+        "assets/content/quizzes/moved.yaml",
+        WRONG_FOLDER,
+        [
             (1, "kind: this is a 'poll' file; expected 'quiz'"),
-        ]),
+        ],
+    ),
 }
 
 

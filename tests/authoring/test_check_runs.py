@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from authoring_support import notebook, write
 
-from recovery_capital.authoring_report import CheckReport, Finding, format_report
-from recovery_capital.authoring_run import run_notebook
+from recovery_capital.authoring.check import check_course
+from recovery_capital.authoring.report import CheckReport, Finding, format_report
+from recovery_capital.authoring.run import run_notebook
 from recovery_capital.cli import main
-from recovery_capital.course_check import check_course
 
 ENVIRONMENT_CELL = """\
 import os, sys

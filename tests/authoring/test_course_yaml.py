@@ -7,13 +7,9 @@ from pathlib import Path
 import pytest
 from authoring_support import findings, write
 
-from recovery_capital.course_settings import (
-    course_notebooks,
-    load_course_settings,
-    page_branding,
-)
-from recovery_capital.errors import DefinitionError
-from recovery_capital.voila_settings import SettingsError, load_settings
+from recovery_capital.core.errors import DefinitionError
+from recovery_capital.settings.course import course_notebooks, load_course_settings, page_branding
+from recovery_capital.settings.serving import SettingsError, load_settings
 
 
 def test_the_tiny_course_is_clean(tiny_course: Path) -> None:
@@ -144,7 +140,7 @@ def test_branding_reaches_the_pages_as_safe_values(tiny_course: Path) -> None:
     branding = page_branding(tiny_course, "/course/")
     assert branding["logo_url"] == "/course/voila/files/assets/l.svg"
     assert "--rc-brand: #aabbcc" in branding["brand_css"]
-    from recovery_capital.voila_pages import CoursePages
+    from recovery_capital.serving.pages import CoursePages
 
     theme = Path(__file__).resolve().parents[2] / "assets" / "theme"
     html = CoursePages(theme, "/", "T", branding).render("not-found.html")

@@ -25,12 +25,12 @@ import nbformat
 import pytest
 import yaml
 
-from recovery_capital.authoring_run import run_notebook
-from recovery_capital.authoring_template import new_course
+from recovery_capital.authoring.check import check_course
+from recovery_capital.authoring.run import run_notebook
+from recovery_capital.authoring.template import new_course
 from recovery_capital.cli import build_parser, main
-from recovery_capital.course_check import check_course
-from recovery_capital.definitions import load_instrument
-from recovery_capital.scoring import score
+from recovery_capital.scoring.definitions import load_instrument
+from recovery_capital.scoring.engine import score
 
 GUIDE = Path(__file__).resolve().parents[2] / "docs" / "educators.md"
 MARKER = re.compile(
@@ -38,8 +38,17 @@ MARKER = re.compile(
     r"(?:```(?P<lang>\w+)\n(?P<body>.*?)```)?",
     re.DOTALL,
 )
-KINDS = {"shell", "course-yaml", "file", "patch", "cell", "rename", "replace", "broken",
-         "check-output"}
+KINDS = {
+    "shell",
+    "course-yaml",
+    "file",
+    "patch",
+    "cell",
+    "rename",
+    "replace",
+    "broken",
+    "check-output",
+}
 RUN = {"new-course", "new-module", "check"}
 
 

@@ -8,14 +8,14 @@ import nbformat
 import pytest
 from authoring_support import findings, make_tiny_course
 
-from recovery_capital import authoring_template
-from recovery_capital.authoring_module import append_to_list, new_module
-from recovery_capital.authoring_notebooks import cells_with_outputs, guidance_cells
-from recovery_capital.authoring_run import run_notebook
-from recovery_capital.authoring_template import AuthoringError, new_course, template_root
+from recovery_capital.authoring import template as authoring_template
+from recovery_capital.authoring.module import append_to_list, new_module
+from recovery_capital.authoring.notebooks import cells_with_outputs, guidance_cells
+from recovery_capital.authoring.run import run_notebook
+from recovery_capital.authoring.template import AuthoringError, new_course, template_root
 from recovery_capital.cli import main
-from recovery_capital.course_settings import load_course_settings
-from recovery_capital.definitions import list_instruments
+from recovery_capital.scoring.definitions import list_instruments
+from recovery_capital.settings.course import load_course_settings
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -121,10 +121,15 @@ def test_new_module_in_a_course_that_lists_no_modules(tiny_course: Path, capsys)
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("modules:\n  - a.ipynb\n  - b.ipynb\n\n# hide c:\n# - c.ipynb\ntitle: T\n",
-         "modules:\n  - a.ipynb\n  - b.ipynb\n  - new.ipynb\n\n# hide c:\n# - c.ipynb\ntitle: T\n"),
-        ("title: T\nmodules: [a.ipynb, b.ipynb]  # in order\n",
-         "title: T\nmodules: [a.ipynb, b.ipynb, new.ipynb]  # in order\n"),
+        (
+            "modules:\n  - a.ipynb\n  - b.ipynb\n\n# hide c:\n# - c.ipynb\ntitle: T\n",
+            "modules:\n  - a.ipynb\n  - b.ipynb\n  - new.ipynb\n"
+            "\n# hide c:\n# - c.ipynb\ntitle: T\n",
+        ),
+        (
+            "title: T\nmodules: [a.ipynb, b.ipynb]  # in order\n",
+            "title: T\nmodules: [a.ipynb, b.ipynb, new.ipynb]  # in order\n",
+        ),
         ("title: T\nmodules: []\n", "title: T\nmodules: [new.ipynb]\n"),
         ("modules:\n- a.ipynb\n", "modules:\n- a.ipynb\n- new.ipynb\n"),
     ],

@@ -9,8 +9,8 @@ from pathlib import Path
 import nbformat
 from authoring_support import findings, notebook
 
-from recovery_capital.authoring_notebooks import cells_with_outputs, exercise_uses, strip_outputs
-from recovery_capital.course_check import check_course
+from recovery_capital.authoring.check import check_course
+from recovery_capital.authoring.notebooks import cells_with_outputs, exercise_uses, strip_outputs
 
 
 def test_references_to_missing_or_wrong_content_are_errors_at_their_cell(

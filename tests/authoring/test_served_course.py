@@ -11,9 +11,9 @@ import pytest
 from authoring_support import write
 from browser_support import ARTIFACTS, start_server, stop_server, wait_until_rendered
 
-from recovery_capital.authoring_template import new_course
-from recovery_capital.course_check import check_course
-from recovery_capital.course_settings import load_course_settings
+from recovery_capital.authoring.check import check_course
+from recovery_capital.authoring.template import new_course
+from recovery_capital.settings.course import load_course_settings
 
 NEW_STORY_LINE = "Amira lives in Paisley with her husband Imran"
 NEW_QUIZ = """\
@@ -61,9 +61,7 @@ def edit_course(course: Path) -> str:
 
 @pytest.mark.browser
 @pytest.mark.slow
-def test_an_edited_course_is_checked_served_and_shows_the_changes(
-    tmp_path: Path, new_page
-) -> None:
+def test_an_edited_course_is_checked_served_and_shows_the_changes(tmp_path: Path, new_page) -> None:
     course = new_course(tmp_path / "northshire", title="Northshire spring course")
     hidden_title = edit_course(course)
     report = check_course(course, run=False)

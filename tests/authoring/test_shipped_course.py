@@ -7,8 +7,8 @@ from pathlib import Path
 
 import nbformat
 
-from recovery_capital.authoring_notebooks import cells_with_outputs
-from recovery_capital.course_check import check_course
+from recovery_capital.authoring.check import check_course
+from recovery_capital.authoring.notebooks import cells_with_outputs
 
 REPO = Path(__file__).resolve().parents[2]
 

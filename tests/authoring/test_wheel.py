@@ -54,7 +54,7 @@ def test_new_course_works_from_an_installed_wheel(tmp_path: Path) -> None:
         cwd=tmp_path)  # fmt: skip
 
     where = json.loads(run(python, "-c", (
-        "import json, recovery_capital, recovery_capital.authoring_template as t; "
+        "import json, recovery_capital, recovery_capital.authoring.template as t; "
         "print(json.dumps([recovery_capital.__file__, str(t.template_root())]))"
     ), cwd=tmp_path))  # fmt: skip
     assert where[0].startswith(site)  # the package comes from the wheel, not this checkout

@@ -15,12 +15,12 @@ import requests
 from lms_support import free_port, wait_for
 from lti_platform import CLIENT_ID, DEPLOYMENT, Platform, Served, _key, _pem
 
-from recovery_capital.course import Context
 from recovery_capital.lms.grades import GradeSink
 from recovery_capital.lms.lti import LaunchState, make_app
 from recovery_capital.lms.outbox import Outbox
-from recovery_capital.lms.settings import LtiSettings
 from recovery_capital.reports.course_map import course_modules
+from recovery_capital.session.context import Context
+from recovery_capital.settings.lms import LtiSettings
 from recovery_capital.widgets import KnowledgeCheck
 
 pytestmark = pytest.mark.lti

@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 from lms_support import LRS_PASSWORD, LRS_USER, start_ralph, wait_for
 
-from recovery_capital.course import Context
-from recovery_capital.course_settings import parse_course_settings
-from recovery_capital.errors import DefinitionError
+from recovery_capital.core.errors import DefinitionError
 from recovery_capital.lms import events
 from recovery_capital.lms.events import XapiSink
 from recovery_capital.lms.outbox import Outbox
-from recovery_capital.lms.settings import XapiSettings
 from recovery_capital.lms.xapi import VERBS, LrsClient, check_statement
+from recovery_capital.session.context import Context
+from recovery_capital.settings.course import parse_course_settings
+from recovery_capital.settings.lms import XapiSettings
 from recovery_capital.widgets import BranchingScenario, KnowledgeCheck, LivePoll, Reflection, Ruler
 
 pytestmark = pytest.mark.xapi

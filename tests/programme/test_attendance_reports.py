@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from recovery_capital.cli import main
-from recovery_capital.reports.access import trainer_access
 from recovery_capital.reports.certificate import certificate_for, certificate_pdf_document
 from recovery_capital.reports.cohort_pages import summary_html
 from recovery_capital.reports.evaluation import commissioner_summary, evaluate_cohort
 from recovery_capital.reports.summary_pdf import summary_pdf_document
 from recovery_capital.store import Store
+from recovery_capital.store.access import trainer_access
 
 QUIZ_ANSWERS = {"a": [0]}
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from recovery_capital.cli import main
-from recovery_capital.content import load_content
+from recovery_capital.content.model import load_content
 from recovery_capital.programme.guide_content import Heading, build_guide
 from recovery_capital.programme.guide_pdf import guide_pdf_document
 from recovery_capital.programme.load import load_programme

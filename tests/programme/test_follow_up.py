@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from recovery_capital.course import Context
+from recovery_capital.session.context import Context
 from recovery_capital.store import Store
 from recovery_capital.widgets.follow_up import NO_PLAN, FollowUpReview
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from recovery_capital.course import Context
+from recovery_capital.session.context import Context
 from recovery_capital.store import InvalidInput, Store
 from recovery_capital.widgets.practice_log import PracticeLog
 from recovery_capital.widgets.set_facilitator import WRONG_SET_KEY, SetFacilitatorPage

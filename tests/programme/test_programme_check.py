@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from programme_support import PROGRAMME, line_of
 
-from recovery_capital.course_check import check_course
+from recovery_capital.authoring.check import check_course
 from recovery_capital.programme.load import load_programme
 from recovery_capital.programme.model import clock
 

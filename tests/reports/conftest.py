@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from recovery_capital.reports.access import TrainerAccess, trainer_access
 from recovery_capital.store import Store
+from recovery_capital.store.access import TrainerAccess, trainer_access
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -50,14 +50,27 @@ questions:
 
 def _notebook(title: str, code: str, minutes: int | None) -> str:
     metadata = {"recovery_capital": {"minutes": minutes}} if minutes else {}
-    return json.dumps({
-        "cells": [
-            {"cell_type": "markdown", "metadata": {}, "source": [f"# {title}\n", "\n", "Text."]},
-            {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
-             "source": ["from recovery_capital.widgets import Questionnaire\n", code]},
-        ],
-        "metadata": metadata, "nbformat": 4, "nbformat_minor": 5,
-    })
+    return json.dumps(
+        {
+            "cells": [
+                {
+                    "cell_type": "markdown",
+                    "metadata": {},
+                    "source": [f"# {title}\n", "\n", "Text."],
+                },
+                {
+                    "cell_type": "code",
+                    "metadata": {},
+                    "outputs": [],
+                    "execution_count": None,
+                    "source": ["from recovery_capital.widgets import Questionnaire\n", code],
+                },
+            ],
+            "metadata": metadata,
+            "nbformat": 4,
+            "nbformat_minor": 5,
+        }
+    )
 
 
 def make_course(folder: Path) -> Path:
@@ -65,13 +78,19 @@ def make_course(folder: Path) -> Path:
     (folder / "modules").mkdir(parents=True)
     (folder / "assets" / "content" / "quizzes").mkdir(parents=True)
     (folder / "assets" / "content" / "instruments").mkdir(parents=True)
-    (folder / "modules" / "01-start.ipynb").write_text(_notebook(
-        "Starting out", 'Questionnaire("selfcheck", activity_id="m1-selfcheck-pre")', 30))
-    (folder / "modules" / "07-end.ipynb").write_text(_notebook(
-        "Looking back", 'Questionnaire("selfcheck", activity_id="m7-selfcheck-post")', None))
+    (folder / "modules" / "01-start.ipynb").write_text(
+        _notebook("Starting out", 'Questionnaire("selfcheck", activity_id="m1-selfcheck-pre")', 30)
+    )
+    (folder / "modules" / "07-end.ipynb").write_text(
+        _notebook(
+            "Looking back", 'Questionnaire("selfcheck", activity_id="m7-selfcheck-post")', None
+        )
+    )
     (folder / "assets" / "content" / "quizzes" / "m1-quiz-words.yaml").write_text(QUIZ)
-    shutil.copy(ROOT / "assets" / "content" / "instruments" / "selfcheck.yaml",
-                folder / "assets" / "content" / "instruments" / "selfcheck.yaml")
+    shutil.copy(
+        ROOT / "assets" / "content" / "instruments" / "selfcheck.yaml",
+        folder / "assets" / "content" / "instruments" / "selfcheck.yaml",
+    )
     return folder
 
 
@@ -92,16 +111,21 @@ def fill_cohort(store: Store, code: str) -> None:
     """The answers in the module docstring's table, in that order."""
     for handle in ("fox-1", "owl-2", "wren-3", "jay-4"):
         store.join(code, handle)
-    quiz = {"fox-1": {"a": [0], "b": [0, 1]}, "owl-2": {"a": [1], "b": [1]},
-            "wren-3": {"a": [0], "b": [0]}}
+    quiz = {
+        "fox-1": {"a": [0], "b": [0, 1]},
+        "owl-2": {"a": [1], "b": [1]},
+        "wren-3": {"a": [0], "b": [0]},
+    }
     for handle, answers in quiz.items():
         store.submit(code, handle, "m1-quiz-words", answers, scores={"correct": 0, "total": 2})
     for handle, value in (("fox-1", 2), ("owl-2", 3), ("wren-3", 3)):
-        store.submit(code, handle, "m1-selfcheck-pre", selfcheck_answers(value),
-                     instrument="selfcheck")
+        store.submit(
+            code, handle, "m1-selfcheck-pre", selfcheck_answers(value), instrument="selfcheck"
+        )
     for handle in ("fox-1", "owl-2"):
-        store.submit(code, handle, "m7-selfcheck-post", selfcheck_answers(4),
-                     instrument="selfcheck")
+        store.submit(
+            code, handle, "m7-selfcheck-post", selfcheck_answers(4), instrument="selfcheck"
+        )
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import stat
 import pytest
 
 from recovery_capital.cli import main
-from recovery_capital.reports.access import KEY_ENV
+from recovery_capital.store.access import KEY_ENV
 
 OUTPUTS = [
     ("export", "x.csv", []),

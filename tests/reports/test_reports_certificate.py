@@ -13,8 +13,9 @@ from recovery_capital.reports.errors import NotComplete, ReportError
 
 
 def test_complete_trainee_gets_modules_hours_and_date(cohort) -> None:
-    cert = certificate_for(cohort.access, "fox-1", name="Zoë Nowak-Łukasz",
-                           course_dir=cohort.course)
+    cert = certificate_for(
+        cohort.access, "fox-1", name="Zoë Nowak-Łukasz", course_dir=cohort.course
+    )
     assert cert.modules == (("Module 1: Starting out", 0.5), ("Module 7: Looking back", 0.75))
     assert cert.total_hours == 1.25
     assert cert.cohort_name == "Northshire <Spring>"
@@ -23,14 +24,22 @@ def test_complete_trainee_gets_modules_hours_and_date(cohort) -> None:
 
 
 def test_certificate_pdf_says_it_all_on_one_page(cohort) -> None:
-    cert = certificate_for(cohort.access, "fox-1", name="Zoë Nowak-Łukasz",
-                           course_dir=cohort.course)
+    cert = certificate_for(
+        cohort.access, "fox-1", name="Zoë Nowak-Łukasz", course_dir=cohort.course
+    )
     document = certificate_pdf_document(cert)
     data = document.to_bytes()
     written = " ".join(document.written)
     assert data.startswith(b"%PDF-") and document.page_no() == 1
-    for text in ("Certificate of completion", "Zoë Nowak-Łukasz", "Module 1: Starting out",
-                 "0.50", "0.75", "1.25 hours", "Northshire <Spring>"):
+    for text in (
+        "Certificate of completion",
+        "Zoë Nowak-Łukasz",
+        "Module 1: Starting out",
+        "0.50",
+        "0.75",
+        "1.25 hours",
+        "Northshire <Spring>",
+    ):
         assert text in written, text
     assert certificate_pdf(cert)[:5] == b"%PDF-"
 

@@ -23,18 +23,24 @@ def test_this_course_has_its_self_checks_in_modules_1_and_7() -> None:
 
 
 def test_questionnaires_without_an_activity_id_and_magics() -> None:
-    cells = [{"cell_type": "code", "source": "%matplotlib inline\nQuestionnaire('barc10')\n"},
-             {"cell_type": "code", "source": "widgets.Questionnaire('urica', activity_id='m3-u')"},
-             {"cell_type": "code", "source": "this is not python ("},
-             {"cell_type": "markdown", "source": "Questionnaire('rcq')"}]
+    cells = [
+        {"cell_type": "code", "source": "%matplotlib inline\nQuestionnaire('barc10')\n"},
+        {"cell_type": "code", "source": "widgets.Questionnaire('urica', activity_id='m3-u')"},
+        {"cell_type": "code", "source": "this is not python ("},
+        {"cell_type": "markdown", "source": "Questionnaire('rcq')"},
+    ]
     assert module_activity_ids(3, {"cells": cells}, ["m3-quiz", "m30-quiz"]) == (
-        "barc10", "m3-quiz", "m3-u")
+        "barc10",
+        "m3-quiz",
+        "m3-u",
+    )
 
 
 def test_minutes_default_and_title_fallback(tmp_path) -> None:
     (tmp_path / "modules").mkdir()
-    (tmp_path / "modules" / "04-skills-practice.ipynb").write_text(json.dumps(
-        {"cells": [], "metadata": {"recovery_capital": {"minutes": "lots"}}}))
+    (tmp_path / "modules" / "04-skills-practice.ipynb").write_text(
+        json.dumps({"cells": [], "metadata": {"recovery_capital": {"minutes": "lots"}}})
+    )
     (tmp_path / "modules" / "notes.ipynb").write_text("{}")  # not a module: no number
     [module] = course_modules(tmp_path)
     assert module.title == "Skills practice" and module.activities == ()

@@ -6,11 +6,11 @@ import re
 
 import pytest
 
-from recovery_capital.reports.access import TrainerAccess, trainer_access
 from recovery_capital.reports.cohort_pages import evaluation_html, summary_html
-from recovery_capital.reports.errors import AccessDenied
 from recovery_capital.reports.evaluation import commissioner_summary, evaluate_cohort
 from recovery_capital.reports.summary_pdf import summary_pdf, summary_pdf_document
+from recovery_capital.store.access import TrainerAccess, trainer_access
+from recovery_capital.store.errors import AccessDenied
 
 HANDLES = ("fox-1", "owl-2", "wren-3", "jay-4")
 
@@ -61,14 +61,19 @@ def test_self_check_paired_change(evaluation) -> None:
     prepost = evaluation.prepost
     assert (prepost.started, prepost.finished, prepost.paired) == (3, 2, 2)
     assert [s.scale_id for s in prepost.scales] == [
-        "knowledge", "role", "motivation_hope", "confidence", "overall"]
+        "knowledge",
+        "role",
+        "motivation_hope",
+        "confidence",
+        "overall",
+    ]
     for entry in prepost.scales:  # every area: fox 2 -> 4, owl 3 -> 4
         change = entry.change
         assert (change.n, change.mean_before, change.mean_after) == (2, 2.5, 4.0)
         assert change.mean_difference == 1.5
-        assert change.sd_difference == pytest.approx(2 ** -0.5)
-        assert change.cohens_dz == pytest.approx(1.5 * 2 ** 0.5)
-        margin = 12.7062047 * 2 ** -0.5 / 2 ** 0.5
+        assert change.sd_difference == pytest.approx(2**-0.5)
+        assert change.cohens_dz == pytest.approx(1.5 * 2**0.5)
+        margin = 12.7062047 * 2**-0.5 / 2**0.5
         assert change.ci_low == pytest.approx(1.5 - margin, abs=1e-6)
         assert change.ci_high == pytest.approx(1.5 + margin, abs=1e-6)
 
@@ -80,8 +85,21 @@ def _text(html: str) -> str:
 def test_trainer_report_shows_every_number(evaluation) -> None:
     page = evaluation_html(evaluation)
     text = _text(page)
-    for expected in ("75%", "50%", "2 (50%)", "33%", "67%", "2.50", "4.00", "+1.50", "0.71",
-                     "−4.85 to 7.85", "+2.12", "1.25", "0.50"):
+    for expected in (
+        "75%",
+        "50%",
+        "2 (50%)",
+        "33%",
+        "67%",
+        "2.50",
+        "4.00",
+        "+1.50",
+        "0.71",
+        "−4.85 to 7.85",
+        "+2.12",
+        "1.25",
+        "0.50",
+    ):
         assert expected in text, expected
     assert all(handle in text for handle in HANDLES)
     assert "Northshire &lt;Spring&gt;" in page and "<Spring>" not in page
@@ -115,10 +133,8 @@ def test_not_enough_pairs_is_said_plainly(tmp_path, course_maker, selfcheck) -> 
     course = course_maker(tmp_path / "course")
     store = Store(f"sqlite:///{tmp_path}/one.sqlite3")
     created = store.create_cohort("Small group")
-    store.submit(created.code, "fox-1", "m1-selfcheck-pre", selfcheck(2),
-                 instrument="selfcheck")
-    store.submit(created.code, "fox-1", "m7-selfcheck-post", selfcheck(3),
-                 instrument="selfcheck")
+    store.submit(created.code, "fox-1", "m1-selfcheck-pre", selfcheck(2), instrument="selfcheck")
+    store.submit(created.code, "fox-1", "m7-selfcheck-post", selfcheck(3), instrument="selfcheck")
     access = trainer_access(store, created.code, created.trainer_key)
     evaluation = evaluate_cohort(access, course)
     text = _text(summary_html(commissioner_summary(evaluation)))

@@ -39,14 +39,20 @@ def test_every_instrument_becomes_a_valid_questionnaire(instrument_id: str) -> N
         assert question.answerOption[0].extension[0].url == ORDINAL_VALUE
     scores = next(item for item in again.item if item.linkId == "scores")
     assert [s.linkId for s in scores.item][: len(inst.scales)] == [
-        f"score.{s.id}" for s in inst.scales]
+        f"score.{s.id}" for s in inst.scales
+    ]
 
 
 def test_response_carries_answers_and_scores() -> None:
     inst = rc.load_instrument("barc10")
     response = questionnaire_response(
-        inst, {f"q{i}": 5 for i in range(1, 11)}, submission_id=7, cohort="K7P2Q",
-        authored=datetime(2027, 3, 1, 10, 0, tzinfo=timezone.utc), handle="fox-12")
+        inst,
+        {f"q{i}": 5 for i in range(1, 11)},
+        submission_id=7,
+        cohort="K7P2Q",
+        authored=datetime(2027, 3, 1, 10, 0, tzinfo=timezone.utc),
+        handle="fox-12",
+    )
     data = json.loads(response.model_dump_json(exclude_none=True))
     assert data["questionnaire"] == "urn:recovery-capital:questionnaire:barc10|" + inst.version
     assert data["status"] == "completed" and data["subject"]["identifier"]["value"] == "fox-12"
@@ -59,8 +65,9 @@ def test_response_carries_answers_and_scores() -> None:
 
 def test_unanswered_items_are_left_out_and_marked_in_progress() -> None:
     inst = rc.load_instrument("dast10")
-    response = questionnaire_response(inst, {"q1": 1}, submission_id=1, cohort="K7P2Q",
-                                      authored=datetime(2027, 3, 1))
+    response = questionnaire_response(
+        inst, {"q1": 1}, submission_id=1, cohort="K7P2Q", authored=datetime(2027, 3, 1)
+    )
     assert response.status == "in-progress" and response.subject is None
     assert str(response.authored).startswith("2027-03-01")
     assert [item.linkId for item in response.item] == ["q1"]  # no scores: total is missing
@@ -69,8 +76,14 @@ def test_unanswered_items_are_left_out_and_marked_in_progress() -> None:
 def test_cohort_bundle_with_and_without_handles(tmp_path) -> None:
     store = Store("sqlite://")
     code = store.create_cohort("FHIR group").code
-    store.submit(code, "fox-1", "m5-audit-c", {"q1": 2, "q2": 1, "q3": 0}, instrument="audit_c",
-                 context={"sex": "female"})
+    store.submit(
+        code,
+        "fox-1",
+        "m5-audit-c",
+        {"q1": 2, "q2": 1, "q3": 0},
+        instrument="audit_c",
+        context={"sex": "female"},
+    )
     store.submit(code, "fox-1", "m5-poll", {"choice": "a"})
     bundle = cohort_bundle(store, code)
     kinds = [e.resource.get_resource_type() for e in bundle.entry]
@@ -83,8 +96,12 @@ def test_cohort_bundle_with_and_without_handles(tmp_path) -> None:
     assert "fox-1" not in anonymous.model_dump_json()
     path = write_bundle(bundle, tmp_path / "cohort.json")
     assert Bundle.model_validate_json(path.read_text()).type == "collection"
-    assert QuestionnaireResponse.model_validate(
-        json.loads(path.read_text())["entry"][1]["resource"]).status == "completed"
+    assert (
+        QuestionnaireResponse.model_validate(
+            json.loads(path.read_text())["entry"][1]["resource"]
+        ).status
+        == "completed"
+    )
 
 
 def test_definitions_bundle_and_urls() -> None:

@@ -5,15 +5,17 @@ from __future__ import annotations
 import pytest
 
 from recovery_capital import InvalidResponse
-from recovery_capital.definitions import load_instrument
 from recovery_capital.reports.errors import ReportError
 from recovery_capital.reports.importer import import_responses, match_item_columns
+from recovery_capital.scoring.definitions import load_instrument
 
 
 def test_numbered_columns_and_labels_are_scored(tmp_path) -> None:
     header = "Client ID;Date;" + ";".join(f"Item {n:02d}" for n in range(1, 11))
-    rows = ["C-01;2027-03-01;" + ";".join(["Agree"] * 7 + ["4"] * 3),
-            "C-02;2027-03-02;" + ";".join(["6"] * 10)]
+    rows = [
+        "C-01;2027-03-01;" + ";".join(["Agree"] * 7 + ["4"] * 3),
+        "C-02;2027-03-02;" + ";".join(["6"] * 10),
+    ]
     path = tmp_path / "barc.csv"
     path.write_bytes(("\n".join([header, *rows]) + "\n").encode("cp1252"))
     scored = import_responses(path, "barc10")
@@ -24,8 +26,18 @@ def test_numbered_columns_and_labels_are_scored(tmp_path) -> None:
 
 def test_explicit_mapping_wins(tmp_path) -> None:
     path = tmp_path / "dast.csv"
-    names = ["used drugs", "more than one", "able to stop", "blackouts", "guilty", "complained",
-             "neglected family", "illegal activities", "withdrawal", "medical problems"]
+    names = [
+        "used drugs",
+        "more than one",
+        "able to stop",
+        "blackouts",
+        "guilty",
+        "complained",
+        "neglected family",
+        "illegal activities",
+        "withdrawal",
+        "medical problems",
+    ]
     path.write_text(",".join(f'"{n}"' for n in names) + "\n" + ",".join(["no"] * 10) + "\n")
     mapping = {name: f"q{i}" for i, name in enumerate(names, start=1)}
     scored = import_responses(path, "dast10", mapping=mapping)
@@ -35,7 +47,10 @@ def test_explicit_mapping_wins(tmp_path) -> None:
 def test_q_columns_in_any_case_are_used_as_they_are() -> None:
     inst = load_instrument("audit_c")
     assert match_item_columns(["Q1", "q2", "Q3", "sex"], inst) == {
-        "Q1": "q1", "q2": "q2", "Q3": "q3"}
+        "Q1": "q1",
+        "q2": "q2",
+        "Q3": "q3",
+    }
 
 
 def test_context_column_reaches_the_score(tmp_path) -> None:
@@ -55,8 +70,7 @@ def test_problems_are_named(tmp_path) -> None:
     with pytest.raises(ReportError, match="not an item"):
         match_item_columns(["a"], inst, {"a": "q11"})
     with pytest.raises(ReportError, match="More than one set"):
-        match_item_columns([f"a{i}" for i in range(1, 11)] + [f"b{i}" for i in range(1, 11)],
-                           inst)
+        match_item_columns([f"a{i}" for i in range(1, 11)] + [f"b{i}" for i in range(1, 11)], inst)
     with pytest.raises(ReportError, match="no file"):
         import_responses(tmp_path / "missing.csv", "barc10")
     bad = tmp_path / "bad.csv"

@@ -6,7 +6,6 @@ import math
 
 import pytest
 
-from recovery_capital.reports.access import trainer_access
 from recovery_capital.reports.errors import ReportError
 from recovery_capital.reports.progress import (
     ReferenceSample,
@@ -15,6 +14,7 @@ from recovery_capital.reports.progress import (
     progress_html,
 )
 from recovery_capital.store import Store
+from recovery_capital.store.access import trainer_access
 
 # Everyone answers every SOCRATES item with one value, so recognition = 7v, ambivalence = 4v
 # and taking steps = 8v. Baseline values, then fox-1 answers again with all 5s.
@@ -38,15 +38,19 @@ def access():
     store = Store("sqlite://")
     created = store.create_cohort("Progress group")
     for handle, value in BASELINE.items():
-        store.submit(created.code, handle, "m3-socrates8d", socrates(value),
-                     instrument="socrates8d")
+        store.submit(
+            created.code, handle, "m3-socrates8d", socrates(value), instrument="socrates8d"
+        )
     store.submit(created.code, "fox-1", "m3-socrates8d", socrates(5), instrument="socrates8d")
-    store.submit(created.code, "fox-1", "m2-barc10", {f"q{i}": 3 for i in range(1, 11)},
-                 instrument="barc10")
-    store.submit(created.code, "fox-1", "m2-barc10", {f"q{i}": 5 for i in range(1, 11)},
-                 instrument="barc10")
-    store.submit(created.code, "owl-2", "m3-urica", {f"q{i}": 3 for i in range(1, 33)},
-                 instrument="urica")
+    store.submit(
+        created.code, "fox-1", "m2-barc10", {f"q{i}": 3 for i in range(1, 11)}, instrument="barc10"
+    )
+    store.submit(
+        created.code, "fox-1", "m2-barc10", {f"q{i}": 5 for i in range(1, 11)}, instrument="barc10"
+    )
+    store.submit(
+        created.code, "owl-2", "m3-urica", {f"q{i}": 3 for i in range(1, 33)}, instrument="urica"
+    )
     return trainer_access(store, created.code, created.trainer_key)
 
 
@@ -77,9 +81,18 @@ def test_html_report_shows_the_numbers_and_their_sources(access) -> None:
     recognition = report.scale("recognition")
     assert "Participant fox-1" in page
     sd = baseline_sd("recognition")
-    for text in ("14", "35", "+21", f"{recognition.rci.index:.2f}", f"{sd:.2f}",
-                 f"{recognition.rci.s_diff:.2f}", "0.88", "reliable increase",
-                 "Miller, W. R. &amp; Tonigan", "cohort&#x27;s baseline"):
+    for text in (
+        "14",
+        "35",
+        "+21",
+        f"{recognition.rci.index:.2f}",
+        f"{sd:.2f}",
+        f"{recognition.rci.s_diff:.2f}",
+        "0.88",
+        "reliable increase",
+        "Miller, W. R. &amp; Tonigan",
+        "cohort&#x27;s baseline",
+    ):
         assert text in page, text
     assert page.count('<img class="rc-chart"') >= 2  # first/latest and the timeline
 
@@ -94,7 +107,8 @@ def test_barc10_uses_internal_consistency_and_says_so(access) -> None:
     assert "internal consistency" in page and "No test-retest reliability" in page
     assert [a.band for a in report.assessments] == [
         "Below the remission-associated score (under 47)",
-        "At or above the remission-associated score (47+)"]
+        "At or above the remission-associated score (47+)",
+    ]
     assert "Below the remission-associated score (under 47)" in page
     chart = report.chart()
     assert chart.alt_text.startswith("Radar chart") and "Latest" in chart.alt_text

@@ -15,8 +15,15 @@ from recovery_capital.reports.stats import (
 )
 
 # Two-sided 95% critical values of Student's t (any statistics table).
-T_975 = {1: 12.7062047, 2: 4.3026527, 3: 3.1824463, 5: 2.5705818, 10: 2.2281389,
-         29: 2.0452296, 100: 1.9839715}
+T_975 = {
+    1: 12.7062047,
+    2: 4.3026527,
+    3: 3.1824463,
+    5: 2.5705818,
+    10: 2.2281389,
+    29: 2.0452296,
+    100: 1.9839715,
+}
 
 
 @pytest.mark.parametrize("df, expected", sorted(T_975.items()))

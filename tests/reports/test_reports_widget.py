@@ -29,8 +29,9 @@ def test_right_key_shows_the_evaluation_and_offers_downloads(cohort) -> None:
     for text in ("75%", "50%", "fox-1", "−4.85 to 7.85", "Northshire &lt;Spring&gt;"):
         assert text in shown, text
     assert f"summary-{cohort.code}.pdf" in report.downloads.value
-    summary = re.search(r'href="data:text/html;base64,([^"]+)" download="summary-',
-                        report.downloads.value)
+    summary = re.search(
+        r'href="data:text/html;base64,([^"]+)" download="summary-', report.downloads.value
+    )
     page = base64.b64decode(summary.group(1)).decode("utf-8")
     assert "75%" in page and "fox-1" not in page
     assert "4 trainees" in report.status.text

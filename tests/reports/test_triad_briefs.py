@@ -1,13 +1,13 @@
 """The triad real-play briefs: one printable page per role, built from the content file, with
-the observer's tally and the MITI 4.2.1 thresholds taken from ``recovery_capital.miti``."""
+the observer's tally and the MITI 4.2.1 thresholds taken from ``recovery_capital.scoring.miti``."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from recovery_capital import miti
-from recovery_capital.content import load_content
+from recovery_capital.content.model import load_content
 from recovery_capital.reports.triad_briefs import _build, briefs_pdf, briefs_text
+from recovery_capital.scoring import miti
 
 REPO = Path(__file__).resolve().parents[2]
 TRIAD = load_content(REPO / "assets/content/triads/m4-triad-real-play.yaml")

@@ -228,7 +228,7 @@ def test_every_export_handles_whatever_the_store_holds(
 
 
 def test_an_open_page_cannot_recreate_an_erased_participant(store: Store, code: str) -> None:
-    from recovery_capital.course import Context
+    from recovery_capital.session.context import Context
 
     place = store.enrol(code)
     page = Context(store, code, place.handle, secret=place.secret)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from recovery_capital.course import Context
+from recovery_capital.session.context import Context
 from recovery_capital.store import Store
 
 HANDLE = "wren-7"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from recovery_capital.content import content_files, load_content
-from recovery_capital.course import Context
+from recovery_capital.content.model import content_files, load_content
+from recovery_capital.session.context import Context
 from recovery_capital.store import Store
 from recovery_capital.widgets import (
     BranchingScenario,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from recovery_capital.content import parse_content
+from recovery_capital.content.model import parse_content
 from recovery_capital.widgets import KnowledgeCheck
 
 QUIZ = parse_content(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from recovery_capital.content import parse_content
-from recovery_capital.course import Context
+from recovery_capital.content.model import parse_content
+from recovery_capital.session.context import Context
 from recovery_capital.store import Store
 from recovery_capital.widgets import LivePoll
 

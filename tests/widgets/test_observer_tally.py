@@ -9,8 +9,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from recovery_capital import miti
-from recovery_capital.content import load_content
+from recovery_capital.content.model import load_content
+from recovery_capital.scoring import miti
 from recovery_capital.widgets import ObserverTally
 from recovery_capital.widgets.observer_tally import TALLY_CODES
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from recovery_capital.content import load_content
-from recovery_capital.course import Context
+from recovery_capital.content.model import load_content
+from recovery_capital.session.context import Context
 from recovery_capital.widgets import ObserverTally, ReflectionDrill
 from recovery_capital.widgets.cohort_views import activity_view
 

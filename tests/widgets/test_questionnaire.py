@@ -133,8 +133,9 @@ def test_no_comparison_before_the_earlier_one_is_submitted(context):
 def test_a_preheated_questionnaire_warms_chart_drawing_up_while_it_waits(
     context, store, monkeypatch
 ):
-    from recovery_capital import charts, course
-    from recovery_capital.course import Context
+    from recovery_capital.charts import drawing as charts
+    from recovery_capital.session import context as course
+    from recovery_capital.session.context import Context
 
     warmed = []
     monkeypatch.setattr(charts, "_WARMING", None)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from recovery_capital.content import load_content, parse_content
+from recovery_capital.content.model import load_content, parse_content
 from recovery_capital.widgets import ReflectionDrill
 
 REPO = Path(__file__).resolve().parents[2]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from recovery_capital.content import parse_content
+from recovery_capital.content.model import parse_content
 from recovery_capital.widgets import Reflection, Ruler
 
 RULER = parse_content(

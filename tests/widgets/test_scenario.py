@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from recovery_capital.content import parse_content
+from recovery_capital.content.model import parse_content
 from recovery_capital.widgets import BranchingScenario
 
 SCENARIO = parse_content(
@@ -181,7 +181,7 @@ def test_turns_where_a_reflection_was_on_offer_are_named(context):
 def test_jos_good_ending_is_reached_only_through_safety_and_teaches_it(context):
     from pathlib import Path
 
-    from recovery_capital.content import load_content
+    from recovery_capital.content.model import load_content
 
     path = Path(__file__).resolve().parents[2] / "assets/content/scenarios/m4-scenario-jo.yaml"
     jo = load_content(path)

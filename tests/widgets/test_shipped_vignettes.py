@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from recovery_capital.content import load_content
+from recovery_capital.content.model import load_content
 from recovery_capital.widgets import VignetteRating
 
 REPO = Path(__file__).resolve().parents[2]

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from recovery_capital.content import load_content
-from recovery_capital.course import Context
+from recovery_capital.content.model import load_content
+from recovery_capital.session.context import Context
 from recovery_capital.widgets import BranchingScenario, KnowledgeCheck
 from recovery_capital.widgets.shuffle import trainee_order
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from recovery_capital.content import parse_content
+from recovery_capital.content.model import parse_content
 from recovery_capital.widgets import VignetteRating
 
 REFERENCE = [2, 2, 3, 3, 4, 3, 5, 2, 4, 3]

@@ -1,0 +1,1 @@
+"""Charts of scores for trainees, trainers and reports (matplotlib, drawn under one lock)."""
