@@ -240,3 +240,40 @@ def test_repeated_statistics_appear_once_across_the_modules_the_review_named():
     everything = " ".join(re.sub(r"\s+", " ", prose(n)) for n in ("01", "02", "05", "06", "07"))
     assert everything.count("3,000 staff") == 1
     assert everything.count("two thirds") <= 1
+
+
+# --- lived-experience voices -------------------------------------------------------------------
+
+VOICE = re.compile(r'^> "(.+?)" \(([A-Z][a-z-]+(?:-[A-Z][a-z]+)?)[,:]? ', re.MULTILINE | re.DOTALL)
+
+
+@pytest.mark.parametrize(
+    ("number", "section"),
+    [
+        ("01", "## Words matter: stigma and language"),
+        ("02", "## Mutual aid, peers and recovery communities"),
+        ("06", "## When someone dies: bereavement by a drug or alcohol death"),
+        ("07", "## Peer support and lived experience"),
+    ],
+)
+def test_lived_experience_voices_sit_in_their_section_are_marked_fictional_and_unstigmatising(
+    number, section
+):
+    path = next(p for p in MODULES if p.name.startswith(number))
+    cells = [source(c) for c in notebook_cells(path) if c["cell_type"] == "markdown"]
+    start = next(i for i, text in enumerate(cells) if text.startswith(section))
+    end = next(i for i in range(start + 1, len(cells)) if cells[i].startswith("## "))
+    text = "\n".join(cells[start:end])
+    voices = VOICE.findall(text)
+    assert voices, f"module {number}: no voice in {section!r}"
+    assert re.search(
+        r"fictional.*written for this course|written for this course.*fictional",
+        re.sub(r"\s+", " ", text),
+    )
+    for quote, _name in voices:
+        assert not STIGMATISING.search(quote), quote
+
+
+def test_the_voices_are_different_people():
+    names = [name for n in ("01", "02", "06", "07") for _q, name in VOICE.findall(prose(n))]
+    assert len(names) >= 8 and len(set(names)) == len(names), names
