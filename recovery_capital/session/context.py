@@ -168,6 +168,7 @@ class Context:
         self._joiner: Callable[[], Context] | None = None
         self._pending = False
         self._notice_claimed = False
+        self._notice_taken = False
 
     @classmethod
     def waiting(
@@ -251,6 +252,27 @@ class Context:
         """
         claimed, self._notice_claimed = self._notice_claimed, True
         return not claimed
+
+    @property
+    def notice_taken(self) -> bool:
+        """True once some part of the page has shown the :attr:`notice` (:meth:`take_notice`)."""
+        return self._notice_taken
+
+    def take_notice(self) -> str | None:
+        """The :attr:`notice` for the first part of the page to show it; None for the rest.
+
+        A page says a thing once: module 0's own join panel and the join panel at the top of
+        its first exercise must not both say that the link's code was not found.
+
+        >>> context = Context(None, "K7P2Q", "fox-12")
+        >>> context.notice = "That join code doesn't match any cohort."
+        >>> context.take_notice() is not None, context.take_notice()
+        (True, None)
+        """
+        if not self.notice or self._notice_taken:
+            return None
+        self._notice_taken = True
+        return self.notice
 
     def on_switch(self, callback: Callable[[], None]) -> None:
         """Call ``callback()`` whenever :meth:`switch` moves this context to another cohort."""

@@ -68,7 +68,7 @@ class JoinPanel:
         self.status = StatusLine()
         self.where = HTML().add_class("rc-join-where")
         self._wrong_codes: list[float] = []
-        notice = self.context.notice
+        notice = self.context.take_notice()
         heading = HTML(
             join(
                 [
@@ -212,7 +212,7 @@ def notice_slot(context: Context) -> w.Widget | None:
     slot = VBox().add_class("rc-notice-slot")
 
     def show() -> None:
-        if context.notice:
+        if context.notice and not context.notice_taken:
             slot.children = (JoinPanel(context).widget,)
 
     def show_logged() -> None:
