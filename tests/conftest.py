@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # the browser helpers (server start-up, Chromium flags) are shared by tests/browser and
 # tests/authoring; the Chromium fixtures below are defined once here, so a session has one
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
+sys.path.insert(0, str(ROOT / "tests"))  # waiting.until, shared by the asyncio tests
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -6,6 +6,7 @@ import html
 
 import IPython.display
 import pytest
+from waiting import until
 
 from recovery_capital.content.model import parse_content
 from recovery_capital.session import context as course
@@ -320,7 +321,6 @@ def run_in_loop(coroutine_function):
 
 
 def test_a_cold_kernel_joins_its_cohort_once_the_notebook_has_run(cold_voila_kernel):
-    import asyncio
 
     shell, code = cold_voila_kernel
     opened = []
@@ -339,7 +339,7 @@ def test_a_cold_kernel_joins_its_cohort_once_the_notebook_has_run(cold_voila_ker
             # every cell has run, and the store has not been opened or joined yet
             assert opened == [] and first.context.pending and second.context is first.context
             assert first.answers == {"a": []}
-            await asyncio.sleep(0.3)  # the kernel goes quiet: the page joins
+            await until(lambda: not first.context.pending)  # the kernel goes quiet: it joins
             return first
 
         exercise = run_in_loop(page)
@@ -368,14 +368,13 @@ def test_an_answer_given_while_the_page_joins_is_kept_and_saved(cold_voila_kerne
 
 
 def test_a_join_panel_on_a_joining_page_shows_the_cohort_once_joined(cold_voila_kernel):
-    import asyncio
 
     shell, code = cold_voila_kernel
 
     async def page():
         panel = shell.run_cell(JoinPanel)
         waiting = panel.where.value
-        await asyncio.sleep(0.3)
+        await until(lambda: "You are in cohort" in panel.where.value)
         return panel, waiting
 
     panel, waiting = run_in_loop(page)
@@ -387,7 +386,6 @@ def test_a_join_panel_on_a_joining_page_shows_the_cohort_once_joined(cold_voila_
 def test_a_link_with_an_unknown_code_shows_its_join_panel_once_the_page_has_run(
     cold_voila_kernel, monkeypatch
 ):
-    import asyncio
 
     shell, _ = cold_voila_kernel
     under_voila(monkeypatch, "cohort=K0P2Q&handle=fox-12")
@@ -399,7 +397,7 @@ def test_a_link_with_an_unknown_code_shows_its_join_panel_once_the_page_has_run(
         assert shell.displayed == []
         slot = exercise.widget.children[0]
         assert "rc-notice-slot" in slot._dom_classes and slot.children == ()
-        await asyncio.sleep(0.3)
+        await until(lambda: slot.children)
         return exercise, slot
 
     exercise, slot = run_in_loop(page)

@@ -19,6 +19,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from waiting import until
 
 from recovery_capital.serving import serve
 from recovery_capital.serving.app import classify_path, redact_query
@@ -900,7 +901,8 @@ def test_pool_kernels_preheat_a_few_at_a_time(fake_start: None) -> None:
 
     async def scenario() -> None:
         starts = [asyncio.ensure_future(manager.start_kernel(**pool)) for _ in range(3)]
-        await asyncio.sleep(0.1)
+        await until(lambda: len(manager.fake_ids) >= 2)
+        await asyncio.sleep(0.1)  # time enough for a third to start, were it allowed to
         assert manager.fake_ids == ["k0", "k1"]  # the third waits for a turn
         manager.quiet_for["k0"] = 2.0  # k0 has run the module and gone quiet: its turn ends
         assert await asyncio.wait_for(starts[2], 1) == "k2"

@@ -10,7 +10,7 @@ and each handout start a new page).
 
 from __future__ import annotations
 
-from ..reports.html import esc
+from ..documents.html import esc
 from .guide_content import Bullets, Guide, Heading, PageBreak, Paragraph, Table
 
 __all__ = ["guide_html"]

@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from ..reports.pdf import ACCENT, FAMILY, MUTED, ReportPDF
+from ..documents.pdf import ACCENT, FAMILY, MUTED, ReportPDF
 from .guide_content import Bullets, Guide, Heading, PageBreak, Paragraph, Table
 
 __all__ = ["guide_pdf", "guide_pdf_document"]

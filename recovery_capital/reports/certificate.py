@@ -16,12 +16,12 @@ import os
 from dataclasses import dataclass
 from datetime import datetime
 
+from ..documents.html import fmt, fmt_date
+from ..documents.pdf import ACCENT, MUTED, ReportPDF
 from ..store.access import TrainerAccess
 from .completion import module_completion, programme_figures
 from .course_map import DEFAULT_MODULE_MINUTES, course_modules
 from .errors import NotComplete, ReportError
-from .html import fmt, fmt_date
-from .pdf import ACCENT, MUTED, ReportPDF
 
 __all__ = [
     "COURSE_TITLE",

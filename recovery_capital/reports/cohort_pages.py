@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..charts.drawing import Chart, bars
+from ..documents.html import fmt_date, fmt_percent, page, paragraph, section, table
 from .cohort_tables import (
     MODULE_HEADERS,
     PREPOST_HEADERS,
@@ -24,7 +25,6 @@ from .cohort_tables import (
 from .completion import summary_sentences
 from .evaluation import CohortEvaluation, CohortSummary, ModuleLine
 from .figures import first_latest_bars
-from .html import fmt_date, fmt_percent, page, paragraph, section, table
 from .prepost import PrePostChange
 
 __all__ = [

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..documents.html import fmt, fmt_date, fmt_percent, fmt_signed
 from .completion import CompletionSummary, ModuleCompletion
 from .evaluation import ModuleLine
-from .html import fmt, fmt_date, fmt_percent, fmt_signed
 from .knowledge import QuestionResult
 from .prepost import PrePostChange
 

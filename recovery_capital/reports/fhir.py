@@ -271,8 +271,9 @@ def cohort_bundle(
     >>> from recovery_capital.store import Store
     >>> store = Store("sqlite://")
     >>> code = store.create_cohort("Spring 2027").code
-    >>> _ = store.submit(code, "fox-12", "m5-dast10", {f"q{i}": 0 for i in range(1, 11)},
-    ...                  instrument="dast10")
+    >>> from recovery_capital import score
+    >>> answers = {f"q{i}": 0 for i in range(1, 11)}
+    >>> _ = store.submit(code, "fox-12", "m5-dast10", answers, result=score("dast10", answers))
     >>> [e.resource.get_resource_type() for e in cohort_bundle(store, code).entry]
     ['Questionnaire', 'QuestionnaireResponse']
     """

@@ -20,11 +20,11 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from ..charts.drawing import Chart, change_over_time, radar
+from ..documents.html import fmt, fmt_date, fmt_signed, page, paragraph, section, table
 from ..scoring.definitions import Instrument, load_instrument
 from ..store.access import TrainerAccess
 from .errors import ReportError
 from .figures import first_latest_bars
-from .html import fmt, fmt_date, fmt_signed, page, paragraph, section, table
 from .reliability import PublishedReliability, published_reliability
 from .scored import score_submissions
 from .stats import ReliableChange, reliable_change, sample_sd
@@ -283,9 +283,11 @@ def participant_progress(
     >>> from recovery_capital.store.access import trainer_access
     >>> store = Store("sqlite://")
     >>> cohort = store.create_cohort("Spring 2027")
+    >>> from recovery_capital import score
     >>> for total in (3, 5):
-    ...     _ = store.submit(cohort.code, "fox-12", "m2-barc10",
-    ...                      {f"q{i}": total for i in range(1, 11)}, instrument="barc10")
+    ...     answers = {f"q{i}": total for i in range(1, 11)}
+    ...     _ = store.submit(cohort.code, "fox-12", "m2-barc10", answers,
+    ...                      result=score("barc10", answers))
     >>> access = trainer_access(store, cohort.code, cohort.trainer_key)
     >>> report = participant_progress(access, "fox-12", "barc10")
     >>> total = report.scale("total")

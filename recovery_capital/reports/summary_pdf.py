@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..documents.html import fmt_date
+from ..documents.pdf import MUTED, ReportPDF
 from .cohort_pages import METHOD_NOTE, SELFCHECK_NOTE
 from .cohort_tables import (
     MODULE_HEADERS,
@@ -14,8 +16,6 @@ from .cohort_tables import (
 )
 from .completion import summary_sentences
 from .evaluation import CohortSummary
-from .html import fmt_date
-from .pdf import MUTED, ReportPDF
 
 __all__ = ["summary_pdf", "summary_pdf_document"]
 

@@ -21,8 +21,8 @@ from __future__ import annotations
 import re
 
 from ..content.model import TriadContent
+from ..documents.pdf import ReportPDF
 from ..scoring import miti
-from .pdf import ReportPDF
 
 __all__ = ["briefs_pdf", "briefs_text", "TALLY_ROWS"]
 

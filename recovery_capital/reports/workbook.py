@@ -11,8 +11,9 @@ Text a spreadsheet would run as a formula is written as plain text.
 >>> from recovery_capital.store import Store
 >>> store = Store("sqlite://")
 >>> code = store.create_cohort("Spring 2027").code
->>> _ = store.submit(code, "fox-12", "m2-barc10", {f"q{i}": 5 for i in range(1, 11)},
-...                  instrument="barc10")
+>>> from recovery_capital import score
+>>> answers = {f"q{i}": 5 for i in range(1, 11)}
+>>> _ = store.submit(code, "fox-12", "m2-barc10", answers, result=score("barc10", answers))
 >>> path = os.path.join(tempfile.mkdtemp(), "cohort.xlsx")
 >>> write_workbook(store, code, path)
 {'barc10': 1, 'activities': 0}

@@ -28,7 +28,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
 from sqlalchemy import delete, func, inspect, select, update
 from sqlalchemy import text as sql_text
@@ -84,6 +84,7 @@ from .validation import (
     check_request_id,
     check_scores,
     check_text,
+    check_version,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -105,6 +106,21 @@ _LINK_REFUSED = (
     "new one, or the answers it held were erased. Ask your trainer for your personal link, "
     "or join again as someone new."
 )
+
+
+class Scored(Protocol):
+    """What the store needs of a questionnaire's score: a scoring ``ScoreResult`` has it.
+
+    The store takes a score made elsewhere rather than scoring itself, so it needs to know
+    nothing of instruments (``docs/architecture.md``).
+    """
+
+    instrument: str
+    version: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The score as plain data (answers, instrument, version, scales, band, ...)."""
+        ...
 
 
 class _StaleParticipant(Exception):
@@ -843,32 +859,31 @@ made-up handle, so there is no need to choose one: leave the handle empty.
         activity_id: str,
         answers: Mapping[str, Any],
         scores: Mapping[str, Any] | None = None,
-        instrument: str | None = None,
-        instrument_version: str | None = None,
         request_id: str | None = None,
         text: str | None = None,
         *,
+        result: Scored | None = None,
         shareable: bool | None = None,
-        context: Mapping[str, object] | None = None,
         secret: str | None = None,
     ) -> int:
         """Store a submission; returns its id (the first one's, for a repeated request id).
 
-        With ``instrument``, the answers are checked and scored by
-        :func:`recovery_capital.score` (``context`` is passed on, e.g. ``{"sex": "female"}``)
-        and the computed result is stored as the scores (``ScoreResult.to_dict()``: ``scales``,
-        ``band``, ``bands``, ``missing``, ``warnings``, ...; without the answers, instrument and
-        version, which have their own columns), replacing any ``scores`` given;
-        answers the instrument does not allow raise :class:`recovery_capital.InvalidResponse`
-        and nothing is stored. ``text`` is free text for the trainer's moderation list;
+        ``result`` is the questionnaire's score, made by the caller with
+        :func:`recovery_capital.score` (the store stores scores; it does not compute them): its
+        instrument and version get their own columns and the rest of ``result.to_dict()``
+        (``scales``, ``band``, ``bands``, ``missing``, ``warnings``, ...; not the answers) is
+        stored as the scores, in place of any ``scores`` given. ``text`` is free text for the
+        trainer's moderation list;
         ``shareable`` (default: ``answers["shareable"]`` if it is True, else False) is the
         trainee's own choice whether the trainer may show it to the group. ``secret``
         works as for :meth:`save_draft`.
 
         >>> store = Store("sqlite://")
         >>> code = store.create_cohort("Spring 2027").code
-        >>> sid = store.submit(code, "fox-12", "m2-barc10", {f"q{i}": 5 for i in range(1, 11)},
-        ...                    instrument="barc10")
+        >>> from recovery_capital import score
+        >>> answers = {f"q{i}": 5 for i in range(1, 11)}
+        >>> scored = score("barc10", answers)
+        >>> sid = store.submit(code, "fox-12", "m2-barc10", answers, result=scored)
         >>> store.latest(code, "fox-12", "m2-barc10").scores["scales"]
         {'total': 50.0}
         """
@@ -882,9 +897,7 @@ made-up handle, so there is no need to choose one: leave the handle empty.
             text=text,
             shareable=shareable,
             scores=scores,
-            instrument=instrument,
-            instrument_version=instrument_version,
-            context=context,
+            result=result,
             secret=secret,
         )
 
@@ -900,9 +913,7 @@ made-up handle, so there is no need to choose one: leave the handle empty.
         text: str | None,
         shareable: bool | None,
         scores: Mapping[str, Any] | None = None,
-        instrument: str | None = None,
-        instrument_version: str | None = None,
-        context: Mapping[str, object] | None = None,
+        result: Scored | None = None,
         secret: str | None = None,
     ) -> int:
         cohort_id = self._cohort_id(code)
@@ -913,8 +924,8 @@ made-up handle, so there is no need to choose one: leave the handle empty.
             "kind": kind,
             "answers": check_answers(answers),
             "request_id": check_request_id(request_id),
-            "instrument": check_label(instrument, "instrument id"),
-            "instrument_version": check_label(instrument_version, "instrument version"),
+            "instrument": check_label(result and result.instrument, "instrument id"),
+            "instrument_version": check_version(result and result.version),
         }
         free_text = check_text(text)
         shared = _check_flag(shareable, "shareable")
@@ -922,10 +933,10 @@ made-up handle, so there is no need to choose one: leave the handle empty.
             shared = values["answers"].get("shareable") is True
         values.update(text=free_text, shareable=shared)
         values["moderation"] = "pending" if free_text is not None and kind == "submission" else None
-        if values["instrument"] is not None:
-            values["scores"], values["instrument_version"] = _score(
-                values["instrument"], values["answers"], values["instrument_version"], context
-            )
+        if result is not None:  # the answers, instrument and version have their own columns
+            computed = result.to_dict()
+            kept = {k: v for k, v in computed.items() if k not in _SCORE_KEYS_STORED_ELSEWHERE}
+            values["scores"] = check_scores(kept) or {}
         else:
             values["scores"] = check_scores(scores)
 
@@ -1285,23 +1296,3 @@ def _file_holds(path: Path, traces: list[str]) -> bool:
         if quoted and quoted in data:
             return True
     return False
-
-
-def _score(
-    instrument: str,
-    answers: dict[str, Any],
-    version: str | None,
-    context: Mapping[str, object] | None,
-) -> tuple[dict[str, Any], str]:
-    """Check and score ``answers`` with the scoring engine; returns (scores, version)."""
-    import recovery_capital as rc
-
-    result = rc.score(instrument, answers, context=context)
-    if version is not None and version != result.version:
-        raise InvalidInput(
-            f"These answers are for {instrument} version {version}, but this installation "
-            f"scores version {result.version}."
-        )
-    # The answers, instrument and version already have their own columns.
-    kept = {k: v for k, v in result.to_dict().items() if k not in _SCORE_KEYS_STORED_ELSEWHERE}
-    return check_scores(kept) or {}, result.version

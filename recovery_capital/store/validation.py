@@ -30,6 +30,7 @@ __all__ = [
     "MAX_ANSWERS_CHARS",
     "MAX_TEXT_CHARS",
     "check_activity_id",
+    "check_version",
     "check_answers",
     "check_scores",
     "check_text",
@@ -44,6 +45,8 @@ MAX_ANSWERS_CHARS = 200_000  # a whole questionnaire with notes is a few kB
 MAX_TEXT_CHARS = 20_000  # about 3,000 words of reflection
 _ACTIVITY_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:/\-]{0,119}")
 _LABEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:\-+]{0,79}")
+# An instrument's published version, as its YAML names it: "WHO 2001", "UK (PHE/OHID)".
+_VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:\-+ ()/,]{0,79}")
 
 
 # C0 controls other than tab, newline and carriage return; surrogates; the two noncharacters
@@ -140,6 +143,26 @@ def check_label(value: object, what: str) -> str | None:
         return value.strip()
     raise InvalidInput(
         f"The {what} must be a short id of letters, digits and - _ . : + (at most 80)."
+    )
+
+
+def check_version(value: object) -> str | None:
+    """An optional instrument version: a short plain phrase such as ``UK (PHE/OHID)``, or None.
+
+    >>> check_version("UK (PHE/OHID)"), check_version(None)
+    ('UK (PHE/OHID)', None)
+    >>> check_version("<1>")
+    Traceback (most recent call last):
+    ...
+    recovery_capital.store.errors.InvalidInput: The instrument version must be a short ...
+    """
+    if value is None:
+        return None
+    if isinstance(value, str) and _VERSION.fullmatch(value.strip()):
+        return value.strip()
+    raise InvalidInput(
+        "The instrument version must be a short phrase of letters, digits, spaces and "
+        "- _ . : + ( ) / , (at most 80)."
     )
 
 

@@ -103,6 +103,7 @@ class Questionnaire(Exercise):
         self._chosen_activity_id = activity_id
         self._intro = intro
         self._compare_with = compare_with
+        self._last_scored: tuple[dict[str, Any], ScoreResult] | None = None
         super().__init__(instrument, context=context)
         if preheating():
             from ..charts import drawing as charts
@@ -189,8 +190,12 @@ class Questionnaire(Exercise):
         # imported here: scoring needs numpy, which a page need not load until someone submits
         from ..scoring.engine import score
 
+        if self._last_scored is not None and self._last_scored[0] == answers:
+            return self._last_scored[1]  # one submit checks, shows and stores the same score
         items, about = self._split(answers)
-        return score(self.content, items, context=about)
+        result = score(self.content, items, context=about)
+        self._last_scored = (dict(answers), result)
+        return result
 
     def _problem(self, answers: Mapping[str, Any]) -> str | None:
         result = self._result(answers)
@@ -210,12 +215,7 @@ class Questionnaire(Exercise):
         earlier = self._earlier()
         if earlier is not None:
             html = join([html, comparison_html(self.content, *earlier, result.scales)])
-        _, about = self._split(answers)
-        return Outcome(
-            html,
-            # The store scores the answers again and records the instrument's version itself.
-            store_kwargs={"instrument": self.content.id, "context": about or None},
-        )
+        return Outcome(html, store_kwargs={"result": result})
 
     def _earlier(self) -> tuple[dict[str, Any], datetime] | None:
         """The scale scores and time of the submission named by ``compare_with``, if any."""

@@ -17,6 +17,7 @@ from browser_support import (
     wait_until_rendered,
 )
 
+from recovery_capital import score
 from recovery_capital.store import Store
 
 SAVED = {f"q{n}": value for n, value in enumerate([6, 5, 4, 3, 2, 1, 2, 3, 4, 5], start=1)}
@@ -30,7 +31,7 @@ def workshop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, st
     with Store(store_url) as store:
         cohort = store.create_cohort("Workshop cohort").code
         store.join(cohort, "ada-7")
-        store.submit(cohort, "ada-7", "m2-barc10-practice", SAVED, instrument="barc10")
+        store.submit(cohort, "ada-7", "m2-barc10-practice", SAVED, result=score("barc10", SAVED))
         secret = store.reissue_link(cohort, "ada-7")  # her personal link: a handle opens nothing
     process, base_url, _ = start_server(
         REPO, store_url, "--cohort", cohort, "--workshop", "2", "--pool", "1",

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from recovery_capital import score
 from recovery_capital.store import Store
 from recovery_capital.store.access import TrainerAccess, trainer_access
 
@@ -118,14 +119,15 @@ def fill_cohort(store: Store, code: str) -> None:
     }
     for handle, answers in quiz.items():
         store.submit(code, handle, "m1-quiz-words", answers, scores={"correct": 0, "total": 2})
-    for handle, value in (("fox-1", 2), ("owl-2", 3), ("wren-3", 3)):
-        store.submit(
-            code, handle, "m1-selfcheck-pre", selfcheck_answers(value), instrument="selfcheck"
-        )
-    for handle in ("fox-1", "owl-2"):
-        store.submit(
-            code, handle, "m7-selfcheck-post", selfcheck_answers(4), instrument="selfcheck"
-        )
+    for handle, activity, value in (
+        ("fox-1", "m1-selfcheck-pre", 2),
+        ("owl-2", "m1-selfcheck-pre", 3),
+        ("wren-3", "m1-selfcheck-pre", 3),
+        ("fox-1", "m7-selfcheck-post", 4),
+        ("owl-2", "m7-selfcheck-post", 4),
+    ):
+        answers = selfcheck_answers(value)
+        store.submit(code, handle, activity, answers, result=score("selfcheck", answers))
 
 
 @pytest.fixture(scope="module")

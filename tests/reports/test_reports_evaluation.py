@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from recovery_capital import score
 from recovery_capital.reports.cohort_pages import evaluation_html, summary_html
 from recovery_capital.reports.evaluation import commissioner_summary, evaluate_cohort
 from recovery_capital.reports.summary_pdf import summary_pdf, summary_pdf_document
@@ -133,8 +134,12 @@ def test_not_enough_pairs_is_said_plainly(tmp_path, course_maker, selfcheck) -> 
     course = course_maker(tmp_path / "course")
     store = Store(f"sqlite:///{tmp_path}/one.sqlite3")
     created = store.create_cohort("Small group")
-    store.submit(created.code, "fox-1", "m1-selfcheck-pre", selfcheck(2), instrument="selfcheck")
-    store.submit(created.code, "fox-1", "m7-selfcheck-post", selfcheck(3), instrument="selfcheck")
+    for activity, answers in (
+        ("m1-selfcheck-pre", selfcheck(2)),
+        ("m7-selfcheck-post", selfcheck(3)),
+    ):
+        scored = score("selfcheck", answers)
+        store.submit(created.code, "fox-1", activity, answers, result=scored)
     access = trainer_access(store, created.code, created.trainer_key)
     evaluation = evaluate_cohort(access, course)
     text = _text(summary_html(commissioner_summary(evaluation)))

@@ -11,6 +11,7 @@ from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
 import recovery_capital as rc
+from recovery_capital import score
 from recovery_capital.reports.errors import ReportError
 from recovery_capital.reports.fhir import (
     ORDINAL_VALUE,
@@ -76,14 +77,9 @@ def test_unanswered_items_are_left_out_and_marked_in_progress() -> None:
 def test_cohort_bundle_with_and_without_handles(tmp_path) -> None:
     store = Store("sqlite://")
     code = store.create_cohort("FHIR group").code
-    store.submit(
-        code,
-        "fox-1",
-        "m5-audit-c",
-        {"q1": 2, "q2": 1, "q3": 0},
-        instrument="audit_c",
-        context={"sex": "female"},
-    )
+    answers = {"q1": 2, "q2": 1, "q3": 0}
+    scored = score("audit_c", answers, context={"sex": "female"})
+    store.submit(code, "fox-1", "m5-audit-c", answers, result=scored)
     store.submit(code, "fox-1", "m5-poll", {"choice": "a"})
     bundle = cohort_bundle(store, code)
     kinds = [e.resource.get_resource_type() for e in bundle.entry]

@@ -6,6 +6,7 @@ import math
 
 import pytest
 
+from recovery_capital import score
 from recovery_capital.reports.errors import ReportError
 from recovery_capital.reports.progress import (
     ReferenceSample,
@@ -37,20 +38,15 @@ def baseline_sd(scale: str) -> float:
 def access():
     store = Store("sqlite://")
     created = store.create_cohort("Progress group")
-    for handle, value in BASELINE.items():
-        store.submit(
-            created.code, handle, "m3-socrates8d", socrates(value), instrument="socrates8d"
-        )
-    store.submit(created.code, "fox-1", "m3-socrates8d", socrates(5), instrument="socrates8d")
-    store.submit(
-        created.code, "fox-1", "m2-barc10", {f"q{i}": 3 for i in range(1, 11)}, instrument="barc10"
-    )
-    store.submit(
-        created.code, "fox-1", "m2-barc10", {f"q{i}": 5 for i in range(1, 11)}, instrument="barc10"
-    )
-    store.submit(
-        created.code, "owl-2", "m3-urica", {f"q{i}": 3 for i in range(1, 33)}, instrument="urica"
-    )
+    submissions = [
+        *((handle, "m3-socrates8d", "socrates8d", socrates(v)) for handle, v in BASELINE.items()),
+        ("fox-1", "m3-socrates8d", "socrates8d", socrates(5)),
+        ("fox-1", "m2-barc10", "barc10", {f"q{i}": 3 for i in range(1, 11)}),
+        ("fox-1", "m2-barc10", "barc10", {f"q{i}": 5 for i in range(1, 11)}),
+        ("owl-2", "m3-urica", "urica", {f"q{i}": 3 for i in range(1, 33)}),
+    ]
+    for handle, activity, instrument, answers in submissions:
+        store.submit(created.code, handle, activity, answers, result=score(instrument, answers))
     return trainer_access(store, created.code, created.trainer_key)
 
 

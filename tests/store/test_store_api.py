@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+from dataclasses import dataclass, replace
 from datetime import timezone
 
 import pandas as pd
@@ -232,6 +233,17 @@ def test_unsaveable_answers_are_refused_and_nothing_is_stored(
     assert store.responses(code, include_drafts=True)["answers"].tolist() == [{"q1": "a"}]
 
 
+@dataclass
+class _UnstorableScore:
+    """A score whose version has markup in it (a caller's bug the store must refuse)."""
+
+    instrument: str = "barc10"
+    version: str = "<1>"
+
+    def to_dict(self) -> dict[str, object]:
+        return {"scales": {"total": 1.0}}
+
+
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
@@ -240,7 +252,7 @@ def test_unsaveable_answers_are_refused_and_nothing_is_stored(
         ("request_id", "x" * 101, "request id"),
         ("text", "x" * 20_001, "too long"),
         ("shareable", "yes", "True or False"),
-        ("instrument_version", "<1>", "instrument version"),
+        ("result", _UnstorableScore(), "instrument version"),
     ],
 )
 def test_other_bad_fields_are_refused(
@@ -257,7 +269,8 @@ def test_other_bad_fields_are_refused(
 
 
 def test_instrument_answers_are_scored_by_the_scoring_engine(store: Store, code: str) -> None:
-    submission = store.submit(code, "fox-12", "m2-barc10", BARC_ALL_FIVES, instrument="barc10")
+    scored = rc.score("barc10", BARC_ALL_FIVES)
+    submission = store.submit(code, "fox-12", "m2-barc10", BARC_ALL_FIVES, result=scored)
     latest = store.latest(code, "fox-12", "m2-barc10")
     expected = rc.score("barc10", BARC_ALL_FIVES)
     assert latest.id == submission
@@ -269,24 +282,27 @@ def test_instrument_answers_are_scored_by_the_scoring_engine(store: Store, code:
 
 
 def test_instrument_scores_replace_caller_scores(store: Store, code: str) -> None:
-    store.submit(code, "fox-12", "m2-barc10", BARC_ALL_FIVES, scores={"total": 1},
-                 instrument="barc10")  # fmt: skip
+    scored = rc.score("barc10", BARC_ALL_FIVES)
+    store.submit(code, "fox-12", "m2-barc10", BARC_ALL_FIVES, scores={"total": 1}, result=scored)
     assert store.latest(code, "fox-12", "m2-barc10").scores["scales"] == {"total": 50.0}
 
 
-def test_invalid_instrument_answers_raise_invalid_response_and_store_nothing(
-    store: Store, code: str
-) -> None:
-    store.submit(code, "fox-12", "m2-barc10", BARC_ALL_FIVES, instrument="barc10")
-    with pytest.raises(rc.InvalidResponse, match="q3"):
-        store.submit(code, "fox-12", "m2-barc10", {**BARC_ALL_FIVES, "q3": 9},
-                     instrument="barc10")  # fmt: skip
-    with pytest.raises(rc.UnknownInstrument):
-        store.submit(code, "fox-12", "m2-barc10", BARC_ALL_FIVES, instrument="no-such-thing")
-    with pytest.raises(InvalidInput, match="version"):
-        store.submit(code, "fox-12", "m2-barc10", BARC_ALL_FIVES, instrument="barc10",
-                     instrument_version="1999")  # fmt: skip
+def test_a_score_with_an_unstorable_instrument_id_stores_nothing(store: Store, code: str) -> None:
+    scored = rc.score("barc10", BARC_ALL_FIVES)
+    store.submit(code, "fox-12", "m2-barc10", BARC_ALL_FIVES, result=scored)
+    unstorable = replace(scored, instrument="barc10\x00")
+    with pytest.raises(InvalidInput, match="instrument id"):
+        store.submit(code, "fox-12", "m2-barc10", BARC_ALL_FIVES, result=unstorable)
     assert len(store.responses(code)) == 1
+
+
+def test_the_store_scores_nothing_itself(store: Store, code: str) -> None:
+    """A score is made once, by the caller; the store keeps it as given."""
+    scored = rc.score("barc10", BARC_ALL_FIVES)
+    # not what these answers score: the store keeps what it is given
+    scored = replace(scored, scales={"total": 12.0})
+    store.submit(code, "fox-12", "m2-barc10", BARC_ALL_FIVES, result=scored)
+    assert store.latest(code, "fox-12", "m2-barc10").scores["scales"] == {"total": 12.0}
 
 
 # ---------------------------------------------------------------- trainer views
@@ -431,7 +447,8 @@ def test_erase_removes_one_participant_entirely(store: Store, code: str) -> None
 def test_export_writes_flat_rows_with_formulas_neutralised(
     store: Store, code: str, tmp_path, suffix: str
 ) -> None:
-    store.submit(code, "fox-12", "m2-barc10", BARC_ALL_FIVES, instrument="barc10")
+    scored = rc.score("barc10", BARC_ALL_FIVES)
+    store.submit(code, "fox-12", "m2-barc10", BARC_ALL_FIVES, result=scored)
     store.submit(code, "wren-3", "m6-reflection", {"shareable": True}, text="=HYPERLINK(1)")
     store.save_draft(code, "wren-3", "m3-ruler", {"importance": 2})
     target = tmp_path / f"session{suffix}"

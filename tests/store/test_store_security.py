@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import update
 
+from recovery_capital import score as rc_score
 from recovery_capital.store import (
     InvalidHandle,
     InvalidInput,
@@ -184,8 +185,8 @@ def test_tabs_newlines_and_every_script_are_kept_as_typed(store: Store, code: st
 
 def _plant_unstorable(store: Store, code: str) -> None:
     """Put what an older version let through straight into the database."""
-    store.submit(code, "fox-12", "m2-barc10", {f"q{i}": 5 for i in range(1, 11)},
-                 instrument="barc10")  # fmt: skip
+    answers = {f"q{i}": 5 for i in range(1, 11)}
+    store.submit(code, "fox-12", "m2-barc10", answers, result=rc_score("barc10", answers))
     store.submit(code, "fox-12", "m1-r", {"note": "clean"}, text="clean")
     store.submit(code, "wren-3", "m1-r", {"note": "clean"}, text="clean")
 

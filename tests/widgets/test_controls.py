@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from ipywidgets import Widget
+from waiting import until
 
 from recovery_capital.widgets.base import DraftSaver
 from recovery_capital.widgets.choice import CheckboxGroup, ChoiceGroup, ChoiceSet
@@ -150,7 +151,7 @@ def test_drafts_in_a_kernel_are_throttled_but_the_last_change_is_always_saved():
         for text in ("I", "I n", "I notice"):
             drafts.schedule({"text": text})
         assert saved == []  # nothing written while typing fast
-        await asyncio.sleep(0.1)
+        await until(lambda: saved)
 
     asyncio.run(typing())
     assert saved == [{"text": "I notice"}]
@@ -163,7 +164,7 @@ def test_a_cancelled_draft_is_not_written():
         drafts = DraftSaver(saved.append, delay=0.05)
         drafts.schedule({"a": 1})
         drafts.cancel()
-        await asyncio.sleep(0.1)
+        await asyncio.sleep(0.5)  # ten times the delay: a draft still to be written would be
 
     asyncio.run(submit_soon())
     assert saved == []
@@ -180,7 +181,7 @@ def test_the_refresher_keeps_going_after_an_error():
     async def live():
         refresher = Refresher(refresh, interval=0.01)
         assert refresher.running
-        await asyncio.sleep(0.06)
+        await until(lambda: len(calls) >= 3)
         refresher.stop()
 
     asyncio.run(live())

@@ -7,6 +7,7 @@ import base64
 import pytest
 import yaml
 
+from recovery_capital import score
 from recovery_capital.widgets import LivePoll, Questionnaire, Reflection, TrainerDashboard
 
 POLL = {
@@ -95,9 +96,8 @@ def test_questionnaire_results_are_aggregated_with_a_cohort_radar(dashboard, con
     for group in barc.items.values():
         group.value = "4"
     assert barc.submit()
-    store.submit(
-        dashboard.code, "owl-2", "barc10", {f"q{i}": 6 for i in range(1, 11)}, instrument="barc10"
-    )
+    sixes = {f"q{i}": 6 for i in range(1, 11)}
+    store.submit(dashboard.code, "owl-2", "barc10", sixes, result=score("barc10", sixes))
     dashboard.refresh()
     (box,) = dashboard.results.children
     assert "Histogram: BARC-10: Recovery capital (total). 2 scores" in box.value
