@@ -520,7 +520,7 @@
     }
     var action = KEYS[event.key.length === 1 ? event.key.toLowerCase() : event.key];
     if (!action || !document.querySelector(".rc-presenter")) return;
-    var button = document.querySelector(".rc-presenter button.rc-pres-" + action);
+    var button = document.querySelector(".rc-presenter button.rc-pres-key-" + action);
     if (!button || button.disabled) return;
     event.preventDefault();
     button.click();

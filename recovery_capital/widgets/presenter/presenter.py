@@ -56,7 +56,7 @@ __all__ = ["Presenter", "KEYS", "trainee_link", "PUBLIC_URL_ENV"]
 #: Where trainees reach the course, when the server's own address is not it (a proxy).
 PUBLIC_URL_ENV = "RECOVERY_CAPITAL_PUBLIC_URL"
 
-#: Key -> what it does; the buttons carry the class ``rc-pres-<action>``.
+#: Key -> what it does; the buttons carry the class ``rc-pres-key-<action>``.
 KEYS = {
     "ArrowRight / PageDown / N": "next",
     "ArrowLeft / PageUp / P": "previous",
@@ -147,7 +147,7 @@ class Presenter:
             "timer": self.toggle_timer,
         }
         for name, label in labels.items():
-            button = Button(description=label).add_class(f"rc-pres-{name}")
+            button = Button(description=label).add_class(f"rc-pres-key-{name}")
             button.add_class("rc-pres-button")
             button.on_click(guarded(lambda _b, act=actions[name]: act(), self.status, name))
             self.buttons[name] = button
@@ -252,12 +252,12 @@ class Presenter:
         """Redraw the screen when what it shows has changed."""
         self._timer()
         slide = self.slide
-        self.position.value = element(
-            "p", f"{self.index + 1} of {len(self.slides)}: {slide.title}", cls="rc-pres-where"
-        )
         html = screens.blank_screen() if self.blanked else self._slide_html(slide)
         if force or html != self.screen.value:
             self.screen.value = html
+        self.position.value = element(
+            "p", f"{self.index + 1} of {len(self.slides)}: {slide.title}", cls="rc-pres-where"
+        )
 
     def _slide_html(self, slide: Slide) -> Safe:
         if slide.kind == "join":
