@@ -24,6 +24,7 @@ from typing import Any
 
 from ..content import Content, PollContent, ReflectionContent, content_files, load_content
 from ..errors import DefinitionError
+from ..locations import course_dir
 from ..store import Store
 from .base import guarded
 from .cohort_views import activity_view
@@ -56,6 +57,20 @@ def course_activities(root: str | Path | None = None) -> tuple[dict[str, Content
             continue
         found.setdefault(content.id, content)
     return found, broken
+
+
+def _state_words(row: Mapping[str, Any], poll: bool) -> str:
+    """What trainees can do with an activity and see of it, in words.
+
+    >>> _state_words({"opened": True, "revealed": False}, poll=True)
+    'open; results hidden'
+    >>> _state_words({"revealed": True}, poll=False)
+    'results shown on the projector'
+    """
+    shown = "shown" if row.get("revealed") else "hidden"
+    if not poll:
+        return f"results {shown} on the projector"
+    return f"{'open' if row.get('opened') else 'closed'}; results {shown}"
 
 
 class PollControls:
@@ -176,7 +191,13 @@ class TrainerDashboard:
 
     def _build_view(self) -> None:
         self.contents, broken = course_activities(self._course)
-        self.titles = {aid: content.title for aid, content in self.contents.items()}
+        from .presenter.agenda import questionnaire_titles  # the presenter imports this module
+
+        course = self._course if self._course is not None else course_dir()
+        self.titles = {
+            **questionnaire_titles(course),  # questionnaires have no content file, so no title
+            **{aid: content.title for aid, content in self.contents.items()},
+        }
         self.header = HTML().add_class("rc-dashboard-header")
         self.counts = HTML().add_class("rc-dashboard-counts")
         self.polls = {
@@ -257,7 +278,7 @@ class TrainerDashboard:
             "tr",
             [
                 element("th", text, scope="col")
-                for text in ("Activity", "Submitted", "Working on it", "Last answer")
+                for text in ("Activity", "Submitted", "Working on it", "Last answer", "State")
             ],
         )
         body = []
@@ -271,6 +292,7 @@ class TrainerDashboard:
                     element("td", str(row["participants"])),
                     element("td", str(row["drafting"])),
                     element("td", when),
+                    element("td", _state_words(row, row["activity_id"] in self.polls)),
                 )
             )
         return element(

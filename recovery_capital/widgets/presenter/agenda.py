@@ -25,7 +25,7 @@ from ...programme.load import load_programme, load_programme_files
 from ...programme.model import LiveActivity, Programme, ProgrammeFiles
 from ..dashboard import course_activities
 
-__all__ = ["Slide", "day_slides", "programme_days"]
+__all__ = ["Slide", "day_slides", "programme_days", "questionnaire_titles"]
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,30 @@ def _programme(course: str | os.PathLike[str]) -> tuple[Programme | None, Progra
     return programme, files
 
 
+def questionnaire_titles(course: str | os.PathLike[str]) -> dict[str, str]:
+    """A title for each questionnaire exercise (they have no content file), by activity id:
+    its instrument's title, or the instrument id when that cannot be read.
+
+    >>> from recovery_capital.reports.course_map import REPOSITORY_COURSE
+    >>> questionnaire_titles(REPOSITORY_COURSE)["m2-barc10-practice"]
+    'Questionnaire: Brief Assessment of Recovery Capital (BARC-10)'
+    """
+    from ...definitions import load_instrument
+    from ...errors import UnknownInstrument
+    from ...programme.exercises import course_exercises
+
+    titles = {}
+    for activity_id, exercise in course_exercises(course).items():
+        if exercise.content is not None or not exercise.instrument:
+            continue
+        try:
+            name = load_instrument(exercise.instrument, course_dir=course).title
+        except (DefinitionError, UnknownInstrument, OSError):
+            name = exercise.instrument
+        titles[activity_id] = f"Questionnaire: {name}"
+    return titles
+
+
 def programme_days(course: str | os.PathLike[str]) -> list[tuple[str, str]]:
     """Each day of the programme as ``(id, title)``; empty when the course has none.
 
@@ -79,6 +103,7 @@ def day_slides(course: str | os.PathLike[str], day: str | None = None) -> list[S
         return [JOIN]
     chosen = next((d for d in programme.days if d.id == day), programme.days[0])
     contents, _broken = course_activities(course)
+    questionnaires = questionnaire_titles(course)
     slides = [JOIN]
     seen: set[str] = set()
     for session in chosen.sessions:
@@ -94,10 +119,17 @@ def day_slides(course: str | os.PathLike[str], day: str | None = None) -> list[S
                 kind = "reflection"
             elif content is not None:
                 kind = "results"
+            elif activity_id in questionnaires:
+                kind = "results"
             elif live is not None:
                 kind = "live"
             else:
                 continue
-            title = content.title if content is not None else live.title  # type: ignore[union-attr]
+            if content is not None:
+                title = content.title
+            elif live is not None and kind == "live":
+                title = live.title
+            else:
+                title = questionnaires[activity_id]
             slides.append(Slide(kind, activity_id, title, session.title, content, live))
     return slides
