@@ -79,8 +79,8 @@ class PollControls:
     def __init__(self, dashboard: TrainerDashboard, poll: PollContent) -> None:
         self.dashboard = dashboard
         self.poll = poll
-        self.open_button = Button().add_class("rc-open")
-        self.reveal_button = Button().add_class("rc-reveal")
+        self.open_button = Button(description="Open poll").add_class("rc-open")
+        self.reveal_button = Button(description="Reveal results").add_class("rc-reveal")
         self.state_line = HTML().add_class("rc-poll-state")
         self.results = HTML().add_class("rc-poll-results-area")
         status = dashboard.status

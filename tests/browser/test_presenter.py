@@ -201,3 +201,43 @@ def test_control_page_passes_axe_at_every_impact_level(course_server, new_page) 
     page.locator(".rc-dashboard-counts").wait_for()
     assert page.locator(".rc-banner-note").is_hidden()
     assert axe_findings(page, enhanced_contrast=False) == []
+
+
+def test_timer_counts_down_big_and_ends_with_a_visible_signal(course_server, new_page) -> None:
+    page = new_page(PROJECTORS[1])
+    open_presenter(page, course_server, key=False)  # the timer needs no key
+    page.locator(".rc-pres-timer-minutes select").select_option(label="30 seconds")
+    page.locator("body").click(position={"x": 5, "y": 5})
+    page.keyboard.press("t")
+    clock = page.locator(".rc-pres-timer-clock")
+    clock.wait_for()
+    assert re.fullmatch(r"0:[0-3]\d", clock.inner_text())
+    assert clock.bounding_box()["height"] >= 720 * 0.08
+    end = page.get_by_role("alert").filter(has_text="Time is up")
+    end.wait_for(timeout=45_000)
+    colour = end.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert colour == "rgb(255, 221, 0)"  # a full-width yellow banner, not a sound
+    page.keyboard.press("t")
+    end.wait_for(state="detached")
+
+
+def test_co_trainer_moderates_on_the_control_page_and_the_projector_follows(
+    course_server, new_page
+) -> None:
+    reflection = next(s for s in SLIDES if s.kind == "reflection")
+    typed = "Asking what matters to the person before the forms"
+    with Store(course_server.store_url) as store:
+        store.join(course_server.cohort, "reflector-2")
+        store.submit(
+            course_server.cohort, "reflector-2", reflection.activity_id,
+            {"shareable": True}, text=typed,
+        )  # fmt: skip
+    projector = new_page(PROJECTORS[0])
+    open_presenter(projector, course_server, key=True)
+    go_to(projector, reflection.activity_id)
+    assert typed not in projector.locator(".rc-pres-screen").inner_text()
+    co_trainer = new_page({"width": 1280, "height": 900})  # a second browser, the same key
+    open_dashboard(co_trainer, course_server)
+    item = co_trainer.locator(".rc-moderation-item").filter(has_text=typed)
+    item.locator(".rc-approve").click()
+    projector.locator(".rc-pres-quotes blockquote").filter(has_text=typed).wait_for()

@@ -68,7 +68,13 @@ KEYS = {
     "T": "timer",
 }
 
-TIMER_CHOICES = [("2 minutes", 120), ("5 minutes", 300), ("10 minutes", 600), ("15 minutes", 900)]
+TIMER_CHOICES = [
+    ("30 seconds", 30),
+    ("2 minutes", 120),
+    ("5 minutes", 300),
+    ("10 minutes", 600),
+    ("15 minutes", 900),
+]
 
 
 def trainee_link(code: str, environ: Mapping[str, str] | None = None) -> tuple[str, str]:
