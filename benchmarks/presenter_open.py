@@ -82,6 +82,10 @@ async def until_enabled(page: ProtocolPage, cell: str, enabled: bool, limit: flo
     return time.time()
 
 
+async def every_page(pages: list[ProtocolPage], cell: str, enabled: bool) -> list[float]:
+    return list(await asyncio.gather(*(until_enabled(p, cell, enabled, 10) for p in pages)))
+
+
 async def open_pages(day: Day, server, trainees: int) -> list[ProtocolPage]:
     from tornado.httpclient import AsyncHTTPClient
 
@@ -145,10 +149,7 @@ def main() -> int:
                         ("close", "c", "Closed"),
                     ):
                         waits = asyncio.run_coroutine_threadsafe(
-                            asyncio.gather(
-                                *(until_enabled(p, poll_cell, action == "open", 10) for p in pages)
-                            ),
-                            loop,
+                            every_page(pages, poll_cell, action == "open"), loop
                         )
                         time.sleep(0.2)  # let every page arm its wait before the press
                         projector.evaluate(WATCH, prefix)
