@@ -83,6 +83,7 @@ __all__ = [
     "ReflectionDrill",
     "ObserverTally",
     "LivePoll",
+    "ShortAnswer",
     "TrainerDashboard",
 ]
 
@@ -98,6 +99,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .reflection_drill import ReflectionDrill
     from .ruler import Ruler
     from .scenario import BranchingScenario
+    from .short_answer import ShortAnswer
     from .talk_sorter import TalkSorter
     from .vignette import VignetteRating
 
@@ -114,6 +116,7 @@ _MODULES = {
     "ReflectionDrill": "reflection_drill",
     "ObserverTally": "observer_tally",
     "LivePoll": "live_poll",
+    "ShortAnswer": "short_answer",
     "TrainerDashboard": "dashboard",
     "CohortReport": "cohort_report",
 }

@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from ...content import Content, PollContent, ReflectionContent
+from ...content import Content, PollContent, ReflectionContent, ShortAnswerContent
 from ...errors import DefinitionError
 from ...programme.load import load_programme, load_programme_files
 from ...programme.model import LiveActivity, Programme, ProgrammeFiles
@@ -30,7 +30,8 @@ __all__ = ["Slide", "day_slides", "programme_days", "questionnaire_titles"]
 
 @dataclass(frozen=True)
 class Slide:
-    """One screen of the presenter: ``kind`` is ``join``, ``poll``, ``reflection``, ``results``
+    """One screen of the presenter: ``kind`` is ``join``, ``poll``, ``words`` (a short-answer
+    question's word cloud), ``reflection``, ``results``
     (an exercise whose cohort answers are shown) or ``live`` (a room activity, no answers)."""
 
     kind: str
@@ -43,7 +44,7 @@ class Slide:
     @property
     def has_answers(self) -> bool:
         """Whether this slide shows trainees' answers (and so needs the trainer key)."""
-        return self.kind in {"poll", "reflection", "results"}
+        return self.kind in {"poll", "words", "reflection", "results"}
 
 
 JOIN = Slide("join", "", "Join the session", "")
@@ -115,11 +116,11 @@ def day_slides(course: str | os.PathLike[str], day: str | None = None) -> list[S
             live = files.live(activity_id)
             if isinstance(content, PollContent):
                 kind = "poll"
+            elif isinstance(content, ShortAnswerContent):
+                kind = "words"
             elif isinstance(content, ReflectionContent):
                 kind = "reflection"
-            elif content is not None:
-                kind = "results"
-            elif activity_id in questionnaires:
+            elif content is not None or activity_id in questionnaires:
                 kind = "results"
             elif live is not None:
                 kind = "live"

@@ -282,6 +282,14 @@ class Presenter:
         if not self.unlocked:
             return screens.locked_screen(slide.title)
         state = self.store.activity_state(self.code, slide.activity_id)
+        if slide.kind == "words":
+            texts = self.store.free_text(self.code, activity_id=slide.activity_id)
+            return screens.words_screen(
+                slide.content.question,  # type: ignore[union-attr]
+                [t.text for t in texts if t.state == "approved"],
+                opened=state.opened,
+                waiting=sum(1 for t in texts if t.state == "pending"),
+            )
         if slide.kind == "reflection":
             approved = self.store.free_text(self.code, "approved", activity_id=slide.activity_id)
             texts = [t.text for t in approved]

@@ -25,6 +25,8 @@ __all__ = [
     "join_screen",
     "poll_screen",
     "reflections_screen",
+    "words_screen",
+    "word_counts",
     "results_screen",
     "live_screen",
     "blank_screen",
@@ -135,6 +137,87 @@ def poll_screen(
         status,
         body,
         cls="rc-pres-slide rc-pres-poll",
+    )
+
+
+def word_counts(texts: Sequence[str]) -> list[tuple[str, int]]:
+    """Each distinct answer (case and spacing ignored) with how many gave it, most first.
+
+    >>> word_counts(["Hope", "hope ", "tired", "Fresh  start"])
+    [('hope', 2), ('fresh start', 1), ('tired', 1)]
+    """
+    counts: dict[str, int] = {}
+    for text in texts:
+        key = " ".join(text.split()).casefold()
+        if key:
+            counts[key] = counts.get(key, 0) + 1
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def word_cloud_png(counts: Sequence[tuple[str, int]]) -> str:
+    """A word cloud of ``counts`` as a PNG data address (black and dark blue on white).
+
+    >>> word_cloud_png([("hope", 2), ("tired", 1)]).startswith("data:image/png;base64,")
+    True
+    """
+    import base64
+    import io
+
+    from wordcloud import WordCloud
+
+    colours = ["#000000", "#003078"]
+    cloud = WordCloud(
+        width=1400,
+        height=700,
+        background_color="white",
+        prefer_horizontal=1.0,
+        margin=12,
+        random_state=7,  # the same answers draw the same cloud on every refresh
+        color_func=lambda word, *_a, **_k: colours[len(word) % 2],
+        collocations=False,
+    ).generate_from_frequencies(dict(counts))
+    buffer = io.BytesIO()
+    cloud.to_image().save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def words_screen(question: str, texts: Sequence[str], *, opened: bool, waiting: int) -> Safe:
+    """Approved short answers as a word cloud, with every answer and its count as text.
+
+    >>> page = words_screen("One word?", ["hope", "<b>x</b>"], opened=True, waiting=1)
+    >>> "&lt;b&gt;x&lt;/b&gt;" in page, "1 waiting for approval" in page
+    (True, True)
+    """
+    counts = word_counts(texts)
+    state = f"{'Open for answers' if opened else 'Closed'}. {people(len(texts))} shown"
+    status = element(
+        "p", f"{state}, {waiting} waiting for approval.", cls="rc-pres-poll-state",
+        aria_live="polite",
+    )  # fmt: skip
+    if counts:
+        body = element(
+            "div",
+            element(
+                "img",
+                src=word_cloud_png(counts),
+                alt="Word cloud of the group's answers; the list beside it gives each one.",
+                cls="rc-pres-cloud",
+            ),
+            element(
+                "ul",
+                [element("li", f"{word}: {count}") for word, count in counts],
+                cls="rc-pres-words",
+            ),
+            cls="rc-pres-cloud-area",
+        )
+    else:
+        body = element("p", "No approved answers yet.", cls="rc-pres-hidden")
+    return element(
+        "section",
+        element("h2", question, cls="rc-pres-title"),
+        status,
+        body,
+        cls="rc-pres-slide rc-pres-words-slide",
     )
 
 
