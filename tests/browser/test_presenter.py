@@ -107,7 +107,7 @@ def test_keyboard_alone_steps_through_the_day_and_blanks_the_screen(
             "t => document.querySelector('.rc-pres-where').innerText === t",
             arg=f"{index} of {len(SLIDES)}: {slide.title}",
         )
-        heading = slide.content.question if slide.kind == "poll" else slide.title
+        heading = slide.content.question if slide.kind in {"poll", "words"} else slide.title
         page.wait_for_function(  # the screen and the position line are separate messages
             "t => document.querySelector('.rc-pres-screen .rc-pres-title').innerText === t",
             arg=heading,
@@ -241,3 +241,39 @@ def test_co_trainer_moderates_on_the_control_page_and_the_projector_follows(
     item = co_trainer.locator(".rc-moderation-item").filter(has_text=typed)
     item.locator(".rc-approve").click()
     projector.locator(".rc-pres-quotes blockquote").filter(has_text=typed).wait_for()
+
+
+def test_short_answers_show_as_a_word_cloud_once_approved_and_as_text(
+    course_server, new_page, artifacts: Path
+) -> None:
+    words = next(s for s in SLIDES if s.kind == "words")
+    answers = {"worder-1": "Confidence", "worder-2": "confidence ", "worder-3": "<i>hope</i>"}
+    with Store(course_server.store_url) as store:
+        for handle, text in answers.items():
+            store.join(course_server.cohort, handle)
+            store.submit(
+                course_server.cohort, handle, words.activity_id,
+                {"words": text, "shareable": True}, text=text, shareable=True,
+            )  # fmt: skip
+        waiting = store.free_text(course_server.cohort, activity_id=words.activity_id)
+        for item in waiting:
+            if item.handle in ("worder-1", "worder-2"):
+                store.moderate(item.submission_id, "approved", code=course_server.cohort)
+    page = new_page(PROJECTORS[0])
+    open_presenter(page, course_server, key=True)
+    go_to(page, words.activity_id)
+    listed = page.locator(".rc-pres-words li")
+    listed.first.wait_for()
+    assert listed.all_inner_texts() == ["confidence: 2"]  # the third is not approved yet
+    assert page.locator(".rc-pres-cloud").evaluate("img => img.naturalWidth") > 0
+    page.screenshot(path=str(artifacts / "presenter-words-1920x1080.png"))
+    with Store(course_server.store_url) as store:
+        item = next(
+            t
+            for t in store.free_text(course_server.cohort, activity_id=words.activity_id)
+            if t.handle == "worder-3"
+        )
+        store.moderate(item.submission_id, "approved", code=course_server.cohort)
+    page.get_by_text("<i>hope</i>: 1", exact=True).wait_for()
+    assert page.locator(".rc-pres-words i").count() == 0
+    assert not any(h in page.locator(".rc-pres-screen").inner_text() for h in answers)
