@@ -277,3 +277,35 @@ def test_short_answers_show_as_a_word_cloud_once_approved_and_as_text(
     page.get_by_text("<i>hope</i>: 1", exact=True).wait_for()
     assert page.locator(".rc-pres-words i").count() == 0
     assert not any(h in page.locator(".rc-pres-screen").inner_text() for h in answers)
+
+
+def test_a_trainee_sends_a_short_answer_only_while_it_is_open(course_server, new_page) -> None:
+    words = next(s for s in SLIDES if s.kind == "words")
+    page = new_page()
+    page.goto(
+        course_server.module_url(
+            "modules/00-start-here.ipynb", cohort=course_server.cohort, handle="worder-9"
+        )
+    )
+    wait_until_rendered(page)
+    card = page.locator(".rc-exercise").filter(has=page.locator(".rc-short-answer-text"))
+    card.get_by_text("Waiting for your trainer to open this question.").wait_for()
+    field = card.locator(".rc-short-answer-text").locator("input, textarea")
+    assert field.is_disabled()
+    with Store(course_server.store_url) as store:
+        store.set_activity_state(course_server.cohort, words.activity_id, opened=True)
+    card.get_by_text("Open: type your answer and press Send my answer.").wait_for()
+    field.fill("a great deal more confidence")
+    card.locator(".rc-submit").click()
+    card.get_by_text("Please keep it to 3 words (you have 5).").wait_for()
+    field.fill("more confidence")
+    card.locator(".rc-submit").click()
+    card.get_by_text("Thank you. You answered:").wait_for()
+    with Store(course_server.store_url) as store:
+        sent = [
+            (t.text, t.state)
+            for t in store.free_text(course_server.cohort, activity_id=words.activity_id)
+            if t.handle == "worder-9"
+        ]
+        store.set_activity_state(course_server.cohort, words.activity_id, opened=False)
+    assert sent == [("more confidence", "pending")]  # the trainer approves before it shows
