@@ -11,6 +11,11 @@ keyboard to that poll. Then, ``--rounds`` times, the trainer presses O and later
 For every press it times, from the key press, when each trainee page's Send button changed
 (the page's kernel told it the poll opened or closed) and when the projector's own line said
 "Open for answers" or "Closed". It prints p95 and max of each (target p95 <= 1 s).
+
+Measured on the 2-core development machine (December 2026, 30 trainees, 6 rounds): open ->
+trainee pages p95 0.50 s (max 0.55 s, n=180), close p95 0.49 s; projector p95 0.08 s; no page
+missed a change. The trainee pages' figure is bounded by their half-second check
+(``LIVE_SECONDS``).
 """
 
 from __future__ import annotations

@@ -61,6 +61,12 @@ class                         element
                               ``rc-moderation`` > ``rc-moderation-item`` (``rc-approve``,
                               ``rc-hide``), ``rc-shown-to-group``, ``rc-export``,
                               ``rc-download``
+``rc-short-answer-text``      a ShortAnswer's one-line box (its state line is ``rc-poll-state``)
+``rc-presenter``              the projector view (:mod:`.presenter`): ``rc-pres-screen`` (the
+                              slide: ``rc-pres-code``, ``rc-pres-qr``, ``rc-pres-joined``,
+                              ``rc-pres-row``, ``rc-pres-bar``, ``rc-pres-quotes``,
+                              ``rc-pres-words``, ``rc-pres-blank``), ``rc-pres-where``,
+                              ``rc-pres-timer-area``, buttons ``rc-pres-key-<action>``
 ``rc-unavailable``            shown instead of an exercise whose content could not be loaded
 ============================  =====================================================================
 """
