@@ -55,6 +55,7 @@ EXERCISE_KINDS = {
     "ReflectionDrill": "drill",
     "ObserverTally": "triad",
     "LivePoll": "poll",
+    "ShortAnswer": "short_answer",
     "Questionnaire": "instrument",
 }
 

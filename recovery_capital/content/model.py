@@ -679,6 +679,17 @@ class PollContent(Content):
         ]
 
 
+class ShortAnswerContent(Content):
+    """A live question answered in one or a few words; the trainer opens it like a poll and
+    approves answers before the projector shows them as a word cloud."""
+
+    kind: Literal["short_answer"]
+    question: Text
+    max_words: int = Field(default=3, ge=1, le=5)
+    hint: Text | None = None
+    folder: ClassVar[str] = "short-answers"
+
+
 # --- skill drills and triad real-play ----------------------------------------------------
 
 #: The skills a drill practises, and the tags a trainee may code their own reply as (the
@@ -822,6 +833,7 @@ KINDS: dict[str, type[Content]] = {
     "ruler": RulerContent,
     "reflection": ReflectionContent,
     "poll": PollContent,
+    "short_answer": ShortAnswerContent,
     "drill": DrillContent,
     "triad": TriadContent,
 }

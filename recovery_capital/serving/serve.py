@@ -55,6 +55,8 @@ __all__ = [
 ]
 
 DASHBOARD_NOTEBOOK = "modules/trainer/dashboard.ipynb"
+#: The projector view (issue #16); its link carries the join code, since the room sees it.
+PRESENTER_NOTEBOOK = "modules/trainer/presenter.ipynb"
 READY_TIMEOUT = 90.0
 STOP_TIMEOUT = 20.0
 
@@ -263,6 +265,9 @@ def format_links(settings: Settings, session: Session) -> str:
     dashboard = settings.url("voila/render/" + DASHBOARD_NOTEBOOK)
     lines.append(f"  Trainer opens:   {dashboard}")
     lines.append(" " * 19 + "and types the join code and the trainer key there.")
+    if (Path(settings.course_dir) / PRESENTER_NOTEBOOK).is_file():
+        projector = settings.url("voila/render/" + PRESENTER_NOTEBOOK, cohort_query)
+        lines.append(f"  Projector:       {projector}")
     if session.created and session.trainer_key:
         lines.append(f"  Trainer key:     {session.trainer_key}")
         lines.append(" " * 19 + "Shown only this once: keep it safe. It opens the dashboard.")

@@ -61,6 +61,12 @@ class                         element
                               ``rc-moderation`` > ``rc-moderation-item`` (``rc-approve``,
                               ``rc-hide``), ``rc-shown-to-group``, ``rc-export``,
                               ``rc-download``
+``rc-short-answer-text``      a ShortAnswer's one-line box (its state line is ``rc-poll-state``)
+``rc-presenter``              the projector view (:mod:`.presenter`): ``rc-pres-screen`` (the
+                              slide: ``rc-pres-code``, ``rc-pres-qr``, ``rc-pres-joined``,
+                              ``rc-pres-row``, ``rc-pres-bar``, ``rc-pres-quotes``,
+                              ``rc-pres-words``, ``rc-pres-blank``), ``rc-pres-where``,
+                              ``rc-pres-timer-area``, buttons ``rc-pres-key-<action>``
 ``rc-unavailable``            shown instead of an exercise whose content could not be loaded
 ============================  =====================================================================
 """
@@ -83,6 +89,7 @@ __all__ = [
     "ReflectionDrill",
     "ObserverTally",
     "LivePoll",
+    "ShortAnswer",
     "TrainerDashboard",
 ]
 
@@ -98,6 +105,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .reflection_drill import ReflectionDrill
     from .ruler import Ruler
     from .scenario import BranchingScenario
+    from .short_answer import ShortAnswer
     from .talk_sorter import TalkSorter
     from .vignette import VignetteRating
 
@@ -114,6 +122,7 @@ _MODULES = {
     "ReflectionDrill": "reflection_drill",
     "ObserverTally": "observer_tally",
     "LivePoll": "live_poll",
+    "ShortAnswer": "short_answer",
     "TrainerDashboard": "dashboard",
     "CohortReport": "cohort_report",
 }

@@ -24,6 +24,7 @@ from typing import Any
 
 from ..content.model import Content, PollContent, ReflectionContent, content_files, load_content
 from ..core.errors import DefinitionError
+from ..core.locations import course_dir
 from ..store import Store
 from .base import guarded
 from .cohort_views import activity_view
@@ -58,14 +59,28 @@ def course_activities(root: str | Path | None = None) -> tuple[dict[str, Content
     return found, broken
 
 
+def _state_words(row: Mapping[str, Any], poll: bool) -> str:
+    """What trainees can do with an activity and see of it, in words.
+
+    >>> _state_words({"opened": True, "revealed": False}, poll=True)
+    'open; results hidden'
+    >>> _state_words({"revealed": True}, poll=False)
+    'results shown on the projector'
+    """
+    shown = "shown" if row.get("revealed") else "hidden"
+    if not poll:
+        return f"results {shown} on the projector"
+    return f"{'open' if row.get('opened') else 'closed'}; results {shown}"
+
+
 class PollControls:
     """Open/close and reveal/hide buttons for one poll, with its live results for the trainer."""
 
     def __init__(self, dashboard: TrainerDashboard, poll: PollContent) -> None:
         self.dashboard = dashboard
         self.poll = poll
-        self.open_button = Button().add_class("rc-open")
-        self.reveal_button = Button().add_class("rc-reveal")
+        self.open_button = Button(description="Open poll").add_class("rc-open")
+        self.reveal_button = Button(description="Reveal results").add_class("rc-reveal")
         self.state_line = HTML().add_class("rc-poll-state")
         self.results = HTML().add_class("rc-poll-results-area")
         status = dashboard.status
@@ -176,7 +191,13 @@ class TrainerDashboard:
 
     def _build_view(self) -> None:
         self.contents, broken = course_activities(self._course)
-        self.titles = {aid: content.title for aid, content in self.contents.items()}
+        from .presenter.agenda import questionnaire_titles  # the presenter imports this module
+
+        course = self._course if self._course is not None else course_dir()
+        self.titles = {
+            **questionnaire_titles(course),  # questionnaires have no content file, so no title
+            **{aid: content.title for aid, content in self.contents.items()},
+        }
         self.header = HTML().add_class("rc-dashboard-header")
         self.counts = HTML().add_class("rc-dashboard-counts")
         self.polls = {
@@ -257,7 +278,7 @@ class TrainerDashboard:
             "tr",
             [
                 element("th", text, scope="col")
-                for text in ("Activity", "Submitted", "Working on it", "Last answer")
+                for text in ("Activity", "Submitted", "Working on it", "Last answer", "State")
             ],
         )
         body = []
@@ -271,6 +292,7 @@ class TrainerDashboard:
                     element("td", str(row["participants"])),
                     element("td", str(row["drafting"])),
                     element("td", when),
+                    element("td", _state_words(row, row["activity_id"] in self.polls)),
                 )
             )
         return element(

@@ -419,8 +419,8 @@ def test_a_file_outside_the_content_folders_is_a_warning(tiny_course: Path) -> N
     write(tiny_course, "assets/content/quizes/m0-quiz-typo.yaml", "kind: quiz\n")
     assert findings(tiny_course) == [(
         "assets/content/quizes/m0-quiz-typo.yaml", None, "warning",
-        "not in a content folder (drills, polls, quizzes, reflections, rulers, scenarios, talk, "
-        "triads, vignettes), so no exercise can use it",
+        "not in a content folder (drills, polls, quizzes, reflections, rulers, scenarios, "
+        "short-answers, talk, triads, vignettes), so no exercise can use it",
     )]  # fmt: skip
 
 

@@ -17,6 +17,7 @@ from recovery_capital.widgets import (
     Reflection,
     ReflectionDrill,
     Ruler,
+    ShortAnswer,
     TalkSorter,
     VignetteRating,
 )
@@ -30,6 +31,7 @@ WIDGET_FOR = {
     "ruler": Ruler,
     "reflection": Reflection,
     "poll": LivePoll,
+    "short_answer": ShortAnswer,
     "drill": ReflectionDrill,
     "triad": ObserverTally,
 }

@@ -493,3 +493,43 @@
     start();
   }
 })();
+
+// ==== Presenter view and trainer pages (issue #16; widgets/presenter/) ====
+// Trainer pages (modules/trainer/) are marked so the stylesheet can drop the trainee banner's
+// note. On the presenter view, keys (and a presentation clicker's PageUp/PageDown) press the
+// view's buttons: the kernel does the work, so a key does exactly what its button does.
+(function () {
+  "use strict";
+  var KEYS = {
+    ArrowRight: "next", PageDown: "next", n: "next",
+    ArrowLeft: "previous", PageUp: "previous", p: "previous",
+    o: "open", c: "close", r: "reveal", h: "hide", b: "blank", ".": "blank", t: "timer",
+  };
+  function mark() {
+    if (/\/modules\/trainer\//.test(window.location.pathname)) {
+      document.body.classList.add("rc-trainer-page");
+      var skip = document.querySelector(".rc-skip-link");
+      if (skip) skip.textContent = "Skip to the page";
+    }
+  }
+  function onKey(event) {
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    var target = event.target;
+    if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) {
+      return;
+    }
+    var action = KEYS[event.key.length === 1 ? event.key.toLowerCase() : event.key];
+    if (!action || !document.querySelector(".rc-presenter")) return;
+    var button = document.querySelector(".rc-presenter button.rc-pres-key-" + action);
+    if (!button || button.disabled) return;
+    event.preventDefault();
+    button.click();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", mark);
+  } else {
+    mark();
+  }
+  document.addEventListener("keydown", onKey);
+})();
+// ==== end of presenter block ====
