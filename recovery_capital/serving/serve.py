@@ -32,8 +32,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,7 +39,6 @@ from urllib.parse import urlencode
 
 from ..core.errors import RecoveryCapitalError
 from ..settings.serving import KERNEL_MEMORY_MB, Settings, SettingsError, load_settings
-from .config import child_environment, stage_config
 
 __all__ = [
     "register",
@@ -312,6 +309,10 @@ def compile_library() -> bool:
 
 def start_voila(settings: Settings, config_dir: Path) -> subprocess.Popen[bytes]:
     """Start the course's Voila as a child process with the staged config."""
+    # Imported here, not at the top: the config reads the course theme and the widgets' code
+    # path, which ``recovery-capital --help`` never needs.
+    from .config import child_environment, stage_config
+
     compile_library()
     stage_config(settings, config_dir)
     command = [sys.executable, "-m", "recovery_capital.serving.app"]
@@ -322,6 +323,9 @@ def start_voila(settings: Settings, config_dir: Path) -> subprocess.Popen[bytes]
 
 def wait_until_ready(settings: Settings, process: subprocess.Popen[bytes], timeout: float) -> None:
     """Return once the course home answers; :class:`ServeError` if Voila exits or stalls."""
+    import urllib.error
+    import urllib.request
+
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         code = process.poll()
