@@ -59,3 +59,40 @@ def test_the_probe_would_notice_the_server_loading():
         capture_output=True, text=True, timeout=120, check=True,
     )  # fmt: skip
     assert {"voila", "jupyter_server"} <= set(done.stdout.split())
+
+
+def _imports_of(path) -> set[str]:
+    """Every module a source file imports, anywhere in it, as an absolute dotted name."""
+    import ast
+
+    package = "recovery_capital." + ".".join(path.parent.relative_to(ROOT).parts)
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package.rsplit(".", node.level - 1)[0] if node.level else ""
+            found.add(".".join(p for p in (base, node.module or "") if p))
+    return found
+
+
+ROOT = __import__("pathlib").Path(__file__).resolve().parents[1] / "recovery_capital"
+
+
+@pytest.mark.parametrize(
+    ("files", "above"),
+    [
+        ("store/*.py", ("reports", "programme", "authoring", "widgets", "serving")),
+        # programme and reports sit side by side; their commands share only the store's helpers
+        ("programme/cli.py", ("reports", "widgets", "serving")),
+        ("reports/cli.py", ("programme", "widgets", "serving")),
+    ],
+)
+def test_each_part_s_commands_import_only_their_part_and_parts_below(files, above):
+    for path in sorted(ROOT.glob(files)):
+        wrong = {
+            name
+            for name in _imports_of(path)
+            if any(name.startswith(f"recovery_capital.{other}") for other in above)
+        }
+        assert not wrong, f"{path.name} imports {sorted(wrong)}"
