@@ -615,11 +615,13 @@ def running_server(tmp_path_factory: pytest.TempPathFactory):
     command = [
         sys.executable, "-m", "recovery_capital.cli", "serve", str(root), "--port", str(port),
         "--store", store_url, "--max-kernels", "2", "--cohort-name", "Test cohort",
+        "--log", str(tmp / "server.log"),
     ]  # fmt: skip
     log_path = tmp / "server.log"
     process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=log_path.open("w"), text=True, cwd=tmp
-    )
+        command, stdout=subprocess.PIPE, stderr=(tmp / "console.err").open("w"), text=True,
+        cwd=tmp,
+    )  # fmt: skip
     banner = []
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
@@ -636,6 +638,18 @@ def running_server(tmp_path_factory: pytest.TempPathFactory):
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(30)
+
+
+@pytest.mark.slow
+def test_the_console_shows_the_links_and_key_and_voila_talks_to_its_log(running_server) -> None:
+    """The once-only trainer key is the last thing on the console, not scrolled away by
+    Voila's "running at" line or a kernel's warnings: those go to the log file."""
+    base, banner, log_path, _ = running_server
+    assert f"Voila's own messages go to {log_path}" in banner
+    assert re.search(r"Trainer key:\s+\S+", banner)
+    console = banner + (log_path.parent / "console.err").read_text(errors="replace")
+    assert "running at" not in console and "[Voila]" not in console
+    assert "running at" in log_path.read_text(errors="replace")  # Voila's own words, kept
 
 
 @pytest.mark.slow
