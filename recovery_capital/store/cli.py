@@ -36,6 +36,7 @@ __all__ = [
     "run_cohort_list",
     "run_reissue_link",
     "run_joins",
+    "run_cohort_key",
     "add_store_option",
     "open_store",
     "cohort_access",
@@ -109,6 +110,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )  # fmt: skip
     add_store_option(reissue)
     reissue.set_defaults(func=run_reissue_link)
+
+    key = cohort_commands.add_parser(
+        "key",
+        help="with --reissue, print a new trainer key for a cohort (the old one stops working)",
+        description="A cohort's trainer key is shown once, when the cohort is made; only a "
+        "one-way hash of it is stored, so it cannot be shown again. With --reissue this "
+        "makes a new key and prints it; the old key stops opening the dashboard and reports. "
+        "It needs no key, only access to the store itself.",
+    )
+    key.add_argument("cohort", metavar="CODE", help="the join code")
+    key.add_argument("--reissue", action="store_true", help="make a new trainer key and print it")
+    add_store_option(key)
+    key.set_defaults(func=run_cohort_key)
 
     for name, opening, text in (
         ("close", False, "stop new people joining a cohort (those in it keep working)"),
@@ -362,6 +376,45 @@ def run_reissue_link(args: argparse.Namespace) -> int:
     )
     print(f"  {link}")
     print("Send it to them privately: whoever has it can open and change their answers.")
+    return 0
+
+
+@friendly
+def run_cohort_key(args: argparse.Namespace) -> int:
+    """``cohort key CODE --reissue``: a new trainer key, printed once; the old one stops working.
+
+    >>> import os, tempfile
+    >>> from recovery_capital.store import Store
+    >>> url = "sqlite:///" + os.path.join(tempfile.mkdtemp(), "store.sqlite3")
+    >>> cohort = Store(url).create_cohort("Spring 2027")
+    >>> run_cohort_key(argparse.Namespace(cohort=cohort.code, store=url, reissue=False))
+    ... # doctest: +ELLIPSIS
+    The trainer key of cohort ... was shown once, when it was made, ...
+    2
+    >>> run_cohort_key(argparse.Namespace(cohort=cohort.code, store=url, reissue=True))
+    ... # doctest: +ELLIPSIS
+    New trainer key for cohort ... ('Spring 2027'):  ...-...-...-...
+    The old key no longer opens the dashboard or the reports. ...
+    0
+    """
+    from .keys import normalise_code
+
+    code = normalise_code(args.cohort)
+    store = open_store(args)
+    info = store.cohort(code)
+    if not args.reissue:
+        print(
+            f"The trainer key of cohort {info.code} was shown once, when it was made, and "
+            "only a one-way hash of it is kept. To make a new one (the old one stops "
+            f"working): recovery-capital cohort key {info.code} --reissue"
+        )
+        return 2
+    new_key = store.reissue_trainer_key(info.code)
+    print(f"New trainer key for cohort {info.code} ({info.name!r}):  {new_key}")
+    print(
+        "The old key no longer opens the dashboard or the reports. This one is shown only "
+        "this once: keep it somewhere safe."
+    )
     return 0
 
 
