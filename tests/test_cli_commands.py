@@ -69,3 +69,32 @@ def test_report_summary_outside_the_course_says_where_it_looked_and_what_to_give
                  RECOVERY_CAPITAL_TRAINER_KEY=key)  # fmt: skip
     assert inside.returncode == 0, inside.stderr
     assert f"Course: {REPO} (found from the current folder)" in inside.stderr
+
+
+def test_every_notebook_is_saved_with_cell_ids():
+    """nbformat warns (MissingIDFieldWarning) on every read of a notebook without them."""
+    import json
+
+    notebooks = [p for p in REPO.glob("**/*.ipynb") if ".venv" not in p.parts]
+    assert notebooks
+    for path in notebooks:
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+        assert (notebook["nbformat"], notebook["nbformat_minor"]) >= (4, 5), path
+        ids = [cell.get("id") for cell in notebook["cells"]]
+        assert all(ids) and len(set(ids)) == len(ids), path
+
+
+def test_new_course_new_module_and_check_print_no_notebook_warnings(tmp_path):
+    course = tmp_path / "course"
+    made = run("new-course", str(course), cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    added = run("new-module", str(course), "Working with housing services", cwd=tmp_path)
+    checked = run("check", str(course), "--no-run", cwd=tmp_path)
+    for done in (made, added, checked):
+        assert "MissingIDFieldWarning" not in done.stderr + done.stdout
+        assert "Traceback" not in done.stderr
+    assert added.returncode == 0, added.stderr
+    import json
+
+    for path in (course / "modules").glob("*.ipynb"):
+        assert all(cell.get("id") for cell in json.loads(path.read_text())["cells"]), path

@@ -549,6 +549,7 @@ def test_links_show_the_trainer_key_only_when_just_created(course: Path) -> None
     assert "/voila/render/modules/trainer/dashboard.ipynb\n" in fresh
     reused = serve.format_links(settings, serve.Session("K7P2Q", "Spring", None, False))
     assert "AAAA" not in reused and "Trainer key" not in reused
+    assert "Lost it? recovery-capital cohort key K7P2Q --reissue" in reused  # a way back
 
 
 # ---------------------------------------------------------------- one real server

@@ -226,6 +226,7 @@ def format_links(settings: Settings, session: Session) -> str:
                        and types the join code and the trainer key there.
       Trainer key:     AAAA-BBBB
                        Shown only this once: keep it safe. It opens the dashboard.
+                       Lost it? recovery-capital cohort key K7P2Q --reissue
       Pages at once:   up to 40 (set by --max-kernels or the course settings)
     Press Ctrl+C to stop the server.
     """
@@ -243,6 +244,9 @@ def format_links(settings: Settings, session: Session) -> str:
     if session.created and session.trainer_key:
         lines.append(f"  Trainer key:     {session.trainer_key}")
         lines.append(" " * 19 + "Shown only this once: keep it safe. It opens the dashboard.")
+    else:
+        lines.append(f"  The trainer key is the one given when cohort {session.code} was made.")
+    lines.append(" " * 19 + f"Lost it? recovery-capital cohort key {session.code} --reissue")
     lines.append(f"  Pages at once:   up to {settings.max_kernels} {capacity_note(settings)}")
     if settings.preheat:
         lines.append(

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import RecoveryCapitalError
+from ..core.locations import COURSE_DIR_ENV
 
 __all__ = [
     "Settings",
@@ -39,11 +40,13 @@ __all__ = [
     "ENV_PREFIX",
     "STORE_ENV",
     "COURSE_DIR_ENV",
+    "CONFIG_DIR_ENV",
 ]
 
 ENV_PREFIX = "RECOVERY_CAPITAL_"
 STORE_ENV = "RECOVERY_CAPITAL_STORE"
-COURSE_DIR_ENV = "RECOVERY_CAPITAL_COURSE_DIR"
+#: The folder holding the generated ``voila.json``; set by serve for the Voila child process.
+CONFIG_DIR_ENV = "RECOVERY_CAPITAL_VOILA_CONFIG_DIR"
 WORKSHOP_POOL_SIZE = 30
 WORKSHOP_FILL_DELAY = 15.0
 #: What one module page's kernel costs once a chart is drawn (measured 110-140 MB PSS, with
