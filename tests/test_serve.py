@@ -550,6 +550,7 @@ def test_links_show_the_trainer_key_only_when_just_created(course: Path) -> None
     assert "/voila/render/modules/trainer/dashboard.ipynb\n" in fresh
     reused = serve.format_links(settings, serve.Session("K7P2Q", "Spring", None, False))
     assert "AAAA" not in reused and "Trainer key" not in reused
+    assert "Lost it? recovery-capital cohort key K7P2Q --reissue" in reused  # a way back
 
 
 # ---------------------------------------------------------------- one real server
@@ -616,11 +617,13 @@ def running_server(tmp_path_factory: pytest.TempPathFactory):
     command = [
         sys.executable, "-m", "recovery_capital.cli", "serve", str(root), "--port", str(port),
         "--store", store_url, "--max-kernels", "2", "--cohort-name", "Test cohort",
+        "--log", str(tmp / "server.log"),
     ]  # fmt: skip
     log_path = tmp / "server.log"
     process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=log_path.open("w"), text=True, cwd=tmp
-    )
+        command, stdout=subprocess.PIPE, stderr=(tmp / "console.err").open("w"), text=True,
+        cwd=tmp,
+    )  # fmt: skip
     banner = []
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
@@ -637,6 +640,18 @@ def running_server(tmp_path_factory: pytest.TempPathFactory):
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(30)
+
+
+@pytest.mark.slow
+def test_the_console_shows_the_links_and_key_and_voila_talks_to_its_log(running_server) -> None:
+    """The once-only trainer key is the last thing on the console, not scrolled away by
+    Voila's "running at" line or a kernel's warnings: those go to the log file."""
+    base, banner, log_path, _ = running_server
+    assert f"Voila's own messages go to {log_path}" in banner
+    assert re.search(r"Trainer key:\s+\S+", banner)
+    console = banner + (log_path.parent / "console.err").read_text(errors="replace")
+    assert "running at" not in console and "[Voila]" not in console
+    assert "running at" in log_path.read_text(errors="replace")  # Voila's own words, kept
 
 
 @pytest.mark.slow

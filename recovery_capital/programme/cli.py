@@ -17,15 +17,24 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
+import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..core.errors import RecoveryCapitalError
+from ..core.locations import command_course
+from ..store.cli import add_store_option, cohort_access, friendly
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..store.access import TrainerAccess
 
 __all__ = ["register", "run_attendance", "run_guide", "run_sets"]
 
-STORE_HELP = "where answers are kept (default: $RECOVERY_CAPITAL_STORE, else the local store)"
-COURSE_HELP = "the course folder (default: $RECOVERY_CAPITAL_COURSE_DIR, else this folder)"
+COURSE_HELP = (
+    "the course folder (default: $RECOVERY_CAPITAL_COURSE_DIR, else the folder holding assets/ "
+    "that this one is in)"
+)
 
 SETS_HELP = """\
 Split a cohort into action-learning sets of 5 to 7 (the programme's set_size), mixed by area
@@ -58,8 +67,36 @@ class ProgrammeCommandError(RecoveryCapitalError):
     """A programme command was given something it cannot use (the message says what)."""
 
 
-def _course(value: str | None) -> Path:
-    return Path(value or os.environ.get("RECOVERY_CAPITAL_COURSE_DIR") or ".")
+def _course(value: str | None, need: str | None = "modules") -> Path:
+    """The course folder (``--course``, else the rule in :mod:`recovery_capital.core.locations`),
+    said on stderr so the person sees which course the command used."""
+    folder, how = command_course(value, need=need)
+    print(f"Course: {folder} ({how})", file=sys.stderr)
+    return folder
+
+
+def _cohort_command(
+    subparsers: argparse._SubParsersAction,
+    name: str,
+    run: Callable[[TrainerAccess, Path, argparse.Namespace], int],
+    **options: Any,
+) -> argparse.ArgumentParser:
+    """A command that opens one cohort of one course: ``--cohort``, ``--course`` and ``--store``;
+    ``run`` gets the checked trainer access and the course folder."""
+    parser = subparsers.add_parser(
+        name, formatter_class=argparse.RawDescriptionHelpFormatter, **options
+    )
+    parser.add_argument("--cohort", required=True, help="the cohort's join code")
+    parser.add_argument("--course", default=None, help=COURSE_HELP)
+    add_store_option(parser)
+
+    @friendly
+    def command(args: argparse.Namespace) -> int:
+        course = _course(args.course)
+        return run(cohort_access(args), course, args)
+
+    parser.set_defaults(func=command, run=run)
+    return parser
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -78,13 +115,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     guide.add_argument("--html", action="store_true", help="write HTML instead of PDF")
     guide.set_defaults(func=run_guide)
 
-    sets = subparsers.add_parser(
-        "sets", help="split a cohort into action-learning sets",
-        description=SETS_HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
+    sets = _cohort_command(
+        subparsers, "sets", run_sets, help="split a cohort into action-learning sets",
+        description=SETS_HELP,
     )  # fmt: skip
-    sets.add_argument("--cohort", required=True, help="the cohort's join code")
-    sets.add_argument("--course", default=None, help=COURSE_HELP)
-    sets.add_argument("--store", default=None, help=STORE_HELP)
     sets.add_argument(
         "--details",
         default=None,
@@ -105,27 +139,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="name set N's facilitator; prints a new set key (repeatable)",
     )
     sets.add_argument("--show", action="store_true", help="only show the sets; place nobody")
-    sets.set_defaults(func=run_sets)
 
-    attendance = subparsers.add_parser(
-        "attendance", help="mark or show attendance at programme sessions",
-        description=ATTENDANCE_HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
+    attendance = _cohort_command(
+        subparsers, "attendance", run_attendance,
+        help="mark or show attendance at programme sessions", description=ATTENDANCE_HELP,
     )  # fmt: skip
     attendance.add_argument("handles", nargs="*", help="trainees' handles")
-    attendance.add_argument("--cohort", required=True, help="the cohort's join code")
     attendance.add_argument("--session", default=None, help="the session id, e.g. d1-welcome")
     attendance.add_argument("--everyone", action="store_true", help="mark everyone in the cohort")
     attendance.add_argument("--absent", action="store_true", help="mark them absent instead")
-    attendance.add_argument("--course", default=None, help=COURSE_HELP)
-    attendance.add_argument("--store", default=None, help=STORE_HELP)
-    attendance.set_defaults(func=run_attendance)
 
 
 def run_guide(args: argparse.Namespace) -> int:
     """``guide``: write the facilitator guide."""
     from .guide_content import build_guide
 
-    course = _course(args.course_dir)
+    course = _course(args.course_dir, need=None)  # the programme says what is missing
     as_html = args.html or (args.output or "").lower().endswith((".html", ".htm"))
     output = Path(args.output or ("guide.html" if as_html else "guide.pdf"))
     guide = build_guide(course)
@@ -201,14 +230,12 @@ def _read_details(path: str) -> list[tuple[str, str, str]]:
     return found
 
 
-def run_sets(args: argparse.Namespace) -> int:
+def run_sets(access: TrainerAccess, course: Path, args: argparse.Namespace) -> int:
     """``sets``: record details, place people, apply moves and facilitators, print the sets."""
-    from ..reports.cli import _access
     from .sets import Trainee, allocate, presenter_rota
 
-    access = _access(args)
     store, code = access.store, access.code
-    low, high = _set_size(_course(args.course))
+    low, high = _set_size(course)
     new_keys: dict[int, str] = {}
     if args.details:
         for handle, area, role in _read_details(args.details):
@@ -237,7 +264,7 @@ def run_sets(args: argparse.Namespace) -> int:
             area, role = details.get(handle, ("", ""))
             extra = ", ".join(part for part in (area, role) if part)
             print(f"  {handle}" + (f" ({extra})" if extra else ""))
-    meetings = _meetings(_course(args.course))
+    meetings = _meetings(course)
     if meetings:
         print("\nWho brings a question to each set meeting (two a meeting, in turn):")
         for info in sets:
@@ -259,14 +286,12 @@ def run_sets(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_attendance(args: argparse.Namespace) -> int:
+def run_attendance(access: TrainerAccess, course: Path, args: argparse.Namespace) -> int:
     """``attendance``: mark a session, or show every session's attendance."""
-    from ..reports.cli import _access
     from .load import load_programme
 
-    access = _access(args)
     store, code = access.store, access.code
-    programme = load_programme(_course(args.course))
+    programme = load_programme(course)
     everyone = store.participants(code)
     if args.session is None:
         if args.handles or args.everyone or args.absent:

@@ -1,5 +1,6 @@
 """Report commands: ``report ...`` (progress, evaluation, summary, certificate, workbook),
-``fhir ...`` (questionnaires and cohort responses) and ``import`` (score another system's file).
+``fhir ...`` (questionnaires and cohort responses), ``export`` (a cohort's submissions as a
+table, a workbook or FHIR) and ``import`` (score another system's file).
 
 Every ``report`` command and ``fhir responses`` opens one cohort, so each asks for the
 cohort's trainer key: from ``$RECOVERY_CAPITAL_TRAINER_KEY`` when set, else typed at a hidden
@@ -22,7 +23,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..core.errors import RecoveryCapitalError
+from ..core.locations import command_course
+from ..store.access import KEY_ENV
+from ..store.cli import add_store_option, cohort_access, friendly
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..store.access import TrainerAccess
@@ -32,7 +35,7 @@ __all__ = [
     "register",
     "run_certificate",
     "run_evaluation",
-    "run_export_format",
+    "run_export",
     "run_fhir_questionnaires",
     "run_fhir_responses",
     "run_import",
@@ -41,11 +44,6 @@ __all__ = [
     "run_workbook",
 ]
 
-KEY_ENV = "RECOVERY_CAPITAL_TRAINER_KEY"  # the same as recovery_capital.store.access.KEY_ENV
-STORE_HELP = (
-    "where answers are kept: a SQLite file or a database URL (default: $RECOVERY_CAPITAL_STORE, "
-    "else the local store file)"
-)
 COURSE_HELP = "the course folder (default: $RECOVERY_CAPITAL_COURSE_DIR, else this folder)"
 
 REPORT_HELP = f"""\
@@ -79,7 +77,7 @@ Examples:
 def _common(parser: argparse.ArgumentParser, *, cohort: bool = True) -> None:
     if cohort:
         parser.add_argument("--cohort", required=True, metavar="CODE", help="the join code")
-    parser.add_argument("--store", metavar="URL", default=None, help=STORE_HELP)
+    add_store_option(parser)
     parser.add_argument("--course", metavar="DIR", default=None, help=COURSE_HELP)
 
 
@@ -186,6 +184,27 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _output(responses, ".json")
     responses.set_defaults(func=run_fhir_responses)
 
+    export = subparsers.add_parser(
+        "export",
+        help="write a cohort's submissions to a .csv, .xlsx or .json file (needs the trainer key)",
+    )
+    export.add_argument("--cohort", required=True, metavar="CODE", help="the join code")
+    export.add_argument(
+        "-o", "--output", required=True, metavar="FILE", help="where to write (.csv or .xlsx)"
+    )
+    export.add_argument(
+        "--include-drafts", action="store_true", help="also export unsubmitted drafts"
+    )
+    export.add_argument(
+        "--format",
+        choices=tuple(EXPORT_FORMATS),
+        default="table",
+        help="table: flat .csv or .xlsx (default); workbook: .xlsx with a sheet per "
+        "questionnaire and a codebook; fhir: FHIR R4B JSON (.json)",
+    )
+    add_store_option(export)
+    export.set_defaults(func=run_export)
+
     importing = subparsers.add_parser(
         "import",
         help="score a CSV or Excel file of answers from another system",
@@ -228,17 +247,18 @@ def _usage(parser: argparse.ArgumentParser) -> int:
     return 2
 
 
-def _fail(message: str) -> int:
-    print(f"recovery-capital: {message}", file=sys.stderr)
-    return 1
-
-
 def _access(args: argparse.Namespace) -> TrainerAccess:
-    """The one access rule (:mod:`recovery_capital.store.access`): the cohort's key."""
-    from ..store import Store
-    from ..store.access import command_line_access
+    """The one access rule (:mod:`recovery_capital.store.access`): the cohort's key.
 
-    return command_line_access(Store(args.store), args.cohort)
+    A command that reports on a course finds its folder first (``--course``, else the rule in
+    :mod:`recovery_capital.core.locations`) and says which it used, so a wrong folder is
+    named before anyone types a key; ``args.course`` then holds the folder found.
+    """
+    if hasattr(args, "course"):
+        folder, how = command_course(args.course)
+        print(f"Course: {folder} ({how})", file=sys.stderr)
+        args.course = str(folder)
+    return cohort_access(args)
 
 
 def _suffix(path: str, allowed: tuple[str, ...]) -> str:
@@ -282,21 +302,7 @@ def _pairs(values: list[str], what: str) -> dict[str, str]:
     return pairs
 
 
-def _friendly(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    """Turn the package's own errors into one line on stderr and exit code 1."""
-
-    def run(args: argparse.Namespace) -> int:
-        try:
-            return command(args)
-        except RecoveryCapitalError as exc:
-            return _fail(str(exc))
-
-    run.__name__ = command.__name__
-    run.__doc__ = command.__doc__
-    return run
-
-
-@_friendly
+@friendly
 def run_progress(args: argparse.Namespace) -> int:
     """``report progress``: one participant's progress on one instrument."""
     from .errors import ReportError
@@ -332,7 +338,7 @@ def run_progress(args: argparse.Namespace) -> int:
     return 0
 
 
-@_friendly
+@friendly
 def run_evaluation(args: argparse.Namespace) -> int:
     """``report evaluation``: the trainer's full evaluation as HTML."""
     from .cohort_pages import evaluation_html
@@ -343,7 +349,7 @@ def run_evaluation(args: argparse.Namespace) -> int:
     return 0
 
 
-@_friendly
+@friendly
 def run_summary(args: argparse.Namespace) -> int:
     """``report summary``: the commissioner summary as HTML or PDF (no handles)."""
     from .cohort_pages import summary_html
@@ -356,7 +362,7 @@ def run_summary(args: argparse.Namespace) -> int:
     return 0
 
 
-@_friendly
+@friendly
 def run_certificate(args: argparse.Namespace) -> int:
     """``report certificate``: one trainee's certificate, or every finished trainee's."""
     from .certificate import COURSE_TITLE, certificate_for, certificate_pdf
@@ -394,7 +400,7 @@ def run_certificate(args: argparse.Namespace) -> int:
     return 0
 
 
-@_friendly
+@friendly
 def run_workbook(args: argparse.Namespace) -> int:
     """``report workbook``: the cohort's Excel workbook with a codebook."""
     from .workbook import write_workbook
@@ -407,7 +413,7 @@ def run_workbook(args: argparse.Namespace) -> int:
     return 0
 
 
-@_friendly
+@friendly
 def run_fhir_questionnaires(args: argparse.Namespace) -> int:
     """``fhir questionnaires``: instrument definitions as a FHIR Bundle."""
     from ..scoring.definitions import list_instruments
@@ -421,7 +427,7 @@ def run_fhir_questionnaires(args: argparse.Namespace) -> int:
     return 0
 
 
-@_friendly
+@friendly
 def run_fhir_responses(args: argparse.Namespace) -> int:
     """``fhir responses``: a cohort's questionnaire submissions as a FHIR Bundle."""
     from .fhir import DEFAULT_BASE, cohort_bundle, write_bundle
@@ -445,36 +451,71 @@ def run_fhir_responses(args: argparse.Namespace) -> int:
     return 0
 
 
-@_friendly
-def run_export_format(args: argparse.Namespace) -> int:
-    """``export --format workbook|fhir``: the store's export command, in the richer formats.
+def _export_table(access: TrainerAccess, args: argparse.Namespace) -> str:
+    from ..store.exporting import check_export_path
 
-    Like every output that names participants, it needs the cohort's trainer key.
-    """
-    from .errors import ReportError
-    from .fhir import cohort_bundle, write_bundle
+    target = check_export_path(args.output)
+    count = access.store.export(access.code, target, include_drafts=args.include_drafts)
+    return f"Wrote {count} row{'s' if count != 1 else ''} to {target}"
+
+
+def _export_workbook(access: TrainerAccess, args: argparse.Namespace) -> str:
     from .workbook import write_workbook
 
-    if args.include_drafts:
-        raise ReportError("Drafts are in the table export only (--format table).")
-    access = _access(args)
-    store, code = access.store, access.code
-    if args.format == "workbook":
-        _suffix(args.output, (".xlsx",))
-        counts = write_workbook(store, code, args.output)
-        print(
-            f"Wrote {sum(counts.values())} rows to {args.output} "
-            f"({', '.join(f'{sheet} {rows}' for sheet, rows in counts.items())})"
-        )
-        return 0
+    _suffix(args.output, (".xlsx",))
+    counts = write_workbook(access.store, access.code, args.output)
+    sheets = ", ".join(f"{sheet} {rows}" for sheet, rows in counts.items())
+    return f"Wrote {sum(counts.values())} rows to {args.output} ({sheets})"
+
+
+def _export_fhir(access: TrainerAccess, args: argparse.Namespace) -> str:
+    from .fhir import cohort_bundle, write_bundle
+
     _suffix(args.output, (".json",))
-    bundle = cohort_bundle(store, code)
+    bundle = cohort_bundle(access.store, access.code)
     write_bundle(bundle, args.output)
-    print(f"Wrote {len(bundle.entry or [])} FHIR resources to {args.output}")
+    return f"Wrote {len(bundle.entry or [])} FHIR resources to {args.output}"
+
+
+#: ``export --format``: each writer takes a checked :class:`TrainerAccess` (the one access rule)
+#: and the command's options, and returns the line to print.
+EXPORT_FORMATS: dict[str, Callable[[TrainerAccess, argparse.Namespace], str]] = {
+    "table": _export_table,
+    "workbook": _export_workbook,
+    "fhir": _export_fhir,
+}
+
+
+@friendly
+def run_export(args: argparse.Namespace) -> int:
+    """``export --cohort CODE -o FILE [--format table|workbook|fhir]``: a cohort's submissions.
+
+    Like every output that names participants, it needs the cohort's trainer key
+    (``$RECOVERY_CAPITAL_TRAINER_KEY``, else a hidden prompt).
+
+    >>> import os, tempfile
+    >>> from recovery_capital.store import Store
+    >>> url = "sqlite:///" + os.path.join(tempfile.mkdtemp(), "store.sqlite3")
+    >>> cohort = Store(url).create_cohort("Spring 2027")
+    >>> target = os.path.join(tempfile.mkdtemp(), "session.csv")
+    >>> args = argparse.Namespace(cohort=cohort.code, output=target, include_drafts=False,
+    ...                           store=url, format="table")
+    >>> os.environ[KEY_ENV] = cohort.trainer_key
+    >>> run_export(args)  # doctest: +ELLIPSIS
+    Wrote 0 rows to .../session.csv
+    0
+    >>> del os.environ[KEY_ENV]
+    """
+    from .errors import ReportError
+
+    fmt = getattr(args, "format", "table")
+    if args.include_drafts and fmt != "table":
+        raise ReportError("Drafts are in the table export only (--format table).")
+    print(EXPORT_FORMATS[fmt](_access(args), args))
     return 0
 
 
-@_friendly
+@friendly
 def run_import(args: argparse.Namespace) -> int:
     """``import``: score another system's answers file."""
     from ..store.exporting import write_table

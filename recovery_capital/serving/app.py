@@ -48,6 +48,7 @@ from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
 from ..lms.lti import course_lti_handlers
+from ..settings.serving import CONFIG_DIR_ENV
 from ..widgets.control_code import STATIC_DIR, controls_path
 from .kernels import CourseFull
 from .pages import BRANDING_KEYS, CoursePages, carried_query, list_modules
@@ -72,8 +73,6 @@ from .visitors import (
 
 __all__ = ["CourseVoila", "classify_path", "redact_query", "main", "CONFIG_DIR_ENV"]
 
-#: The folder holding the generated ``voila.json``; set by the launcher for the child process.
-CONFIG_DIR_ENV = "RECOVERY_CAPITAL_VOILA_CONFIG_DIR"
 #: Query parameters whose values never appear in the access log.
 SECRET_PARAMETERS = ("key", "trainer_key", "token", "secret", "handle")
 

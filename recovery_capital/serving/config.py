@@ -27,9 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from ..settings.course import page_branding
-from ..settings.serving import COURSE_DIR_ENV, STORE_ENV, Settings
+from ..settings.serving import CONFIG_DIR_ENV, COURSE_DIR_ENV, STORE_ENV, Settings
 from ..widgets.control_code import CONTROLS_URL_ENV, controls_path
-from .app import CONFIG_DIR_ENV
 from .pages import TEMPLATE_NAME
 
 __all__ = ["voila_config", "child_environment", "stage_config", "CELL_ERROR_MESSAGE"]
@@ -136,7 +135,11 @@ def voila_config(settings: Settings) -> dict[str, Any]:
 def child_environment(
     settings: Settings, config_dir: Path, base: Mapping[str, str] | None = None
 ) -> dict[str, str]:
-    """The environment for the Voila process; its kernels inherit it.
+    """The environment for the Voila process; its kernels inherit it. This is the one place
+    serve hands settings to its children through the environment: the course folder
+    (``COURSE_DIR_ENV``, read by :mod:`recovery_capital.core.locations`), the store
+    (``STORE_ENV``), the Voila config folder (``CONFIG_DIR_ENV``), the server's address for a
+    preheated kernel and where the course controls' code is served (``CONTROLS_URL_ENV``).
 
     >>> env = child_environment(Settings(course_dir=Path("/c"), store_url="sqlite:///s.db"),
     ...                         Path("/tmp/cfg"), base={})

@@ -32,16 +32,21 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from urllib.parse import urlencode
 
 from ..core.errors import RecoveryCapitalError
-from ..settings.serving import KERNEL_MEMORY_MB, Settings, SettingsError, load_settings
-from .config import child_environment, stage_config
+from ..settings.serving import (
+    KERNEL_MEMORY_MB,
+    Settings,
+    SettingsError,
+    add_options,
+    load_settings,
+    setting_names,
+)
 
 __all__ = [
     "register",
@@ -94,93 +99,65 @@ def register(subparsers: Any) -> None:
         metavar="COURSE_DIR",
         help="the course folder (holding modules/ and assets/); default: the current folder",
     )
+    add_options(parser)  # one per setting, from the Settings model
     parser.add_argument(
-        "--host", help="address to listen on (default 127.0.0.1: this machine only)"
-    )
-    parser.add_argument("--port", type=int, help="port to listen on (default 8866)")
-    parser.add_argument(
-        "--base-url", help="path prefix when served behind a proxy, e.g. /course/ (default /)"
-    )
-    parser.add_argument(
-        "--store",
-        dest="store_url",
-        help="response store URL (default $RECOVERY_CAPITAL_STORE, else a local SQLite file)",
-    )
-    parser.add_argument("--cohort", help="join code of an existing cohort to serve")
-    parser.add_argument("--cohort-name", help="name for the new cohort when --cohort is not given")
-    parser.add_argument(
-        "--workshop",
-        metavar="MODULE",
-        help="keep kernels preheated for this module (a number like 2, or a notebook name)",
+        "--no-browser",
+        dest="open_browser",
+        action="store_false",
+        help="don't open the course in a web browser (by default it opens when this machine "
+        "has a desktop)",
     )
     parser.add_argument(
-        "--pool",
-        dest="pool_size",
-        type=int,
-        metavar="N",
-        help="how many preheated kernels to keep for the workshop module (default 30)",
-    )
-    parser.add_argument(
-        "--fill-delay",
-        type=float,
-        metavar="SECONDS",
-        help="wait before refilling a used pool slot (default 15 in workshop mode)",
-    )
-    parser.add_argument(
-        "--max-kernels",
-        type=int,
-        metavar="N",
-        help="most pages open at once; beyond it visitors see 'the course is full' "
-        f"(default: from this machine's free memory, about {KERNEL_MEMORY_MB} MB a page)",
-    )
-    parser.add_argument(
-        "--cull-idle-timeout",
-        type=int,
-        metavar="SECONDS",
-        help="end a page's kernel after this long without activity "
-        f"(default {Settings.cull_idle_timeout}); its answers are saved",
-    )
-    parser.add_argument(
-        "--cull-interval",
-        type=int,
-        metavar="SECONDS",
-        help=f"how often to look for idle kernels (default {Settings.cull_interval})",
-    )
-    parser.add_argument(
-        "--cull-unconnected-timeout",
-        type=int,
-        metavar="SECONDS",
-        help="end a kernel no page has been connected to for this long "
-        f"(default {Settings.cull_unconnected_timeout})",
-    )
-    parser.add_argument(
-        "--cell-timeout",
-        type=int,
-        metavar="SECONDS",
-        help="longest a notebook cell may run while a page loads (default 120)",
+        "--log",
+        metavar="FILE",
+        default=None,
+        help="where Voila's own messages go (default: a new file under "
+        "~/.local/share/recovery-capital/logs/); the console shows only the links and keys",
     )
     parser.set_defaults(func=run)
 
 
 def _cli_values(args: argparse.Namespace) -> dict[str, Any]:
-    names = (
-        "course_dir",
-        "host",
-        "port",
-        "base_url",
-        "store_url",
-        "cohort",
-        "cohort_name",
-        "workshop",
-        "pool_size",
-        "fill_delay",
-        "max_kernels",
-        "cull_idle_timeout",
-        "cull_interval",
-        "cull_unconnected_timeout",
-        "cell_timeout",
-    )
+    names = ("course_dir", *setting_names())
     return {name: getattr(args, name, None) for name in names}
+
+
+def log_path(given: str | None, environ: Mapping[str, str]) -> Path:
+    """Where Voila's messages go: ``--log``, else a new dated file under the data folder.
+
+    >>> log_path("voila.log", {}).name
+    'voila.log'
+    >>> log_path(None, {"XDG_DATA_HOME": "/data"}).parent
+    PosixPath('/data/recovery-capital/logs')
+    """
+    if given:
+        return Path(given).expanduser().resolve()
+    base = Path(environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    return base / "recovery-capital" / "logs" / f"serve-{stamp}-{os.getpid()}.log"
+
+
+def desktop_present(environ: Mapping[str, str], platform: str = sys.platform) -> bool:
+    """Whether a browser opened here would be seen: a desktop session, not CI or a test run.
+
+    >>> desktop_present({"DISPLAY": ":0"}, "linux"), desktop_present({}, "linux")
+    (True, False)
+    >>> desktop_present({"DISPLAY": ":0", "CI": "true"}, "linux"), desktop_present({}, "darwin")
+    (False, True)
+    """
+    if environ.get("CI") or environ.get("PYTEST_CURRENT_TEST"):
+        return False
+    if platform in ("darwin", "win32"):
+        return True
+    return bool(environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"))
+
+
+def _tail(path: Path, lines: int = 15) -> str:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    return "\n".join("  " + line for line in text.splitlines()[-lines:])
 
 
 def check_port_free(host: str, port: int) -> None:
@@ -251,6 +228,7 @@ def format_links(settings: Settings, session: Session) -> str:
                        and types the join code and the trainer key there.
       Trainer key:     AAAA-BBBB
                        Shown only this once: keep it safe. It opens the dashboard.
+                       Lost it? recovery-capital cohort key K7P2Q --reissue
       Pages at once:   up to 40 (set by --max-kernels or the course settings)
     Press Ctrl+C to stop the server.
     """
@@ -271,6 +249,9 @@ def format_links(settings: Settings, session: Session) -> str:
     if session.created and session.trainer_key:
         lines.append(f"  Trainer key:     {session.trainer_key}")
         lines.append(" " * 19 + "Shown only this once: keep it safe. It opens the dashboard.")
+    else:
+        lines.append(f"  The trainer key is the one given when cohort {session.code} was made.")
+    lines.append(" " * 19 + f"Lost it? recovery-capital cohort key {session.code} --reissue")
     lines.append(f"  Pages at once:   up to {settings.max_kernels} {capacity_note(settings)}")
     if settings.preheat:
         lines.append(
@@ -315,23 +296,39 @@ def compile_library() -> bool:
         return False
 
 
-def start_voila(settings: Settings, config_dir: Path) -> subprocess.Popen[bytes]:
-    """Start the course's Voila as a child process with the staged config."""
+def start_voila(
+    settings: Settings, config_dir: Path, log: IO[bytes] | None = None
+) -> subprocess.Popen[bytes]:
+    """Start the course's Voila as a child process with the staged config; its own messages
+    (the "running at" line, each kernel's warnings) go to ``log`` when given."""
+    # Imported here, not at the top: the config reads the course theme and the widgets' code
+    # path, which ``recovery-capital --help`` never needs.
+    from .config import child_environment, stage_config
+
     compile_library()
     stage_config(settings, config_dir)
     command = [sys.executable, "-m", "recovery_capital.serving.app"]
     return subprocess.Popen(
-        command, env=child_environment(settings, config_dir), cwd=settings.course_dir
+        command,
+        env=child_environment(settings, config_dir),
+        cwd=settings.course_dir,
+        stdout=log,
+        stderr=subprocess.STDOUT if log is not None else None,
     )
 
 
-def wait_until_ready(settings: Settings, process: subprocess.Popen[bytes], timeout: float) -> None:
+def wait_until_ready(
+    settings: Settings, process: subprocess.Popen[bytes], timeout: float, log: str = "above"
+) -> None:
     """Return once the course home answers; :class:`ServeError` if Voila exits or stalls."""
+    import urllib.error
+    import urllib.request
+
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         code = process.poll()
         if code is not None:
-            raise ServeError(f"Voila stopped while starting (exit code {code}); see its log above.")
+            raise ServeError(f"Voila stopped while starting (exit code {code}); see its log {log}.")
         try:
             with urllib.request.urlopen(settings.url(), timeout=2) as response:
                 if response.status == 200:
@@ -339,7 +336,7 @@ def wait_until_ready(settings: Settings, process: subprocess.Popen[bytes], timeo
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
         time.sleep(0.25)
-    raise ServeError(f"Voila did not answer within {timeout:.0f} s; see its log above.")
+    raise ServeError(f"Voila did not answer within {timeout:.0f} s; see its log {log}.")
 
 
 def stop_voila(process: subprocess.Popen[bytes], timeout: float = STOP_TIMEOUT) -> int:
@@ -369,15 +366,32 @@ def run(args: argparse.Namespace) -> int:
     def stop_on_signal(signum: int, _frame: Any) -> None:
         raise KeyboardInterrupt
 
+    log = log_path(getattr(args, "log", None), os.environ)
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log_file = log.open("ab")
+    except OSError as exc:
+        print(
+            f"recovery-capital serve: cannot write the log {log}: {exc.strerror}", file=sys.stderr
+        )
+        return 2
     previous = signal.signal(signal.SIGTERM, stop_on_signal)
-    with tempfile.TemporaryDirectory(prefix="recovery-capital-voila-") as config_dir:
-        process = start_voila(settings, Path(config_dir))
+    with log_file, tempfile.TemporaryDirectory(prefix="recovery-capital-voila-") as config_dir:
+        process = start_voila(settings, Path(config_dir), log_file)
         try:
-            wait_until_ready(settings, process, READY_TIMEOUT)
+            wait_until_ready(settings, process, READY_TIMEOUT, log=f"in {log}")
+            print(f"Voila's own messages go to {log}", flush=True)
             print(format_links(settings, session), flush=True)
+            if getattr(args, "open_browser", True) and desktop_present(os.environ):
+                import webbrowser
+
+                webbrowser.open(settings.url("", urlencode({"cohort": session.code})))
             return process.wait()
         except ServeError as exc:
             print(f"recovery-capital serve: {exc}", file=sys.stderr)
+            tail = _tail(log)
+            if tail:
+                print(tail, file=sys.stderr)
             stop_voila(process)
             return 1
         except KeyboardInterrupt:

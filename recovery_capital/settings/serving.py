@@ -21,14 +21,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import Field, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from ..core.errors import RecoveryCapitalError
+from ..core.locations import COURSE_DIR_ENV
 
 __all__ = [
     "Settings",
+    "SettingNames",
+    "add_options",
+    "setting_names",
     "SettingsError",
     "load_settings",
     "read_course_yaml",
@@ -36,13 +40,22 @@ __all__ = [
     "ENV_PREFIX",
     "STORE_ENV",
     "COURSE_DIR_ENV",
+    "CONFIG_DIR_ENV",
 ]
 
 ENV_PREFIX = "RECOVERY_CAPITAL_"
 STORE_ENV = "RECOVERY_CAPITAL_STORE"
-COURSE_DIR_ENV = "RECOVERY_CAPITAL_COURSE_DIR"
+#: The folder holding the generated ``voila.json``; set by serve for the Voila child process.
+CONFIG_DIR_ENV = "RECOVERY_CAPITAL_VOILA_CONFIG_DIR"
 WORKSHOP_POOL_SIZE = 30
 WORKSHOP_FILL_DELAY = 15.0
+#: What one module page's kernel costs once a chart is drawn (measured 110-140 MB PSS, with
+#: room to spare), and what the server and the machine keep for themselves.
+KERNEL_MEMORY_MB = 150
+RESERVED_MEMORY_MB = 1536
+#: However much memory there is: a floor so a small machine still serves a few pages, a
+#: ceiling because two cores cannot keep more kernels responsive during a busy moment.
+MAX_KERNELS_RANGE = (4, 160)
 
 
 class SettingsError(RecoveryCapitalError, ValueError):
@@ -60,6 +73,25 @@ class SettingsError(RecoveryCapitalError, ValueError):
         super().__init__(f"{name}{where}: {problem}")
 
 
+def _setting(
+    default: Any,
+    help: str,
+    *,
+    cli: str | None = None,
+    env: str | None = None,
+    yaml: str | None = None,
+    metavar: str | None = None,
+) -> Any:
+    """One setting the operator may give: its default and help, and (when they differ from
+    ``--<name>``, ``RECOVERY_CAPITAL_<NAME>`` and ``serve.<name>``) its three names.
+
+    ``help`` may say ``{default}``; the option, the variable and the YAML key come from here
+    only (:func:`setting_names`, :func:`add_options`, :func:`load_settings`).
+    """
+    names = {"help": help, "cli": cli, "env": env, "yaml": yaml, "metavar": metavar}
+    return field(default=default, metadata={"setting": names})
+
+
 @dataclass(frozen=True)
 class Settings:
     """How to serve one course. Build it with :func:`load_settings`, which validates it.
@@ -67,25 +99,69 @@ class Settings:
     Times are in seconds. ``pool_size`` kernels are kept preheated for ``workshop_notebook``
     (a path relative to ``course_dir``); ``max_kernels`` caps every kernel, pooled or not.
     ``cell_timeout`` applies when nothing is preheated (a pooled kernel waits for its trainee
-    inside a cell, for as long as the workshop needs).
+    inside a cell, for as long as the workshop needs). Each field made with ``_setting`` is
+    one the command line, the environment and ``course.yaml``'s ``serve:`` section may give;
+    the others are worked out by :func:`load_settings`.
     """
 
     course_dir: Path
-    store_url: str | None = None
-    host: str = "127.0.0.1"
-    port: int = 8866
-    base_url: str = "/"
-    workshop: str | None = None
+    host: str = _setting("127.0.0.1", "address to listen on (default {default}: this machine only)")
+    port: int = _setting(8866, "port to listen on (default {default})")
+    base_url: str = _setting(
+        "/", "path prefix when served behind a proxy, e.g. /course/ (default {default})"
+    )
+    store_url: str | None = _setting(
+        None,
+        "response store URL (default: a local SQLite file)",
+        cli="--store", env=STORE_ENV, yaml="store", metavar="URL",
+    )  # fmt: skip
+    cohort: str | None = _setting(None, "join code of an existing cohort to serve", metavar="CODE")
+    cohort_name: str | None = _setting(
+        None, "name for the new cohort when --cohort is not given", metavar="NAME"
+    )
+    workshop: str | None = _setting(
+        None,
+        "keep kernels preheated for this module (a number like 2, or a notebook name)",
+        metavar="MODULE",
+    )
+    pool_size: int = _setting(
+        0,
+        f"how many preheated kernels to keep for the workshop module (default: the course's "
+        f"cohort size, else {WORKSHOP_POOL_SIZE})",
+        cli="--pool", metavar="N",
+    )  # fmt: skip
+    fill_delay: float = _setting(
+        1.0,
+        f"wait before refilling a used pool slot (default {WORKSHOP_FILL_DELAY:g} in workshop "
+        "mode)",
+        metavar="SECONDS",
+    )
+    max_kernels: int = _setting(
+        40,
+        "most pages open at once; beyond it visitors see 'the course is full' (default: from "
+        f"this machine's free memory, about {KERNEL_MEMORY_MB} MB a page)",
+        metavar="N",
+    )
+    cull_idle_timeout: int = _setting(
+        1200,
+        "end a page's kernel after this long without activity (default {default}); its "
+        "answers are saved",
+        metavar="SECONDS",
+    )
+    cull_interval: int = _setting(
+        10, "how often to look for idle kernels (default {default})", metavar="SECONDS"
+    )
+    cull_unconnected_timeout: int = _setting(
+        40,
+        "end a kernel no page has been connected to for this long (default {default})",
+        metavar="SECONDS",
+    )
+    cell_timeout: int = _setting(
+        120,
+        "longest a notebook cell may run while a page loads (default {default})",
+        metavar="SECONDS",
+    )
     workshop_notebook: str | None = None
-    pool_size: int = 0
-    fill_delay: float = 1.0
-    max_kernels: int = 40
-    cull_idle_timeout: int = 1200
-    cull_interval: int = 10
-    cull_unconnected_timeout: int = 40
-    cell_timeout: int = 120
-    cohort: str | None = None
-    cohort_name: str | None = None
     course_title: str = "Supporting people who use drugs and alcohol"
     #: True when ``max_kernels`` was worked out from this machine's memory (none was given)
     max_kernels_from_memory: bool = False
@@ -118,15 +194,6 @@ class Settings:
         return f"http://{host}:{self.port}{self.base_url}{path.lstrip('/')}{suffix}"
 
 
-#: What one module page's kernel costs once a chart is drawn (measured 110-140 MB PSS, with
-#: room to spare), and what the server and the machine keep for themselves.
-KERNEL_MEMORY_MB = 150
-RESERVED_MEMORY_MB = 1536
-#: However much memory there is: a floor so a small machine still serves a few pages, a
-#: ceiling because two cores cannot keep more kernels responsive during a busy moment.
-MAX_KERNELS_RANGE = (4, 160)
-
-
 def default_max_kernels(available_bytes: int | None = None) -> int:
     """How many pages to allow at once, from the memory this machine has free.
 
@@ -144,29 +211,69 @@ def default_max_kernels(available_bytes: int | None = None) -> int:
     return max(low, min(high, int(usable_mb // KERNEL_MEMORY_MB)))
 
 
-# Each setting the sources may give, with its type. Its environment variable is
-# RECOVERY_CAPITAL_<NAME> and its option --<name> unless renamed just below.
-_CONVERTERS: dict[str, type] = {
-    "store_url": str,
-    "host": str,
-    "port": int,
-    "base_url": str,
-    "workshop": str,
-    "pool_size": int,
-    "fill_delay": float,
-    "max_kernels": int,
-    "cull_idle_timeout": int,
-    "cull_interval": int,
-    "cull_unconnected_timeout": int,
-    "cell_timeout": int,
-    "cohort": str,
-    "cohort_name": str,
-}
-_ENV_NAMES = {name: ENV_PREFIX + name.upper() for name in _CONVERTERS}
-_ENV_NAMES["store_url"] = STORE_ENV
-_CLI_NAMES = {name: "--" + name.replace("_", "-") for name in _CONVERTERS}
-_CLI_NAMES["store_url"] = "--store"
-_CLI_NAMES["pool_size"] = "--pool"
+@dataclass(frozen=True)
+class SettingNames:
+    """Where one setting may be given: its option, environment variable and YAML key."""
+
+    name: str
+    kind: type
+    cli: str
+    env: str
+    yaml: str
+    help: str
+    metavar: str | None
+
+
+def _kind(spec: Field[Any]) -> type:
+    text = str(spec.type)
+    return int if text.startswith("int") else float if text.startswith("float") else str
+
+
+def setting_names() -> dict[str, SettingNames]:
+    """Every setting the operator may give, by name, read off :class:`Settings`' fields.
+
+    >>> names = setting_names()
+    >>> names["pool_size"].cli, names["store_url"].env, names["store_url"].yaml
+    ('--pool', 'RECOVERY_CAPITAL_STORE', 'store')
+    >>> names["port"].env, names["port"].kind, names["port"].help
+    ('RECOVERY_CAPITAL_PORT', <class 'int'>, 'port to listen on (default 8866)')
+    """
+    found = {}
+    for spec in fields(Settings):
+        given = spec.metadata.get("setting")
+        if given is None:
+            continue
+        env = given["env"] or ENV_PREFIX + spec.name.upper()
+        found[spec.name] = SettingNames(
+            name=spec.name,
+            kind=_kind(spec),
+            cli=given["cli"] or "--" + spec.name.replace("_", "-"),
+            env=env,
+            yaml=given["yaml"] or spec.name,
+            help=given["help"].format(default=spec.default, env=env),
+            metavar=given["metavar"],
+        )
+    return found
+
+
+def add_options(parser: Any) -> None:
+    """Add an option for every setting to an argparse ``parser`` (``dest`` is the field name;
+    nothing given leaves ``None``, so the environment and ``course.yaml`` can still say).
+
+    >>> import argparse
+    >>> parser = argparse.ArgumentParser()
+    >>> add_options(parser)
+    >>> parser.parse_args(["--pool", "12", "--store", "s.db"]).pool_size
+    12
+    """
+    for names in setting_names().values():
+        parser.add_argument(
+            names.cli,
+            dest=names.name,
+            type=None if names.kind is str else names.kind,
+            metavar=names.metavar,
+            help=names.help + f"; or ${names.env}",
+        )
 
 
 def read_course_yaml(course_dir: Path) -> dict[str, Any]:
@@ -192,7 +299,7 @@ def read_course_yaml(course_dir: Path) -> dict[str, Any]:
 def _convert(name: str, value: Any, source: str) -> Any:
     if value is None:
         return None
-    kind = _CONVERTERS[name]
+    kind = setting_names()[name].kind
     if kind is str:
         text = str(value).strip()
         return text or None
@@ -210,18 +317,19 @@ def _gather(
     """Pick each setting from the strongest source that gives it; remember the source."""
     values: dict[str, Any] = {}
     sources: dict[str, str] = {}
-    unknown = sorted(set(serve_yaml) - set(_CONVERTERS) - {"store"})
+    settings = setting_names()
+    known_keys = {names.yaml for names in settings.values()}
+    unknown = sorted(set(serve_yaml) - known_keys)
     if unknown:
-        known = ", ".join(sorted(set(_CONVERTERS) - {"store_url"} | {"store"}))
+        known = ", ".join(sorted(known_keys))
         raise SettingsError(
             "course.yaml serve", f"unknown setting(s) {', '.join(unknown)}; known: {known}"
         )
-    for name in _CONVERTERS:
-        yaml_key = "store" if name == "store_url" else name
+    for name, names in settings.items():
         for source, value in (
-            (_CLI_NAMES[name], cli.get(name)),
-            (_ENV_NAMES[name], environ.get(_ENV_NAMES[name])),
-            (f"course.yaml serve.{yaml_key}", serve_yaml.get(yaml_key)),
+            (names.cli, cli.get(name)),
+            (names.env, environ.get(names.env)),
+            (f"course.yaml serve.{names.yaml}", serve_yaml.get(names.yaml)),
         ):
             converted = _convert(name, value, source)
             if converted is not None:

@@ -1,9 +1,11 @@
-"""Store commands: ``cohort create|list|reissue-link|close|open``, ``export``, ``erase`` and
-``verify-erasure``.
+"""Store commands: ``cohort create|list|reissue-link|close|open``, ``erase`` and
+``verify-erasure``, and the helpers every command that opens a cohort shares
+(:func:`add_store_option`, :func:`open_store`, :func:`cohort_access`, :func:`friendly`).
 
 Each takes ``--store URL`` (default: ``$RECOVERY_CAPITAL_STORE``, else the local SQLite file).
 The store itself is imported only when a command runs, so ``recovery-capital --help`` stays fast.
-Commands whose output names participants (``export``, ``cohort reissue-link``) and those that
+Commands whose output names participants (``cohort reissue-link``; ``export`` and the
+reports live in :mod:`recovery_capital.reports.cli`) and those that
 change who may join (``cohort close|open``) need the cohort's trainer key, like every report
 (:mod:`recovery_capital.store.access`); erasing and checking an erasure do not.
 
@@ -25,6 +27,7 @@ from typing import TYPE_CHECKING, TextIO
 from ..core.errors import RecoveryCapitalError
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .access import TrainerAccess
     from .store import Store
 
 __all__ = [
@@ -33,7 +36,11 @@ __all__ = [
     "run_cohort_list",
     "run_reissue_link",
     "run_joins",
-    "run_export",
+    "run_cohort_key",
+    "add_store_option",
+    "open_store",
+    "cohort_access",
+    "friendly",
     "run_erase",
     "run_verify_erasure",
 ]
@@ -48,7 +55,8 @@ STORE_HELP = (
 )
 
 
-def _add_store_option(parser: argparse.ArgumentParser) -> None:
+def add_store_option(parser: argparse.ArgumentParser) -> None:
+    """``--store URL``, as every command that opens the store takes it."""
     parser.add_argument("--store", metavar="URL", default=None, help=STORE_HELP)
 
 
@@ -81,11 +89,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="let trainees choose their own handle (names and e-mail addresses are still "
         "refused); by default everyone is given a made-up one",
     )  # fmt: skip
-    _add_store_option(create)
+    add_store_option(create)
     create.set_defaults(func=run_cohort_create)
 
     listing = cohort_commands.add_parser("list", help="list cohorts with their counts")
-    _add_store_option(listing)
+    add_store_option(listing)
     listing.set_defaults(func=run_cohort_list)
 
     reissue = cohort_commands.add_parser(
@@ -100,8 +108,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help=f"where the course is served (default: ${COURSE_URL_ENV}, else "
         "http://127.0.0.1:8866/)",
     )  # fmt: skip
-    _add_store_option(reissue)
+    add_store_option(reissue)
     reissue.set_defaults(func=run_reissue_link)
+
+    key = cohort_commands.add_parser(
+        "key",
+        help="with --reissue, print a new trainer key for a cohort (the old one stops working)",
+        description="A cohort's trainer key is shown once, when the cohort is made; only a "
+        "one-way hash of it is stored, so it cannot be shown again. With --reissue this "
+        "makes a new key and prints it; the old key stops opening the dashboard and reports. "
+        "It needs no key, only access to the store itself.",
+    )
+    key.add_argument("cohort", metavar="CODE", help="the join code")
+    key.add_argument("--reissue", action="store_true", help="make a new trainer key and print it")
+    add_store_option(key)
+    key.set_defaults(func=run_cohort_key)
 
     for name, opening, text in (
         ("close", False, "stop new people joining a cohort (those in it keep working)"),
@@ -109,29 +130,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     ):
         joins = cohort_commands.add_parser(name, help=f"{text}; needs the trainer key")
         joins.add_argument("cohort", metavar="CODE", help="the join code")
-        _add_store_option(joins)
+        add_store_option(joins)
         joins.set_defaults(func=run_joins, joins_open=opening)
-
-    export = subparsers.add_parser(
-        "export",
-        help="write a cohort's submissions to a .csv or .xlsx file (needs the trainer key)",
-    )
-    export.add_argument("--cohort", required=True, metavar="CODE", help="the join code")
-    export.add_argument(
-        "-o", "--output", required=True, metavar="FILE", help="where to write (.csv or .xlsx)"
-    )
-    export.add_argument(
-        "--include-drafts", action="store_true", help="also export unsubmitted drafts"
-    )
-    export.add_argument(
-        "--format",
-        choices=("table", "workbook", "fhir"),
-        default="table",
-        help="table: flat .csv or .xlsx (default); workbook: .xlsx with a sheet per "
-        "questionnaire and a codebook; fhir: FHIR R4B JSON (.json)",
-    )
-    _add_store_option(export)
-    export.set_defaults(func=run_export)
 
     erase = subparsers.add_parser(
         "erase", help="erase everything stored for one participant of a cohort"
@@ -139,7 +139,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     erase.add_argument("--cohort", required=True, metavar="CODE", help="the join code")
     erase.add_argument("--participant", required=True, metavar="HANDLE", help="their handle")
     erase.add_argument("--yes", action="store_true", help="don't ask for confirmation")
-    _add_store_option(erase)
+    add_store_option(erase)
     erase.set_defaults(func=run_erase)
 
     verify = subparsers.add_parser(
@@ -148,17 +148,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     verify.add_argument("--cohort", required=True, metavar="CODE", help="the join code")
     verify.add_argument("--participant", required=True, metavar="HANDLE", help="their handle")
-    _add_store_option(verify)
+    add_store_option(verify)
     verify.set_defaults(func=run_verify_erasure)
 
 
-def _open(args: argparse.Namespace) -> Store:
+def open_store(args: argparse.Namespace) -> Store:
+    """The store a command's ``--store`` names (default: the environment's, else the local one)."""
     from .store import Store
 
     return Store(args.store)
 
 
-def _friendly(command: Callable[[argparse.Namespace], int]) -> Callable[..., int]:
+def cohort_access(args: argparse.Namespace) -> TrainerAccess:
+    """The one access rule (:mod:`recovery_capital.store.access`) for a command's ``--cohort``:
+    the trainer key from ``$RECOVERY_CAPITAL_TRAINER_KEY``, else a hidden prompt."""
+    from .access import command_line_access
+
+    return command_line_access(open_store(args), args.cohort)
+
+
+def friendly(command: Callable[..., int]) -> Callable[..., int]:
     """Run ``command``, turning the package's own errors into a message and exit code 1."""
 
     def run(args: argparse.Namespace, **kwargs: object) -> int:
@@ -173,7 +182,7 @@ def _friendly(command: Callable[[argparse.Namespace], int]) -> Callable[..., int
     return run
 
 
-@_friendly
+@friendly
 def run_cohort_create(args: argparse.Namespace) -> int:
     """``cohort create NAME``: create a cohort and print its join code and trainer key.
 
@@ -185,7 +194,7 @@ def run_cohort_create(args: argparse.Namespace) -> int:
     The trainer key is shown only this once: ...
     0
     """
-    store = _open(args)
+    store = open_store(args)
     created = store.create_cohort(args.name, chosen_handles=getattr(args, "chosen_handles", False))
     print(f"Created cohort {created.name!r} in {store.location}")
     print(f"  Join code (give this to trainees):  {created.code}")
@@ -197,7 +206,7 @@ def run_cohort_create(args: argparse.Namespace) -> int:
     return 0
 
 
-@_friendly
+@friendly
 def run_cohort_list(args: argparse.Namespace) -> int:
     """``cohort list``: one line per cohort with its counts.
 
@@ -205,7 +214,7 @@ def run_cohort_list(args: argparse.Namespace) -> int:
     No cohorts yet in sqlite://. Make one with: recovery-capital cohort create NAME
     0
     """
-    store = _open(args)
+    store = open_store(args)
     cohorts = store.cohorts()
     if not cohorts:
         print(
@@ -223,42 +232,7 @@ def run_cohort_list(args: argparse.Namespace) -> int:
     return 0
 
 
-@_friendly
-def run_export(args: argparse.Namespace) -> int:
-    """``export --cohort CODE -o FILE``: write the cohort's submissions to CSV or Excel.
-
-    Like every output that names participants it needs the cohort's trainer key
-    (``$RECOVERY_CAPITAL_TRAINER_KEY``, else a hidden prompt).
-
-    >>> import os, tempfile
-    >>> from recovery_capital.store import Store
-
-    >>> url = "sqlite:///" + os.path.join(tempfile.mkdtemp(), "store.sqlite3")
-    >>> cohort = Store(url).create_cohort("Spring 2027")
-    >>> target = os.path.join(tempfile.mkdtemp(), "session.csv")
-    >>> args = argparse.Namespace(cohort=cohort.code, output=target, include_drafts=False,
-    ...                           store=url)
-    >>> os.environ["RECOVERY_CAPITAL_TRAINER_KEY"] = cohort.trainer_key
-    >>> run_export(args)  # doctest: +ELLIPSIS
-    Wrote 0 rows to .../session.csv
-    0
-    >>> del os.environ["RECOVERY_CAPITAL_TRAINER_KEY"]
-    """
-    if getattr(args, "format", "table") != "table":
-        from ..reports.cli import run_export_format
-
-        return run_export_format(args)
-    from .access import command_line_access
-    from .exporting import check_export_path
-
-    target = check_export_path(args.output)
-    access = command_line_access(_open(args), args.cohort)
-    count = access.store.export(access.code, target, include_drafts=args.include_drafts)
-    print(f"Wrote {count} row{'s' if count != 1 else ''} to {target}")
-    return 0
-
-
-@_friendly
+@friendly
 def run_erase(args: argparse.Namespace, *, stdin: TextIO | None = None) -> int:
     """``erase --cohort CODE --participant HANDLE``: remove one person's answers and record.
 
@@ -287,7 +261,7 @@ def run_erase(args: argparse.Namespace, *, stdin: TextIO | None = None) -> int:
 
     code = normalise_code(args.cohort)
     handle = validate_handle(args.participant)
-    store = _open(args)
+    store = open_store(args)
     if handle.casefold() not in {h.casefold() for h in store.participants(code)}:
         print(
             f"recovery-capital: nobody with the handle {handle!r} has joined cohort {code}.",
@@ -324,7 +298,7 @@ def _print_places(report: object) -> int:
     return 0
 
 
-@_friendly
+@friendly
 def run_verify_erasure(args: argparse.Namespace) -> int:
     """``verify-erasure --cohort CODE --participant HANDLE``: is every trace of them gone?
 
@@ -348,7 +322,7 @@ def run_verify_erasure(args: argparse.Namespace) -> int:
 
     code = normalise_code(args.cohort)
     handle = validate_handle(args.participant)
-    report = _open(args).verify_erasure(code, handle)
+    report = open_store(args).verify_erasure(code, handle)
     print(f"Looked for {handle!r} in cohort {code}:")
     return _print_places(report)
 
@@ -361,7 +335,7 @@ def _course_url(args: argparse.Namespace) -> str:
     return url if url.endswith("/") else url + "/"
 
 
-@_friendly
+@friendly
 def run_reissue_link(args: argparse.Namespace) -> int:
     """``cohort reissue-link CODE HANDLE``: a new personal link; the old one stops working.
 
@@ -383,11 +357,10 @@ def run_reissue_link(args: argparse.Namespace) -> int:
     """
     from urllib.parse import urlencode
 
-    from .access import command_line_access
     from .handles import validate_handle
 
     handle = validate_handle(args.participant)
-    access = command_line_access(_open(args), args.cohort)
+    access = cohort_access(args)
     known = {h.casefold(): h for h in access.store.participants(access.code)}
     if handle.casefold() not in known:
         print(
@@ -406,7 +379,46 @@ def run_reissue_link(args: argparse.Namespace) -> int:
     return 0
 
 
-@_friendly
+@friendly
+def run_cohort_key(args: argparse.Namespace) -> int:
+    """``cohort key CODE --reissue``: a new trainer key, printed once; the old one stops working.
+
+    >>> import os, tempfile
+    >>> from recovery_capital.store import Store
+    >>> url = "sqlite:///" + os.path.join(tempfile.mkdtemp(), "store.sqlite3")
+    >>> cohort = Store(url).create_cohort("Spring 2027")
+    >>> run_cohort_key(argparse.Namespace(cohort=cohort.code, store=url, reissue=False))
+    ... # doctest: +ELLIPSIS
+    The trainer key of cohort ... was shown once, when it was made, ...
+    2
+    >>> run_cohort_key(argparse.Namespace(cohort=cohort.code, store=url, reissue=True))
+    ... # doctest: +ELLIPSIS
+    New trainer key for cohort ... ('Spring 2027'):  ...-...-...-...
+    The old key no longer opens the dashboard or the reports. ...
+    0
+    """
+    from .keys import normalise_code
+
+    code = normalise_code(args.cohort)
+    store = open_store(args)
+    info = store.cohort(code)
+    if not args.reissue:
+        print(
+            f"The trainer key of cohort {info.code} was shown once, when it was made, and "
+            "only a one-way hash of it is kept. To make a new one (the old one stops "
+            f"working): recovery-capital cohort key {info.code} --reissue"
+        )
+        return 2
+    new_key = store.reissue_trainer_key(info.code)
+    print(f"New trainer key for cohort {info.code} ({info.name!r}):  {new_key}")
+    print(
+        "The old key no longer opens the dashboard or the reports. This one is shown only "
+        "this once: keep it somewhere safe."
+    )
+    return 0
+
+
+@friendly
 def run_joins(args: argparse.Namespace) -> int:
     """``cohort close|open CODE``: stop, or allow again, new people joining a cohort.
 
@@ -421,9 +433,7 @@ def run_joins(args: argparse.Namespace) -> int:
     0
     >>> del os.environ["RECOVERY_CAPITAL_TRAINER_KEY"]
     """
-    from .access import command_line_access
-
-    access = command_line_access(_open(args), args.cohort)
+    access = cohort_access(args)
     access.store.set_joins_open(access.code, args.joins_open)
     if args.joins_open:
         print(f"Cohort {access.code} is open to new joiners again.")

@@ -403,6 +403,33 @@ class Store(ProgrammeStoreMixin):
         )
         return keys.verify_key(key, stored)
 
+    def reissue_trainer_key(self, code: object) -> str:
+        """Give cohort ``code`` a new trainer key and return it; the old key stops working.
+
+        Only a one-way hash of a key is kept, so a lost key cannot be shown again: whoever
+        can open the store itself (as ``recovery-capital cohort key --reissue`` does) may
+        make a new one. The practice cohort's key stays unknowable.
+
+        >>> store = Store("sqlite://")
+        >>> cohort = store.create_cohort("Spring 2027")
+        >>> new = store.reissue_trainer_key(cohort.code)
+        >>> store.verify_trainer_key(cohort.code, new)
+        True
+        >>> store.verify_trainer_key(cohort.code, cohort.trainer_key)
+        False
+        """
+        cohort_id = self._cohort_id(code)
+        if keys.normalise_code(code) == self.PRACTICE_CODE:
+            raise UnknownCohort("The practice cohort has no trainer key to give out.")
+        trainer_key = keys.new_trainer_key()
+        digest = keys.hash_key(trainer_key)
+        self._write(
+            lambda conn: conn.execute(
+                update(Cohort).where(Cohort.id == cohort_id).values(trainer_key_hash=digest)
+            )
+        )
+        return trainer_key
+
     def cohorts(self) -> list[CohortInfo]:
         """Every cohort, oldest first, with how many participants and submissions it has.
 

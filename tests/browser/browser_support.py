@@ -92,9 +92,10 @@ def start_server(
     port = free_port()
     command = [
         sys.executable, "-m", "recovery_capital.cli", "serve", str(course_dir),
-        "--port", str(port), "--store", store_url, *extra,
+        "--port", str(port), "--store", store_url, "--log", str(log_path), *extra,
     ]  # fmt: skip
-    log = log_path.open("w")
+    # Voila's own messages go to log_path (--log); the console's errors beside it.
+    log = log_path.with_name(log_path.name + ".console").open("w")
     process = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=log, text=True, cwd=course_dir
     )
