@@ -8,6 +8,7 @@ Set, in the hub's service environment:
 """
 
 import os
+from pathlib import Path
 
 from recovery_capital.lms.hub import configure
 
@@ -24,6 +25,7 @@ configure(
     concurrent_spawn_limit=10,  # kernel start-up is CPU-bound: pace a room arriving at once
     active_server_limit=60,
     idle_timeout=1800,
+    templates=Path(__file__).with_name("templates"),  # the hub's own pages in the course look
 )
 
 # Sign-in: pick the hub's authenticator for your organisation (PAM, OAuth...). To sign

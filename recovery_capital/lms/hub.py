@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-__all__ = ["configure", "grade_launch", "launch_parameters", "participant_for"]
+__all__ = ["configure", "grade_launch", "hub_template_vars", "launch_parameters", "participant_for"]
 
 CUSTOM = "https://purl.imsglobal.org/spec/lti/claim/custom"
 AGS = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
@@ -91,6 +91,32 @@ def grade_launch(auth_state: Mapping[str, Any] | None) -> dict[str, Any] | None:
     }
 
 
+def hub_template_vars(course_dir: str | Path) -> dict[str, str]:
+    """What ``deploy/templates`` needs to dress the hub's pages as the course: its title, its
+    two colours and its stylesheet (the defaults when ``course.yaml`` cannot be read).
+
+    >>> found = hub_template_vars(Path(__file__).resolve().parents[2])
+    >>> bool(found["course_title"]), found["brand_primary"], "--rc-page" in found["course_css"]
+    (True, '#1d5c63', True)
+    """
+    from ..settings.course import Branding, load_course_settings
+
+    title, branding = "", Branding()
+    try:
+        settings = load_course_settings(Path(course_dir))
+        title, branding = settings.title, settings.branding
+    except Exception:  # the hub still starts; its pages show the course look without a title
+        pass
+    sheet = Path(course_dir) / "assets" / "theme" / "static" / "course.css"
+    css = sheet.read_text(encoding="utf-8") if sheet.is_file() else ""
+    return {
+        "course_title": str(title),
+        "brand_primary": branding.primary_colour,
+        "brand_accent": branding.accent_colour,
+        "course_css": css.replace("</", "<\\/"),  # a stylesheet cannot end the <style> early
+    }
+
+
 async def _auth_state(spawner: Any) -> Any:
     try:
         return await spawner.user.get_auth_state()
@@ -111,6 +137,7 @@ def configure(
     concurrent_spawn_limit: int = 10,
     active_server_limit: int = 60,
     idle_timeout: int = 1800,
+    templates: str | Path | None = None,
 ) -> None:
     """Set the hub's own settings for the course (see ``docs/deployment.md``).
 
@@ -118,6 +145,8 @@ def configure(
     without activity and the server shuts itself down once it has had none for as long, which
     frees the hub's slot; memory and CPU limits are the spawner's (enforced by spawners that
     can, such as systemdspawner, DockerSpawner and KubeSpawner); the spawn limits are the hub's.
+    With ``templates`` (``deploy/templates``), the hub's own pages wear the course's look:
+    :func:`hub_template_vars` hands them the course title, colours and stylesheet.
     """
     secret = secret_hex or os.environ.get(SECRET_ENV)
     if not secret or len(bytes.fromhex(secret)) < 16:
@@ -192,6 +221,9 @@ def configure(
         "--ServerApp.contents_manager_class="
         "jupyter_server.services.contents.largefilemanager.LargeFileManager",
     ]
+    if templates is not None:
+        c.JupyterHub.template_paths = [str(templates)]
+        c.JupyterHub.template_vars = hub_template_vars(course_dir)
     c.JupyterHub.concurrent_spawn_limit = concurrent_spawn_limit
     c.JupyterHub.active_server_limit = active_server_limit
     c.Spawner.start_timeout = 120

@@ -9,11 +9,13 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+import requests
 from hub_support import PASSWORD, SECRET, TOKEN, server_ready, sign_in, start_hub
 from lms_support import wait_for
 from postgres_support import postgres_schema, schema_text
 
 from recovery_capital.lms.hub import participant_for
+from recovery_capital.settings.course import load_course_settings
 from recovery_capital.store import Store
 
 pytestmark = [pytest.mark.hub, pytest.mark.slow]
@@ -29,7 +31,8 @@ def hub(tmp_path_factory):
     with postgres_schema() as (store_url, schema):
         store = Store(store_url, retry_for=10.0)
         cohort = store.create_cohort("Hub cohort").code
-        running = start_hub(tmp_path, store_url, cohort, MODULE, SECRET, TOKEN, PASSWORD)
+        running = start_hub(tmp_path, store_url, cohort, MODULE, SECRET, TOKEN, PASSWORD,
+                            templates=str(ROOT / "deploy" / "templates"))  # fmt: skip
         try:
             yield running.base, store, cohort, schema
         finally:
@@ -74,6 +77,19 @@ def test_two_trainees_get_their_own_servers_under_two_pseudonyms(hub):
     print(f"sign-in to module page: {timings}")
 
 
+def test_the_hubs_own_pages_wear_the_course_look(hub):
+    base, *_ = hub
+    login = requests.get(f"{base}/hub/login", timeout=30)
+    assert login.status_code == 200
+    title = load_course_settings(ROOT).title
+    assert f"<title>{title}</title>" in login.text
+    assert 'class="rc-home-link"' in login.text and title in login.text
+    assert "--rc-page: #fbfaf7" in login.text  # the course stylesheet itself
+    assert "Welcome. Sign in to open your own copy of the course" in login.text
+    assert 'name="username"' in login.text  # the hub's own form is still there
+    assert 'alt="JupyterHub logo"' not in login.text
+
+
 @pytest.mark.browser
 def test_two_trainees_answer_a_module_and_the_store_keeps_both(hub, new_page):
     base, store, cohort, schema = hub
@@ -81,6 +97,11 @@ def test_two_trainees_answer_a_module_and_the_store_keeps_both(hub, new_page):
     for name in ("wren", "tariq"):
         page = new_page()
         page.goto(f"{base}/hub/login")
+        look = page.evaluate(
+            "() => [getComputedStyle(document.body).backgroundColor,"
+            " getComputedStyle(document.querySelector('.rc-hub-banner')).borderBottomColor]"
+        )
+        assert look == ["rgb(251, 250, 247)", "rgb(29, 92, 99)"]  # course page and brand colours
         page.fill("input[name=username]", name)
         page.fill("input[name=password]", PASSWORD)
         page.click("input[type=submit], button[type=submit]")
