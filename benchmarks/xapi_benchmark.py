@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests" / "browser"))
 sys.path.insert(0, str(REPO / "tests" / "lms"))
 
 from lms_support import LRS_PASSWORD, LRS_USER, start_ralph  # noqa: E402
