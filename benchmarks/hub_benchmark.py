@@ -10,6 +10,10 @@ server, follow the hub's redirects to the module page (Voila runs the notebook a
 page), open the kernel websocket through the proxy and complete the ipywidgets handshake: the
 page is then usable. Afterwards the memory of every trainee's server (the single-user server
 and its page's kernel) is measured as proportional set size (PSS).
+
+The servers share one store, PostgreSQL by default as a hub should have it (the test database,
+``$RECOVERY_CAPITAL_TEST_POSTGRES`` or 127.0.0.1:5432, in a schema of the run's own, dropped
+afterwards); ``--store sqlite`` uses a SQLite file instead.
 """
 
 from __future__ import annotations
@@ -29,10 +33,12 @@ from pathlib import Path
 import psutil
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests" / "browser"))
 sys.path.insert(0, str(REPO / "tests" / "lms"))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 from hub_support import server_ready, sign_in, start_hub  # noqa: E402
+from postgres_support import postgres_schema  # noqa: E402
 from voila_cohort import CONFIG_DATA, comm_msg, json_part, message  # noqa: E402
 from voila_support import tree_pss  # noqa: E402
 
@@ -85,11 +91,15 @@ def trainee(base: str, name: str, delay: float, start: float) -> dict:
     return {"name": name, "usable": time.monotonic() - began, "widgets": widgets}
 
 
-def servers() -> list[psutil.Process]:
+def servers(hub_pid: int) -> list[psutil.Process]:
+    """This hub's trainee servers (never other people's on a shared machine)."""
     found = []
-    for process in psutil.process_iter(["cmdline"]):
-        if any("jupyterhub-singleuser" in part for part in process.info["cmdline"] or []):
-            found.append(process)
+    for process in psutil.Process(hub_pid).children(recursive=True):
+        try:
+            if any("jupyterhub-singleuser" in part for part in process.cmdline()):
+                found.append(process)
+        except psutil.Error:
+            continue
     return found
 
 
@@ -104,10 +114,21 @@ def main() -> None:
         default=240.0,
         help="seconds after which a trainee still waiting counts as failed",
     )
+    parser.add_argument("--store", choices=["postgresql", "sqlite"], default="postgresql")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="rc-hub-bench-"))
-    store_url = f"sqlite:///{folder}/store.sqlite3"
-    with Store(store_url) as store:
+    if args.store == "sqlite":
+        run(args, folder, f"sqlite:///{folder}/store.sqlite3")
+    else:
+        with postgres_schema("rc_hub_bench") as (store_url, _):
+            run(args, folder, store_url)
+    sys.stdout.flush()
+    os._exit(0)  # trainees still waiting (counted as failed) must not keep the process alive
+
+
+def run(args: argparse.Namespace, folder: Path, store_url: str) -> None:
+    """One hub, ``args.trainees`` arriving; prints the figures."""
+    with Store(store_url, retry_for=10.0) as store:
         cohort = store.create_cohort("Hub benchmark").code
     hub = start_hub(
         folder,
@@ -132,8 +153,11 @@ def main() -> None:
                 failures.append(f"{type(exc).__name__}: {exc}")
         pool.shutdown(wait=False, cancel_futures=True)
         times = sorted(r["usable"] for r in results)
-        pss = [tree_pss(p.pid) / 2**20 for p in servers()]
-        print(f"{args.trainees} trainees arriving over {args.spread:.0f} s, module {args.module}")
+        pss = [tree_pss(p.pid) / 2**20 for p in servers(hub.process.pid)]
+        print(
+            f"{args.trainees} trainees arriving over {args.spread:.0f} s, module {args.module}, "
+            f"store {args.store}"
+        )
         if times:
             print(
                 f"sign-in to usable page: median {statistics.median(times):.1f} s, "
@@ -151,8 +175,6 @@ def main() -> None:
             print(f"{len(failures)} failed: {failures[:3]}")
     finally:
         hub.stop()
-    sys.stdout.flush()
-    os._exit(0)  # trainees still waiting (counted as failed) must not keep the process alive
 
 
 if __name__ == "__main__":

@@ -6,6 +6,8 @@ Starts a real Ralph LRS on loopback (as the tests do), then measures
 
 * the time of ``Ruler.submit()`` (a real SQLite store, three ratings) with xAPI off, with xAPI
   on and the LRS up, and with xAPI on and an LRS that accepts connections but never answers;
+* the same for a scored questionnaire (BARC-10: its statement carries ``result.score``, so
+  the sink scores the answers again on the submit's path), and that scoring on its own;
 * how many statements per second the courier delivers from the outbox to the LRS (batches of
   50), and how many per second the outbox takes in.
 """
@@ -21,6 +23,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests" / "browser"))
 sys.path.insert(0, str(REPO / "tests" / "lms"))
 
 from lms_support import LRS_PASSWORD, LRS_USER, start_ralph  # noqa: E402
@@ -31,7 +34,7 @@ from recovery_capital.lms.xapi import StatementBuilder  # noqa: E402
 from recovery_capital.session.context import Context  # noqa: E402
 from recovery_capital.settings.lms import XapiSettings  # noqa: E402
 from recovery_capital.store import Store  # noqa: E402
-from recovery_capital.widgets import Ruler  # noqa: E402
+from recovery_capital.widgets import Questionnaire, Ruler  # noqa: E402
 
 RULER = REPO / "assets" / "content" / "rulers" / "m0-ruler-starting-point.yaml"
 HOME = "https://course.example.org"
@@ -45,6 +48,34 @@ def submit_times(ctx: Context, n: int) -> list[float]:
             scale.value = str(i % 11)
         start = time.perf_counter()
         assert ruler.submit()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def questionnaire_times(ctx: Context, n: int) -> list[float]:
+    """BARC-10 submits (the page scores and draws the result; the xAPI sink scores again)."""
+    times = []
+    for i in range(n):
+        barc = Questionnaire("barc10", context=ctx)
+        for number, item in enumerate(barc.items.values()):
+            item.value = str(1 + (i + number) % 6)
+        start = time.perf_counter()
+        assert barc.submit()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def scoring_times(n: int) -> list[float]:
+    """What the xAPI sink adds to a questionnaire's submit: scoring it for result.score."""
+    from recovery_capital.lms.xapi import questionnaire_scores
+    from recovery_capital.scoring.definitions import load_instrument
+
+    barc = load_instrument("barc10")
+    times = []
+    for i in range(n):
+        answers = {item.id: 1 + (i + k) % 6 for k, item in enumerate(barc.items)}
+        start = time.perf_counter()
+        assert questionnaire_scores(barc, answers)["headline"]["raw"] > 0
         times.append(time.perf_counter() - start)
     return times
 
@@ -118,6 +149,16 @@ def main() -> None:
         print(summary("submit, xAPI on, LRS not answering", down))
         graded = grade_return_times(work, ctx, args.submits)
         print(summary("submit, LTI grade return on", graded))
+        few = max(20, args.submits // 5)  # each draws a chart: slower than a ruler
+        events.configure([])
+        questionnaire_times(ctx, 3)  # warm up the chart library
+        q_off = questionnaire_times(ctx, few)
+        events.configure([XapiSink.from_settings(config(lrs.endpoint, "q.sqlite3"))])
+        q_on = questionnaire_times(ctx, few)
+        events.configure([])
+        print(summary("questionnaire submit, xAPI off", q_off))
+        print(summary("questionnaire submit, xAPI on", q_on))
+        print(summary("  of which scoring for result.score", scoring_times(args.submits)))
 
         sink = XapiSink.from_settings(config(lrs.endpoint, "drain.sqlite3"), start=False)
         builder = StatementBuilder(HOME)

@@ -8,6 +8,7 @@ Set, in the hub's service environment:
 """
 
 import os
+from pathlib import Path
 
 from recovery_capital.lms.hub import configure
 
@@ -24,6 +25,7 @@ configure(
     concurrent_spawn_limit=10,  # kernel start-up is CPU-bound: pace a room arriving at once
     active_server_limit=60,
     idle_timeout=1800,
+    templates=Path(__file__).with_name("templates"),  # the hub's own pages in the course look
 )
 
 # Sign-in: pick the hub's authenticator for your organisation (PAM, OAuth...). To sign
@@ -37,5 +39,7 @@ configure(
 #   c.LTI13Authenticator.username_key = "sub"   # the LMS's opaque id, not the e-mail address
 #   c.Authenticator.allow_all = True
 #   c.Authenticator.enable_auth_state = True     # needs JUPYTERHUB_CRYPT_KEY (openssl rand -hex 32)
+# Grades then go back to the LMS gradebook when the course folder's course.yaml has an `lti:`
+# section naming the same issuer and client id (its tool key signs the grade posts; docs/lms.md).
 # Spawner: one that enforces mem_limit/cpu_limit (systemdspawner, DockerSpawner, KubeSpawner).
 c.JupyterHub.bind_url = os.environ.get("RECOVERY_CAPITAL_HUB_URL", "http://127.0.0.1:8000")

@@ -209,10 +209,13 @@ class XapiSink:
             ]
         if event.kind == "submitted":
             title = str(getattr(event.content, "title", "") or "")
+            scores = event.scores
+            if event.exercise_kind == "instrument" and not scores and event.content is not None:
+                from .xapi import questionnaire_scores  # the store scores these itself
+
+                scores = questionnaire_scores(event.content, event.answers)
             made.append(
-                b.completed(
-                    cohort, handle, aid, event.exercise_kind, title, event.answers, event.scores
-                )
+                b.completed(cohort, handle, aid, event.exercise_kind, title, event.answers, scores)
             )
         return made
 

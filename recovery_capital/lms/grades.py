@@ -21,9 +21,11 @@ token); a platform that is down or refuses gets them again later, as for xAPI.
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
@@ -32,7 +34,7 @@ from .events import ExerciseEvent
 from .lti import LaunchState, tool_config
 from .outbox import Courier, Outbox, PermanentFailure, TemporaryFailure
 
-__all__ = ["GradeSink", "completion_score", "send_grades"]
+__all__ = ["GradeSink", "adopt_hub_launch", "completion_score", "send_grades"]
 
 log = logging.getLogger("recovery_capital.lms")
 CHANNEL = "lti-ags"
@@ -90,9 +92,9 @@ class GradeSink:
     def from_settings(cls, settings: LtiSettings, *, start: bool = True) -> GradeSink:
         """The sink ``course.yaml``'s ``lti:`` section describes."""
         path = settings.outbox_path()
-        return cls(
-            settings, LaunchState(path.with_name("lti-state.sqlite3")), Outbox(path), start=start
-        )
+        state = LaunchState(path.with_name("lti-state.sqlite3"))
+        adopt_hub_launch(settings, state)
+        return cls(settings, state, Outbox(path), start=start)
 
     def stop(self) -> None:
         """Stop both couriers (queued work stays in the outbox)."""
@@ -177,6 +179,45 @@ class GradeSink:
                     }
                 )
         return items
+
+
+def adopt_hub_launch(
+    settings: LtiSettings, state: LaunchState, environ: Mapping[str, str] | None = None
+) -> bool:
+    """Keep the LMS launch a JupyterHub spawn hook handed this server (``lms/hub.py``), so its
+    trainee's grades go back as for a launch through ``serve``; True when one was adopted.
+
+    A launch from another platform or for another tool than ``course.yaml``'s ``lti:`` names
+    is ignored (and logged): this server could not sign requests to that gradebook.
+    """
+    from .hub import AGS, LAUNCH_ENV
+
+    given = (os.environ if environ is None else environ).get(LAUNCH_ENV)
+    if not given:
+        return False
+    try:
+        handed = json.loads(given)
+        launch = handed["launch"]
+        ours = launch["iss"] == settings.issuer and launch["client_id"] == settings.client_id
+    except (ValueError, KeyError, TypeError):
+        log.error("the hub's %s could not be read: no grades go back", LAUNCH_ENV)
+        return False
+    if not ours:
+        log.error(
+            "the hub signed this trainee in from %s (tool %s) but course.yaml's lti: names %s "
+            "(tool %s): no grades go back",
+            launch["iss"],
+            launch["client_id"],
+            settings.issuer,
+            settings.client_id,
+        )
+        return False
+    if not isinstance(launch.get(AGS), Mapping):
+        return False
+    state.record_launch(
+        handed["cohort"], handed["handle"], handed["module"], launch, launch["client_id"]
+    )
+    return True
 
 
 def send_grades(settings: LtiSettings, items: list[dict[str, Any]]) -> None:

@@ -7,6 +7,13 @@ worked out from the hub user name with a secret only the hub holds (``hub-`` and
 digits), and points the server's default page at the module through a fresh personal link. The
 store never sees the hub user name.
 
+Signed in from an LMS whose launch carries a grade service (LTI Advantage AGS), the hook also
+hands the server what grade return needs (:func:`grade_launch`: the platform, its opaque user
+id, the resource link and the AGS endpoint, nothing that names the person) in
+``RECOVERY_CAPITAL_LTI_LAUNCH``; the server's grade sink (``lms/grades.py``) adopts it, so
+module completion and knowledge-check scores reach the gradebook as for a launch through
+``serve``.
+
 >>> a = participant_for("priya.natarajan", "0" * 64)
 >>> a == participant_for("Priya.Natarajan", "0" * 64), a.startswith("hub-"), len(a)
 (True, True, 14)
@@ -16,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import os
 import re
 from collections.abc import Mapping
@@ -23,9 +31,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-__all__ = ["configure", "launch_parameters", "participant_for"]
+__all__ = ["configure", "grade_launch", "hub_template_vars", "launch_parameters", "participant_for"]
 
 CUSTOM = "https://purl.imsglobal.org/spec/lti/claim/custom"
+AGS = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
+RESOURCE_LINK = "https://purl.imsglobal.org/spec/lti/claim/resource_link"
+#: where the spawn hook hands a trainee's server its LMS launch (for grade return)
+LAUNCH_ENV = "RECOVERY_CAPITAL_LTI_LAUNCH"
 _NOTEBOOK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\.ipynb$")
 
 #: the environment variable holding the hub's pseudonym secret (64 hex digits)
@@ -52,6 +64,59 @@ def launch_parameters(auth_state: Mapping[str, Any] | None) -> dict[str, str]:
     return {key: str(custom[key]) for key in ("cohort", "module") if custom.get(key)}
 
 
+def grade_launch(auth_state: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """From a hub sign-in by LTI 1.3 (the id_token's claims, jupyterhub-ltiauthenticator's
+    auth state), what grade return needs, or None when the launch has no grade service.
+
+    >>> grade_launch({"iss": "https://lms", "sub": "77", "aud": ["tool-1"], "azp": "tool-1",
+    ...               "email": "priya@example.org", AGS: {"lineitem": "https://lms/li/1"},
+    ...               RESOURCE_LINK: {"id": "link-2", "title": "Module 2"}})["client_id"]
+    'tool-1'
+    >>> grade_launch({"iss": "https://lms", "sub": "77", "aud": "tool-1"}) is None
+    True
+    """
+    state = auth_state or {}
+    ags = state.get(AGS)
+    if not isinstance(ags, Mapping) or not state.get("iss") or not state.get("sub"):
+        return None
+    audience = state.get("aud")
+    client_id = state.get("azp") or (audience[0] if isinstance(audience, list) else audience)
+    link = state.get(RESOURCE_LINK)
+    return {
+        "iss": str(state["iss"]),
+        "sub": str(state["sub"]),
+        "client_id": str(client_id or ""),
+        RESOURCE_LINK: {"id": link.get("id")} if isinstance(link, Mapping) else {},
+        AGS: dict(ags),
+    }
+
+
+def hub_template_vars(course_dir: str | Path) -> dict[str, str]:
+    """What ``deploy/templates`` needs to dress the hub's pages as the course: its title, its
+    two colours and its stylesheet (the defaults when ``course.yaml`` cannot be read).
+
+    >>> found = hub_template_vars(Path(__file__).resolve().parents[2])
+    >>> bool(found["course_title"]), found["brand_primary"], "--rc-page" in found["course_css"]
+    (True, '#1d5c63', True)
+    """
+    from ..settings.course import Branding, load_course_settings
+
+    title, branding = "", Branding()
+    try:
+        settings = load_course_settings(Path(course_dir))
+        title, branding = settings.title, settings.branding
+    except Exception:  # the hub still starts; its pages show the course look without a title
+        pass
+    sheet = Path(course_dir) / "assets" / "theme" / "static" / "course.css"
+    css = sheet.read_text(encoding="utf-8") if sheet.is_file() else ""
+    return {
+        "course_title": str(title),
+        "brand_primary": branding.primary_colour,
+        "brand_accent": branding.accent_colour,
+        "course_css": css.replace("</", "<\\/"),  # a stylesheet cannot end the <style> early
+    }
+
+
 async def _auth_state(spawner: Any) -> Any:
     try:
         return await spawner.user.get_auth_state()
@@ -72,6 +137,7 @@ def configure(
     concurrent_spawn_limit: int = 10,
     active_server_limit: int = 60,
     idle_timeout: int = 1800,
+    templates: str | Path | None = None,
 ) -> None:
     """Set the hub's own settings for the course (see ``docs/deployment.md``).
 
@@ -79,6 +145,8 @@ def configure(
     without activity and the server shuts itself down once it has had none for as long, which
     frees the hub's slot; memory and CPU limits are the spawner's (enforced by spawners that
     can, such as systemdspawner, DockerSpawner and KubeSpawner); the spawn limits are the hub's.
+    With ``templates`` (``deploy/templates``), the hub's own pages wear the course's look:
+    :func:`hub_template_vars` hands them the course title, colours and stylesheet.
     """
     secret = secret_hex or os.environ.get(SECRET_ENV)
     if not secret or len(bytes.fromhex(secret)) < 16:
@@ -98,7 +166,8 @@ def configure(
     async def pre_spawn_hook(spawner: Any) -> None:
         # Signed in from an LMS (jupyterhub-ltiauthenticator, with auth state kept): the
         # launch's custom parameters may name the cohort and the module.
-        custom = launch_parameters(await _auth_state(spawner))
+        auth_state = await _auth_state(spawner)
+        custom = launch_parameters(auth_state)
         chosen = custom.get("module") or module
         if not _NOTEBOOK.match(chosen) or not (Path(course_dir) / "modules" / chosen).is_file():
             raise ValueError(
@@ -124,7 +193,13 @@ def configure(
             joined.close()
         query = urlencode({"cohort": group, "secret": link_secret})
         spawner.default_url = f"/voila/render/modules/{chosen}?{query}"
-        spawner.environment = {**spawner.environment, "RECOVERY_CAPITAL_HANDLE": handle}
+        extra = {"RECOVERY_CAPITAL_HANDLE": handle}
+        graded = grade_launch(auth_state)
+        if graded is not None:
+            extra[LAUNCH_ENV] = json.dumps(
+                {"cohort": group, "handle": handle, "module": chosen, "launch": graded}
+            )
+        spawner.environment = {**spawner.environment, **extra}
 
     c.Spawner.pre_spawn_hook = pre_spawn_hook
     c.Spawner.environment = {
@@ -140,7 +215,15 @@ def configure(
         "--MappingKernelManager.cull_connected=True",
         f"--ServerApp.shutdown_no_activity_timeout={idle_timeout}",
         "--VoilaConfiguration.show_tracebacks=False",
+        # Voila inlines a module's pictures through the contents manager without awaiting it:
+        # jupyter_server's default (async) one hands it a coroutine and the page breaks off at
+        # the first picture. Standalone Voila (``serve``) uses this same synchronous manager.
+        "--ServerApp.contents_manager_class="
+        "jupyter_server.services.contents.largefilemanager.LargeFileManager",
     ]
+    if templates is not None:
+        c.JupyterHub.template_paths = [str(templates)]
+        c.JupyterHub.template_vars = hub_template_vars(course_dir)
     c.JupyterHub.concurrent_spawn_limit = concurrent_spawn_limit
     c.JupyterHub.active_server_limit = active_server_limit
     c.Spawner.start_timeout = 120

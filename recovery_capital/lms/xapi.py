@@ -251,12 +251,76 @@ class StatementBuilder:
 
 
 def _score(scores: Mapping[str, Any]) -> dict[str, Any] | None:
-    """An xAPI score for a knowledge check (``correct`` of ``total``), else None: the other
-    exercises' scores describe a person or a vignette, not how well the trainee did."""
+    """The xAPI ``result.score`` (xAPI 1.0.3: ``raw`` between ``min`` and ``max``, ``scaled``
+    between -1 and 1) of a knowledge check (``correct`` of ``total``) or of a scored
+    questionnaire (its ``headline`` scale, see :func:`questionnaire_scores`), else None: a
+    ruler's or a vignette's numbers describe a person, not how the trainee did.
+
+    >>> _score({"correct": 3, "total": 4})
+    {'raw': 3, 'min': 0, 'max': 4, 'scaled': 0.75}
+    >>> _score({"headline": {"scale": "total", "raw": 25.0, "min": 10.0, "max": 60.0}})
+    {'raw': 25.0, 'min': 10.0, 'max': 60.0, 'scaled': 0.3}
+    >>> _score({"importance": 7}) is None
+    True
+    """
     right, total = scores.get("correct"), scores.get("total")
     if isinstance(right, int) and isinstance(total, int) and total > 0 and 0 <= right <= total:
         return {"raw": right, "min": 0, "max": total, "scaled": round(right / total, 4)}
+    headline = scores.get("headline")
+    if isinstance(headline, Mapping):
+        raw, low, high = headline.get("raw"), headline.get("min"), headline.get("max")
+        numbers = [v for v in (raw, low, high) if isinstance(v, int | float)]
+        if len(numbers) == 3 and low < high and low <= raw <= high:
+            scaled = round((raw - low) / (high - low), 4)  # 0 at the lowest score, 1 at the top
+            return {"raw": raw, "min": low, "max": high, "scaled": scaled}
     return None
+
+
+def headline_scale(instrument: Any) -> str | None:
+    """The one scale a questionnaire's result is summed up by: the scale its primary band
+    reads, else its only scale, else one called ``total``; None when there is no single one
+    (the RCQ names a stage from three scales).
+
+    >>> from recovery_capital.scoring.definitions import load_instrument
+    >>> headline_scale(load_instrument("audit")), headline_scale(load_instrument("rcq"))
+    ('total', None)
+    """
+    band = instrument.primary_band
+    if band is not None and isinstance(getattr(band, "scale", None), str):
+        return band.scale
+    if len(instrument.scales) == 1:
+        return instrument.scales[0].id
+    return "total" if "total" in instrument.scale_ids else None
+
+
+def questionnaire_scores(instrument: Any, answers: Mapping[str, Any]) -> dict[str, Any] | None:
+    """A submitted questionnaire's scores for its statement: every scale, the band, and the
+    headline scale with the lowest and highest score it can take (None if not scorable).
+
+    ``answers`` are the exercise's own (item ids, plus the respondent details under
+    ``_context``), scored by the scoring engine as the page scored them.
+
+    >>> from recovery_capital.scoring.definitions import load_instrument
+    >>> scores = questionnaire_scores(load_instrument("dast10"), {f"q{i}": "no" for i in
+    ...                               range(1, 11)})
+    >>> scores["headline"], scores["band"] is not None
+    ({'scale': 'total', 'raw': 1.0, 'min': 0.0, 'max': 10.0}, True)
+    """
+    from ..scoring.engine import score
+
+    items = {k: v for k, v in answers.items() if not str(k).startswith("_")}
+    about = answers.get("_context")
+    try:
+        result = score(instrument, items, context=about if isinstance(about, Mapping) else None)
+    except Exception:  # answers the engine refuses carry no score (the page said why)
+        return None
+    scales = {k: None if v is None else float(v) for k, v in result.scales.items()}
+    found: dict[str, Any] = {"scales": scales, "band": result.band}
+    name = headline_scale(instrument)
+    span = instrument.scale_range(name) if name else None
+    if name and span is not None and scales.get(name) is not None:
+        found["headline"] = {"scale": name, "raw": scales[name], "min": span[0], "max": span[1]}
+    return found
 
 
 # -- checking statements against xAPI 1.0.3 -------------------------------------------

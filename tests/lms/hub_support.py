@@ -18,6 +18,9 @@ ROOT = Path(__file__).resolve().parents[2]
 SECRET = "5e" * 32
 TOKEN = "hub-test-admin-token-0123456789abcdef"
 PASSWORD = "a-shared-test-password"
+ATTEMPTS = 4
+#: what the hub, its proxy (node) and uvicorn-free tornado say when a port is already taken
+COLLISION = ("EADDRINUSE", "Address already in use", "address already in use")
 
 
 @dataclass
@@ -54,8 +57,42 @@ def start_hub(
     singleuser = Path(sys.executable).with_name("jupyterhub-singleuser")
     if not singleuser.exists():
         unavailable("jupyterhub is not installed: pip install -e '.[test]'")
-    port, hub_port, api_port = free_port(), free_port(), free_port()
     extra = "".join(f", {key}={value!r}" for key, value in limits.items())
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+        **(extra_env or {}),
+    }
+    # A free port can be taken by someone else between the probe and the bind (six people
+    # share this machine): then start again on fresh ports, a few times.
+    for attempt in range(1, ATTEMPTS + 1):
+        hub = _launch(folder, attempt, store_url, cohort, module, secret, token, password,
+                      extra, extra_config, env, singleuser)  # fmt: skip
+        if hub is not None:
+            return hub
+    pytest.fail(f"JupyterHub found its ports taken {ATTEMPTS} times running", pytrace=False)
+
+
+def _collided(text: str) -> bool:
+    return any(sign in text for sign in COLLISION)
+
+
+def _launch(
+    folder: Path,
+    attempt: int,
+    store_url: str,
+    cohort: str,
+    module: str,
+    secret: str,
+    token: str,
+    password: str,
+    extra: str,
+    extra_config: str,
+    env: dict[str, str],
+    singleuser: Path,
+) -> Hub | None:
+    """One start on fresh ports; None when a port turned out to be taken."""
+    port, hub_port, api_port = free_port(), free_port(), free_port()
     config = folder / "jupyterhub_config.py"
     config.write_text(
         f"""
@@ -82,12 +119,7 @@ c.JupyterHub.load_roles = [{{"name": "test-admin", "scopes": ["admin:users", "ad
 """
         + extra_config
     )
-    log_path = folder / "hub.log"
-    env = {
-        **os.environ,
-        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
-        **(extra_env or {}),
-    }
+    log_path = folder / f"hub-{attempt}.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             [str(Path(sys.executable).with_name("jupyterhub")), "-f", str(config)],
@@ -98,16 +130,24 @@ c.JupyterHub.load_roles = [{{"name": "test-admin", "scopes": ["admin:users", "ad
         )
     hub = Hub(process, f"http://127.0.0.1:{port}", log_path)
 
-    def up() -> bool:
+    def up() -> bool | str:
         if process.poll() is not None:
-            pytest.fail(log_path.read_text()[-3000:], pytrace=False)
+            text = log_path.read_text(errors="replace")
+            if _collided(text):
+                return "collided"
+            pytest.fail(text[-3000:], pytrace=False)
+        if _collided(log_path.read_text(errors="replace")):
+            return "collided"  # the proxy lost its port: the hub would wait on it in vain
         return requests.get(f"{hub.base}/hub/api", timeout=2).ok
 
     try:
-        wait_for(up, "JupyterHub starting", deadline=60, every=0.3)
+        state = wait_for(up, "JupyterHub starting", deadline=60, every=0.3)
     except BaseException:
         hub.stop()
         raise
+    if state == "collided":
+        hub.stop()
+        return None
     return hub
 
 

@@ -103,10 +103,20 @@ def prepare_ralph(folder: Path) -> None:
 
 
 def start_ralph(folder: Path, port: int | None = None) -> Lrs:
-    """Start Ralph (file back-end) on loopback and wait until it answers."""
+    """Start Ralph (file back-end) on loopback and wait until it answers; on a port someone
+    took between the probe and the bind, start again on a fresh one (a given ``port`` is
+    kept: the outage tests bring the LRS back where it was)."""
     prepare_ralph(folder)
-    port = port or free_port()
-    log = open(folder / f"ralph-{port}.log", "ab")  # noqa: SIM115 - closed with the process
+    for _ in range(1 if port else 4):
+        lrs = _ralph_on(folder, port or free_port())
+        if lrs is not None:
+            return lrs
+    pytest.fail("Ralph LRS found its port taken every time", pytrace=False)
+
+
+def _ralph_on(folder: Path, port: int) -> Lrs | None:
+    log_path = folder / f"ralph-{port}.log"
+    log = open(log_path, "ab")  # noqa: SIM115 - closed with the process
     process = subprocess.Popen(
         [sys.executable, str(Path(__file__).with_name("ralph_lrs.py")), str(port)],
         env=ralph_env(folder),
@@ -115,14 +125,19 @@ def start_ralph(folder: Path, port: int | None = None) -> Lrs:
     )
     lrs = Lrs(process, port, folder)
 
-    def up() -> bool:
+    def up() -> bool | str:
         if process.poll() is not None:
-            text = (folder / f"ralph-{port}.log").read_text(errors="replace")[-2000:]
-            pytest.fail(f"Ralph LRS exited: {text}", pytrace=False)
+            text = log_path.read_text(errors="replace")
+            if "address already in use" in text.lower():
+                return "collided"
+            pytest.fail(f"Ralph LRS exited: {text[-2000:]}", pytrace=False)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/__heartbeat__", timeout=2) as r:
             return r.status == 200
 
-    wait_for(up, "Ralph LRS starting", deadline=90)
+    state = wait_for(up, "Ralph LRS starting", deadline=90)
+    if state == "collided":
+        lrs.stop()
+        return None
     return lrs
 
 

@@ -9,10 +9,13 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+import requests
 from hub_support import PASSWORD, SECRET, TOKEN, server_ready, sign_in, start_hub
 from lms_support import wait_for
+from postgres_support import postgres_schema, schema_text
 
 from recovery_capital.lms.hub import participant_for
+from recovery_capital.settings.course import load_course_settings
 from recovery_capital.store import Store
 
 pytestmark = [pytest.mark.hub, pytest.mark.slow]
@@ -23,20 +26,23 @@ MODULE = "00-start-here.ipynb"
 
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory):
+    """One hub whose trainee servers all share one PostgreSQL store (a schema of this run's)."""
     tmp_path = tmp_path_factory.mktemp("hub")
-    store_url = f"sqlite:///{tmp_path}/store.sqlite3"
-    store = Store(store_url)
-    cohort = store.create_cohort("Hub cohort").code
-    running = start_hub(tmp_path, store_url, cohort, MODULE, SECRET, TOKEN, PASSWORD)
-    try:
-        yield running.base, store, cohort, tmp_path
-    finally:
-        running.stop()
-        store.close()
+    with postgres_schema() as (store_url, schema):
+        store = Store(store_url, retry_for=10.0)
+        cohort = store.create_cohort("Hub cohort").code
+        running = start_hub(tmp_path, store_url, cohort, MODULE, SECRET, TOKEN, PASSWORD,
+                            templates=str(ROOT / "deploy" / "templates"))  # fmt: skip
+        try:
+            yield running.base, store, cohort, schema
+        finally:
+            running.stop()
+            store.close()
 
 
 def test_two_trainees_get_their_own_servers_under_two_pseudonyms(hub):
-    base, store, cohort, tmp_path = hub
+    base, store, cohort, schema = hub
+    assert store.url.get_backend_name() == "postgresql"
     timings = {}
     pages = {}
     for name in ("priya", "tomasz"):
@@ -65,17 +71,37 @@ def test_two_trainees_get_their_own_servers_under_two_pseudonyms(hub):
         handles.add(handle)
     assert len(handles) == 2
     assert sorted(store.participants(cohort)) == sorted(handles)  # one shared store
-    assert b"priya" not in Path(str(store.url.database)).read_bytes()
+    held = schema_text(schema)
+    assert all(handle in held for handle in handles)  # the servers wrote to this schema
+    assert "priya" not in held and "tomasz" not in held  # and never the hub user names
     print(f"sign-in to module page: {timings}")
+
+
+def test_the_hubs_own_pages_wear_the_course_look(hub):
+    base, *_ = hub
+    login = requests.get(f"{base}/hub/login", timeout=30)
+    assert login.status_code == 200
+    title = load_course_settings(ROOT).title
+    assert f"<title>{title}</title>" in login.text
+    assert 'class="rc-home-link"' in login.text and title in login.text
+    assert "--rc-page: #fbfaf7" in login.text  # the course stylesheet itself
+    assert "Welcome. Sign in to open your own copy of the course" in login.text
+    assert 'name="username"' in login.text  # the hub's own form is still there
+    assert 'alt="JupyterHub logo"' not in login.text
 
 
 @pytest.mark.browser
 def test_two_trainees_answer_a_module_and_the_store_keeps_both(hub, new_page):
-    base, store, cohort, tmp_path = hub
+    base, store, cohort, schema = hub
     handles = {}
     for name in ("wren", "tariq"):
         page = new_page()
         page.goto(f"{base}/hub/login")
+        look = page.evaluate(
+            "() => [getComputedStyle(document.body).backgroundColor,"
+            " getComputedStyle(document.querySelector('.rc-hub-banner')).borderBottomColor]"
+        )
+        assert look == ["rgb(251, 250, 247)", "rgb(29, 92, 99)"]  # course page and brand colours
         page.fill("input[name=username]", name)
         page.fill("input[name=password]", PASSWORD)
         page.click("input[type=submit], button[type=submit]")

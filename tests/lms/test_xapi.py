@@ -9,17 +9,25 @@ import time
 from pathlib import Path
 
 import pytest
-from lms_support import LRS_PASSWORD, LRS_USER, start_ralph, wait_for
+from lms_support import LRS_PASSWORD, LRS_USER, free_port, start_ralph, wait_for
 
 from recovery_capital.core.errors import DefinitionError
 from recovery_capital.lms import events
 from recovery_capital.lms.events import XapiSink
 from recovery_capital.lms.outbox import Outbox
 from recovery_capital.lms.xapi import VERBS, LrsClient, check_statement
+from recovery_capital.scoring.definitions import load_instrument
 from recovery_capital.session.context import Context
 from recovery_capital.settings.course import parse_course_settings
 from recovery_capital.settings.lms import XapiSettings
-from recovery_capital.widgets import BranchingScenario, KnowledgeCheck, LivePoll, Reflection, Ruler
+from recovery_capital.widgets import (
+    BranchingScenario,
+    KnowledgeCheck,
+    LivePoll,
+    Questionnaire,
+    Reflection,
+    Ruler,
+)
 
 pytestmark = pytest.mark.xapi
 
@@ -150,6 +158,68 @@ def test_every_kind_of_event_arrives_as_a_valid_statement(lrs, store, tmp_path):
     assert "housing and who she trusts" not in everything
 
 
+def test_scored_questionnaires_and_knowledge_checks_carry_an_xapi_score(lrs, store, tmp_path):
+    """result.score as xAPI 1.0.3 has it: raw within [min, max], scaled within [-1, 1], the
+    figures the store keeps for the same submission; a questionnaire without one headline
+    score (the RCQ names a stage from three scales) sends its scales but no result.score."""
+    config = settings(lrs.endpoint, tmp_path / "outbox.sqlite3")
+    sink = sink_for(config)
+    cohort = store.create_cohort("Swansea").code
+    ctx = Context(store, cohort, store.join(cohort, "kite-4"))
+    barc = Questionnaire("barc10", context=ctx)
+    for item, value in zip(barc.items.values(), (5, 4, 6, 3, 5, 4, 2, 6, 5, 4), strict=True):
+        item.value = str(value)
+    assert barc.submit()
+    audit = Questionnaire("audit", context=ctx)
+    for item in audit.items.values():
+        item.value = item.options[1]["value"]  # the second answer everywhere
+    assert audit.submit()
+    rcq = Questionnaire("rcq", context=ctx)
+    for item in rcq.items.values():
+        item.value = item.options[0]["value"]
+    assert rcq.submit()
+    quiz = KnowledgeCheck(CONTENT / "quizzes" / "m2-quiz-capital.yaml", context=ctx)
+    first = next(iter(quiz.controls.values()))
+    first.value = ["0"] if isinstance(first.value, list | tuple) else "0"
+    for control in list(quiz.controls.values())[1:]:
+        control.value = ["1"] if isinstance(control.value, list | tuple) else "1"
+    assert quiz.submit()
+
+    wait_for(lambda: delivered(sink), "the statements reaching the LRS", deadline=30)
+    done = {
+        s["object"]["id"].rsplit("/", 1)[1]: s
+        for s in read_back(config, f"{cohort}/kite-4")
+        if s["verb"]["id"] == VERBS["completed"]
+    }
+    assert set(done) == {"barc10", "audit", "rcq", "m2-quiz-capital"}
+    for statement in done.values():
+        assert check_statement(statement) == [], statement
+
+    for instrument, scale in (("barc10", "total"), ("audit", "total")):
+        score = done[instrument]["result"]["score"]
+        kept = store.latest(cohort, "kite-4", instrument).scores["scales"][scale]
+        low, high = load_instrument(instrument).scale_range(scale)
+        assert (score["raw"], score["min"], score["max"]) == (kept, low, high)
+        assert score["scaled"] == pytest.approx((kept - low) / (high - low), abs=1e-4)
+        assert low < score["raw"] < high
+        sent = done[instrument]["result"]["extensions"][f"{HOME}/extensions/scores"]
+        assert sent["scales"][scale] == kept and sent["headline"]["scale"] == scale
+    assert done["barc10"]["result"]["score"]["raw"] == 44  # the ten answers above, summed
+
+    assert "score" not in done["rcq"]["result"]
+    rcq_sent = done["rcq"]["result"]["extensions"][f"{HOME}/extensions/scores"]
+    assert rcq_sent["scales"] == store.latest(cohort, "kite-4", "rcq").scores["scales"]
+
+    quiz_score = done["m2-quiz-capital"]["result"]["score"]
+    kept = store.latest(cohort, "kite-4", "m2-quiz-capital").scores
+    assert quiz_score == {
+        "raw": kept["correct"],
+        "min": 0,
+        "max": kept["total"],
+        "scaled": pytest.approx(kept["correct"] / kept["total"], abs=1e-4),
+    }
+
+
 def test_activity_ids_are_the_same_for_everyone_and_actors_differ(lrs, store, tmp_path):
     config = settings(lrs.endpoint, tmp_path / "outbox.sqlite3")
     sink = sink_for(config)
@@ -169,7 +239,7 @@ def test_activity_ids_are_the_same_for_everyone_and_actors_differ(lrs, store, tm
 
 
 def test_an_lrs_outage_queues_then_delivers_even_after_the_kernel_ends(store, tmp_path):
-    port = _port()
+    port = free_port()
     config = settings(f"http://127.0.0.1:{port}/xAPI", tmp_path / "outbox.sqlite3")
     sink = sink_for(config)
     cohort = store.create_cohort("Belfast").code
@@ -254,12 +324,6 @@ def test_course_yaml_names_the_lrs_and_bad_settings_are_named():
             {"title": "T", "xapi": {"endpoint": "lrs.example.org", "homepage": HOME}}
         )
     assert "xapi.endpoint" in str(error.value) and "web address" in str(error.value)
-
-
-def _port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_the_outbox_is_private_to_its_owner(tmp_path):
