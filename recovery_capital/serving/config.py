@@ -44,6 +44,14 @@ CELL_TIMEOUT_MESSAGE = (
 )
 # Images, styles and fonts under modules/ or assets/; never YAML (it holds quiz answers and
 # reference ratings), notebooks or Python.
+#: How long a cell's run waits, after the kernel has replied, for the rest of its output.
+#: nbclient's default (4 s) is too short on a loaded server: a cell that builds an exercise
+#: sends dozens of widget messages before its display, and when they are still queued at 4 s
+#: nbclient stops reading and hands Voila the cell without its exercise (on a 2-core machine
+#: with 12 module pages opening at once, 13 of 72 exercises were lost that way). Waiting
+#: costs nothing when the output is complete: the wait ends at the kernel's idle message.
+IOPUB_TIMEOUT = 120
+
 FILE_ALLOWLIST = [r"(modules|assets)/.+\.(png|jpe?g|gif|svg|webp|css|woff2?)"]
 FILE_DENYLIST = [r".*\.(ipynb|py|ya?ml|json|csv|xlsx|sqlite3?|db)", r"(.*/)?\..*"]
 
@@ -101,6 +109,7 @@ def voila_config(settings: Settings) -> dict[str, Any]:
             "timeout": None if settings.preheat else settings.cell_timeout,
             "cell_error_instruction": CELL_ERROR_MESSAGE,
             "cell_timeout_instruction": CELL_TIMEOUT_MESSAGE,
+            "iopub_timeout": IOPUB_TIMEOUT,
         },
         "MappingKernelManager": {
             "cull_idle_timeout": settings.cull_idle_timeout,
