@@ -156,6 +156,8 @@ def test_voila_config_locks_down_what_a_url_could_change(course: Path) -> None:
     assert conf["multi_kernel_manager_class"].endswith("CappedKernelManager")
     assert config["CappedKernelManager"]["max_kernels"] == 7
     assert config["VoilaExecutor"]["timeout"] == settings.cell_timeout
+    # a cell's output is awaited well past nbclient's 4 s, or a busy server drops exercises
+    assert config["VoilaExecutor"]["iopub_timeout"] >= 60
     assert config["VoilaExecutor"]["cell_error_instruction"] == CELL_ERROR_MESSAGE
     assert config["MappingKernelManager"]["cull_idle_timeout"] == settings.cull_idle_timeout
     assert conf["preheat_kernel"] is False and "VoilaKernelManager" not in config
