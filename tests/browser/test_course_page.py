@@ -31,6 +31,19 @@ _ANSWER_GROUPS = """(box) => {
 }"""
 
 
+ANSWER_TEXT = " ".join(
+    [
+        "I would talk this through with the person first, then with my supervisor, and write",
+        "down what they said matters most to them before I agree any plan with the team.",
+        "I noticed that I wanted to fix things quickly, and that the person needed time to say",
+        "what they hoped for. Next week I will ask one more open question, reflect what I hear,",
+        "and check the plan with them at the end of the visit. I will also ask the family what",
+        "support they would find useful, and note where services could work together better,",
+        "so that nobody falls between the gaps while waiting for an appointment or a referral.",
+    ]
+)  # long enough for the longest reflection's minimum (80 words)
+
+
 def answer_and_submit(page, box) -> bool:
     """Answer an exercise as a trainee in a hurry would (first option of every group, a line
     in every empty text box, "Say this" until the scenario ends) and submit it; True when a
@@ -38,7 +51,7 @@ def answer_and_submit(page, box) -> bool:
     box.evaluate(_ANSWER_GROUPS)
     for field in box.locator("textarea:visible, input[type=text]:visible").all():
         if field.is_editable() and not field.input_value():
-            field.fill("I would talk this through with my supervisor.")
+            field.fill(ANSWER_TEXT)
     for _ in range(15):
         say = box.locator(".rc-say:visible:enabled")
         if not say.count():
@@ -51,10 +64,16 @@ def answer_and_submit(page, box) -> bool:
             arg=[box.element_handle(), said],
             timeout=10_000,
         )
+    for reveal in box.locator(".rc-reveal:visible:enabled").all():
+        reveal.click()
+    box.evaluate(_ANSWER_GROUPS)  # a drill's self-rating appears once the models are shown
     submit = box.locator(".rc-submit:visible:enabled")
     if submit.count():
         submit.first.click()
-    result = box.locator(".rc-feedback .rc-result, .rc-poll-results, .rc-ending")
+    result = box.locator(
+        ".rc-feedback .rc-result, .rc-feedback:not(:empty), .rc-poll-results, .rc-ending,"
+        " .rc-status[data-tone='ok']"
+    )
     try:
         result.first.wait_for(timeout=15_000)
     except Exception:
@@ -296,16 +315,12 @@ def test_every_module_page_and_result_is_axe_clean_and_screenshotted(
         where = box.evaluate("(b) => b.closest('.jp-Cell').id.replace('cell-id=', '')")
         if box.locator(".rc-submit, .rc-say").count() == 0:
             continue  # a table or a tally: nothing to submit
-        if not answer_and_submit(page, box):
+        live = "rc-livepoll" in (box.get_attribute("class") or "")
+        if not answer_and_submit(page, box) and not live:  # a live poll waits for the trainer
             unanswered.append(where)
             continue
         shoot(page, box, shots / f"{name}-{where}.png")
     no_sideways_scroll(page)
     assert violations(page) == [], "after submitting every exercise"
     assert "Traceback" not in page.inner_text("body")
-    assert not unanswered or set(unanswered) <= _NOT_SUBMITTED_ALONE, unanswered
-
-
-#: Exercises a trainee cannot finish alone on a page (a live poll waits for the trainer in a
-#: cohort; the join panel is not an exercise with results).
-_NOT_SUBMITTED_ALONE = {"m0-join", "m0-poll", "m1-poll", "m2-poll", "m4-poll", "m5-poll"}
+    assert set(unanswered) <= {"m0-join"}, unanswered  # joining is tested on its own
