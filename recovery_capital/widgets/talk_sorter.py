@@ -85,24 +85,26 @@ class TalkSorter(Exercise):
             body.append(HTML(markdown(self.content.intro)).add_class("rc-intro"))
         self.sorting: dict[str, tuple[ChoiceGroup, ChoiceGroup]] = {}
         for number, statement in enumerate(self.content.statements, start=1):
+            # The statement is shown once, above its two choices; each legend names its
+            # statement's number so a screen reader user knows which one a choice is for.
             quote = f"“{statement.text}”"
             talk = ChoiceGroup(
-                f"Statement {number}: change or sustain talk?",
+                f"{number}. Change or sustain?",
                 list(TALK_LABELS.items()),
-                hint=quote,
                 orientation="horizontal",
             )
             category = ChoiceGroup(
-                f"Statement {number}: which kind of talk?",
+                f"{number}. Which kind?",
                 list(CATEGORY_LABELS.items()),
-                hint=quote,
                 orientation="horizontal",
             )
             for group in (talk, category):
                 group.add_class("rc-item")
                 self._watch(group)
             self.sorting[statement.id] = (talk, category)
-            heading = HTML(element("p", element("strong", f"{number}. "), quote))
+            heading = HTML(
+                element("p", element("strong", f"{number}. "), quote, cls="rc-statement-text")
+            )
             body.append(VBox([heading, ChoiceSet([talk, category])]).add_class("rc-statement"))
         return body
 

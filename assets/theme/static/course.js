@@ -142,6 +142,11 @@
   }
   // The reader is in the last section whose heading has passed the upper third of the screen.
   function sectionInView(headings) {
+    // Shown one section at a time (the block below), the reader is in the section shown.
+    var page = document.body.dataset.rcSectionPage;
+    if (page !== undefined && page !== "" && headings[Number(page)]) {
+      return Number(page);
+    }
     var line = window.innerHeight / 3;
     var index = 0;
     headings.forEach(function (heading, position) {
@@ -238,6 +243,16 @@
     main.insertBefore(nav, main.firstChild);
     main.insertBefore(progress, main.firstChild);
     showSection(sectionInView(headings), headings, titles);
+    // The block "Module pages as a course" below shows one section at a time from these.
+    document.dispatchEvent(new CustomEvent("rc-sections-built", {
+      detail: {
+        headings: headings,
+        titles: titles,
+        show: function (index) {
+          showSection(index, headings, titles);
+        },
+      },
+    }));
     if ("IntersectionObserver" in window) {
       observer = new IntersectionObserver(function () {
         showSection(sectionInView(headings), headings, titles);
@@ -533,3 +548,367 @@
   document.addEventListener("keydown", onKey);
 })();
 // ==== end of presenter block ====
+// ---- Module pages as a course (#22): one section at a time, with a clear "next" ----------
+// Built on the section list above (the notebook's h2 headings): each section is the heading's
+// cell and the cells after it up to the next heading (the title and introduction go with the
+// first). Only the current section is shown, with "Previous" and "Next: <title>" under it; the
+// section list and progress bar switch sections; the address keeps its query (the personal
+// link) and gains the section's heading as its #fragment. "Show the whole module" (remembered
+// in this browser) gives the one long page back.
+(function () {
+  "use strict";
+  var KEY = "rc-page-layout";
+  var state = null; // { headings, titles, show, sections: [[cells]], index }
+  function whole() {
+    try {
+      return window.localStorage.getItem(KEY) === "whole";
+    } catch (error) {
+      return false;
+    }
+  }
+  function remember(layout) {
+    try {
+      window.localStorage.setItem(KEY, layout);
+    } catch (error) {
+      // storage switched off: the choice lasts for this page only
+    }
+  }
+  function group(headings) {
+    // Voila may wrap each cell in a container of its own: take every outermost cell in order.
+    var cells = Array.prototype.filter.call(
+      document.querySelectorAll("#rc-main .jp-Cell"),
+      function (node) {
+        return !node.parentNode.closest(".jp-Cell");
+      }
+    );
+    if (!cells.length) {
+      return null;
+    }
+    var starts = headings.map(function (heading) {
+      return heading.closest(".jp-Cell");
+    });
+    if (starts.some(function (cell) { return !cell || cells.indexOf(cell) < 0; })) {
+      return null; // a heading outside the page's run of cells: leave the page whole
+    }
+    var sections = headings.map(function () {
+      return [];
+    });
+    var current = 0;
+    cells.forEach(function (cell) {
+      var at = starts.indexOf(cell);
+      if (at > 0) {
+        current = at;
+      }
+      sections[current].push(cell);
+    });
+    return sections;
+  }
+  function button(text, className, onClick) {
+    var node = document.createElement("button");
+    node.type = "button";
+    node.className = className;
+    node.textContent = text;
+    node.addEventListener("click", onClick);
+    return node;
+  }
+  function removeNav() {
+    var old = document.getElementById("rc-page-nav");
+    if (old) {
+      old.remove();
+    }
+  }
+  function showPage(index, focusHeading) {
+    if (!state || !state.sections[index]) {
+      return;
+    }
+    state.index = index;
+    document.body.dataset.rcSectionPage = String(index);
+    state.sections.forEach(function (cells, position) {
+      cells.forEach(function (cell) {
+        cell.classList.toggle("rc-section-hidden", position !== index);
+      });
+    });
+    removeNav();
+    var nav = document.createElement("nav");
+    nav.id = "rc-page-nav";
+    nav.className = "rc-page-nav";
+    nav.setAttribute("aria-label", "Previous and next section");
+    if (index > 0) {
+      nav.appendChild(button("Previous: " + state.titles[index - 1], "rc-page-previous", function () {
+        go(index - 1);
+      }));
+    }
+    if (index < state.sections.length - 1) {
+      nav.appendChild(button("Next: " + state.titles[index + 1], "rc-page-next", function () {
+        go(index + 1);
+      }));
+    } else {
+      var end = document.createElement("p");
+      end.className = "rc-page-end";
+      end.textContent = "You have reached the end of this module.";
+      nav.appendChild(end);
+    }
+    nav.appendChild(button("Show the whole module on one page", "rc-page-layout", function () {
+      remember("whole");
+      unpage();
+      var heading = state && state.headings[index];
+      if (heading) {
+        heading.focus({ preventScroll: false });
+      }
+    }));
+    var last = state.sections[index][state.sections[index].length - 1];
+    last.parentNode.insertBefore(nav, last.nextSibling);
+    state.show(index);
+    var heading = state.headings[index];
+    if (heading.id && window.history && window.history.replaceState) {
+      var url = new URL(window.location.href);
+      url.hash = heading.id;
+      window.history.replaceState(window.history.state, "", url.pathname + url.search + url.hash);
+    }
+    if (focusHeading) {
+      heading.focus({ preventScroll: true });
+      heading.scrollIntoView({ block: "start" });
+    }
+  }
+  function go(index) {
+    showPage(index, true);
+  }
+  function unpage() {
+    removeNav();
+    delete document.body.dataset.rcSectionPage;
+    document.querySelectorAll(".rc-section-hidden").forEach(function (cell) {
+      cell.classList.remove("rc-section-hidden");
+    });
+    addWholeToggle();
+  }
+  function addWholeToggle() {
+    var list = document.getElementById("rc-sections");
+    if (!list || document.getElementById("rc-page-paged")) {
+      return;
+    }
+    list.appendChild(button("Show one section at a time", "rc-page-layout", function () {
+      remember("paged");
+      var toggle = document.getElementById("rc-page-paged");
+      if (toggle) {
+        toggle.remove();
+      }
+      showPage(state ? state.index : 0, true);
+    }));
+    list.lastChild.id = "rc-page-paged";
+  }
+  function sectionOf(node) {
+    var cell = node && node.closest && node.closest(".jp-Cell");
+    if (!state || !cell) {
+      return -1;
+    }
+    for (var i = 0; i < state.sections.length; i += 1) {
+      if (state.sections[i].indexOf(cell) >= 0) {
+        return i;
+      }
+    }
+    return -1;
+  }
+  document.addEventListener("rc-sections-built", function (event) {
+    var sections = group(event.detail.headings);
+    if (!sections) {
+      return;
+    }
+    var previous = state ? state.index : -1;
+    state = {
+      headings: event.detail.headings,
+      titles: event.detail.titles,
+      show: event.detail.show,
+      sections: sections,
+      index: 0,
+    };
+    // The section list switches sections before its own handler scrolls to the heading.
+    document.querySelectorAll("#rc-sections a").forEach(function (link, position) {
+      link.addEventListener("click", function () {
+        if (document.body.dataset.rcSectionPage !== undefined) {
+          showPage(position, false);
+        }
+      }, true);
+    });
+    if (whole()) {
+      unpage();
+      return;
+    }
+    var start = previous >= 0 ? previous : 0;
+    var hash = decodeURIComponent(window.location.hash.replace(/^#/, ""));
+    var target = hash && document.getElementById(hash);
+    if (previous < 0 && target) {
+      start = Math.max(0, sectionOf(target));
+    }
+    showPage(Math.min(start, sections.length - 1), false);
+  });
+  // Whatever moves focus into a hidden section (a link to a heading, the browser's find)
+  // opens that section.
+  document.addEventListener("focusin", function (event) {
+    if (state && document.body.dataset.rcSectionPage !== undefined) {
+      var at = sectionOf(event.target);
+      if (at >= 0 && at !== state.index) {
+        showPage(at, false);
+      }
+    }
+  });
+})();
+
+// ---- Keyboard (#22): clicking text keeps the tab order; focus never drops to the page -------
+(function () {
+  "use strict";
+  // The skip link's target takes focus only when the skip link is used: a focusable <main>
+  // would take focus on every click in the text, and the next Tab would go to its top.
+  function skipLink() {
+    var main = document.getElementById("rc-main");
+    var link = document.querySelector(".rc-skip-link");
+    if (!main) {
+      return;
+    }
+    main.removeAttribute("tabindex");
+    if (link) {
+      link.addEventListener("click", function () {
+        main.setAttribute("tabindex", "-1");
+        main.focus();
+        main.addEventListener("blur", function () {
+          main.removeAttribute("tabindex");
+        }, { once: true });
+      });
+    }
+  }
+  // When a step hides or disables the control that had focus (the last "Say this", a Submit
+  // that turns into results), focus moves to the next meaningful place in the same exercise:
+  // its results if they just appeared, else the next control after where focus was.
+  var last = null;
+  var FOCUSABLE = "button:not([disabled]), input:not([disabled]), textarea:not([disabled]), " +
+    "select:not([disabled]), a[href], summary, [tabindex]:not([tabindex='-1'])";
+  function visible(node) {
+    return node.isConnected && node.getClientRects().length > 0 && !node.closest("[hidden]");
+  }
+  function usable(node) {
+    return node && visible(node) && !node.disabled;
+  }
+  function rescue() {
+    var active = document.activeElement;
+    if (!last || (active && active !== document.body) || usable(last.node)) {
+      return;
+    }
+    var exercise = last.exercise;
+    if (!exercise.isConnected) {
+      return;
+    }
+    var feedback = exercise.querySelector(".rc-feedback");
+    var target = null;
+    if (feedback && visible(feedback) && feedback.textContent.trim() && !last.feedback) {
+      feedback.setAttribute("tabindex", "-1");
+      target = feedback;
+    } else {
+      var after = Array.prototype.filter.call(exercise.querySelectorAll(FOCUSABLE), usable);
+      target = after.find(function (node) {
+        return last.node.isConnected &&
+          last.node.compareDocumentPosition(node) & Node.DOCUMENT_POSITION_FOLLOWING;
+      }) || after[0];
+    }
+    if (!target) {
+      var title = exercise.querySelector(".rc-title");
+      if (title) {
+        title.setAttribute("tabindex", "-1");
+        target = title;
+      }
+    }
+    if (target) {
+      last = null;
+      target.focus();
+    }
+  }
+  // A table too wide for a phone scrolls sideways inside its box: it takes a Tab stop, so
+  // the arrow keys can scroll it (axe: scrollable-region-focusable).
+  function scrollableTables() {
+    document.querySelectorAll("#rc-main .jp-RenderedHTMLCommon table").forEach(function (table) {
+      if (table.scrollWidth > table.clientWidth + 1) {
+        table.setAttribute("tabindex", "0");
+      } else if (table.getAttribute("tabindex") === "0") {
+        table.removeAttribute("tabindex");
+      }
+    });
+  }
+  var tablesPending = null;
+  function checkTablesSoon() {
+    window.clearTimeout(tablesPending);
+    tablesPending = window.setTimeout(scrollableTables, 200);
+  }
+  function start() {
+    skipLink();
+    checkTablesSoon();
+    window.addEventListener("resize", checkTablesSoon);
+    document.addEventListener("focusin", function (event) {
+      var exercise = event.target.closest && event.target.closest(".rc-exercise");
+      if (exercise && event.target !== exercise) {
+        var feedback = exercise.querySelector(".rc-feedback");
+        last = {
+          node: event.target,
+          exercise: exercise,
+          feedback: !!(feedback && feedback.textContent.trim()),
+        };
+      } else if (event.target !== document.body) {
+        last = null;
+      }
+    });
+    new MutationObserver(function () {
+      window.setTimeout(rescue, 0);
+      checkTablesSoon();
+    }).observe(document.body, {
+      attributes: true,
+      attributeFilter: ["disabled", "hidden", "class", "style"],
+      childList: true,
+      subtree: true,
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
+
+// ---- Joining on a module page (#22): the address bar gains the personal link ------------
+// The join panel shows the trainee's personal link once they have joined; the address bar
+// takes its cohort and secret (path and #section kept), so a bookmark or a reload of this page
+// brings the trainee's own answers back, and the "back to all modules" links carry them too.
+(function () {
+  "use strict";
+  function adopt() {
+    var link = document.querySelector(".rc-join-where a.rc-personal-link");
+    if (!link || !window.history || !window.history.replaceState) {
+      return;
+    }
+    var personal = new URL(link.getAttribute("href"), window.location.href);
+    var secret = personal.searchParams.get("secret");
+    var cohort = personal.searchParams.get("cohort");
+    var here = new URL(window.location.href);
+    if (!secret || here.searchParams.get("secret") === secret) {
+      return;
+    }
+    here.searchParams.set("secret", secret);
+    if (cohort) {
+      here.searchParams.set("cohort", cohort);
+    }
+    here.searchParams.delete("handle");
+    window.history.replaceState(window.history.state, "", here.pathname + here.search + here.hash);
+    document.querySelectorAll("a[data-rc-keep-query]").forEach(function (anchor) {
+      var target = new URL(anchor.getAttribute("href"), window.location.href);
+      target.searchParams.set("secret", secret);
+      if (cohort) {
+        target.searchParams.set("cohort", cohort);
+      }
+      anchor.setAttribute("href", target.pathname + target.search + target.hash);
+    });
+  }
+  function start() {
+    new MutationObserver(adopt).observe(document.body, { childList: true, subtree: true });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
