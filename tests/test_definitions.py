@@ -136,8 +136,8 @@ def broken(tmp_path: Path, change) -> rc.DefinitionError:
         ),
         (lambda d: d["bands"][0].update(scale="nope"), "bands.0", "unknown scale 'nope'"),
         (lambda d: d["bands"][0].update(method="median"), "bands.0", "does not match any of"),
-        (lambda d: d.pop("citation"), "citation", "Field required"),
-        (lambda d: d.update(colour="blue"), "colour", "Extra inputs are not permitted"),
+        (lambda d: d.pop("citation"), "citation", "required"),
+        (lambda d: d.update(colour="blue"), "colour", "is not a known field here"),
     ],
 )
 def test_broken_definitions_name_the_file_path_and_problem(tmp_path, change, path, words):

@@ -16,7 +16,7 @@
 5. Then it runs every notebook from top to bottom (:mod:`recovery_capital.authoring.run`).
 
 Nothing stops at the first problem: the report lists them all (see
-:mod:`recovery_capital.authoring.report`). Steps 1 and 2 live in
+:mod:`recovery_capital.core.report`). Steps 1 and 2 live in
 :mod:`recovery_capital.authoring.check_files`; this module checks and runs the notebooks.
 """
 
@@ -27,7 +27,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..content.model import load_content
+from ..content.notebooks import (
+    ExerciseUse,
+    cells_with_outputs,
+    exercise_uses,
+    guidance_cells,
+    notebook_title,
+    paired_files,
+    read_notebook,
+    strip_outputs,
+)
 from ..core.errors import DefinitionError
+from ..core.report import CheckReport, Finding
 from ..scoring.definitions import instrument_paths
 from ..settings.course import CourseSettings
 from .check_files import (
@@ -40,17 +51,6 @@ from .check_files import (
     course_environment,
     load_settings_for_check,
 )
-from .notebooks import (
-    ExerciseUse,
-    cells_with_outputs,
-    exercise_uses,
-    guidance_cells,
-    notebook_title,
-    paired_files,
-    read_notebook,
-    strip_outputs,
-)
-from .report import CheckReport, Finding
 
 __all__ = ["check_course", "course_notebook_files", "content_yaml_files"]
 
@@ -96,8 +96,11 @@ def _check_use(state: CheckState, notebook: Path, use: ExerciseUse) -> str | Non
         return None
     loaded = state.content.get(path)
     if loaded is None:
-        if path in state.broken:
-            problem(f"{use.argument} has problems (listed under that file)")
+        if path in state.broken:  # one mistake, counted once: under the file that holds it
+            note = (f"{rel} {where} ({use.widget}) uses {use.argument}, which shows nothing "
+                    "until its errors above are fixed.")  # fmt: skip
+            if note not in state.report.notes:
+                state.report.notes.append(note)
             return None
         try:
             content = load_content(path)

@@ -22,10 +22,10 @@ import yaml
 
 from ..content.model import COURSE_DIR_ENV, KINDS, Content, VignetteContent, load_content
 from ..core.errors import DefinitionError
+from ..core.report import CheckReport, Finding, yaml_findings
+from ..core.yaml_lines import YamlLines
 from ..scoring.definitions import BUNDLED_DIR, load_instrument_file
 from ..settings.course import COURSE_FILE, CourseSettings, contrast_ratio, load_course_settings
-from .report import CheckReport, Finding
-from .yaml_check import YamlLines
 
 __all__ = [
     "CheckState",
@@ -44,8 +44,6 @@ FOLDER_KINDS = {cls.folder: kind for kind, cls in KINDS.items()}
 WHITE = "#ffffff"
 PAGE = "#fbfaf7"  # the course theme's page background
 TEMPLATE_COMMENT = "# template:"
-# Words YAML 1.1 turns into true/false, a common surprise in answer options ("Yes", "No").
-_YAML_BOOLEANS = {"yes", "no", "on", "off", "y", "n", "true", "false"}
 
 
 @dataclass
@@ -111,46 +109,12 @@ def _read_text(path: Path) -> str:
         return ""
 
 
-def _syntax_started(text: str) -> int | None:
-    """For a YAML syntax error reported where the file ends (an unclosed quote or bracket),
-    the line where the unclosed part starts."""
-    try:
-        yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        start, end = exc.context_mark, exc.problem_mark
-        if start is not None and end is not None and start.line != end.line:
-            return start.line + 1
-    except yaml.YAMLError:
-        pass
-    return None
-
-
-def _yaml_findings(relative: str, text: str, problems: list[tuple[str, str]]) -> list[Finding]:
-    """Findings for a YAML file's problems, each at its line."""
-    lines = YamlLines(text)
-    found = []
-    for where, message in problems:
-        line = lines.line_of(where)
-        if message.startswith("YAML syntax"):
-            started = _syntax_started(text)
-            if started is not None and started != line:
-                message += f" (it starts on line {started})"
-        elif where and not where.startswith("line "):
-            written = lines.scalar_at(where)
-            if written is not None and written.lower() in _YAML_BOOLEANS:
-                message += (f" (YAML reads {written} as true or false: put it in quotes, "
-                            f'"{written}")')  # fmt: skip
-            message = f"{where}: {message}"
-        found.append(Finding(relative, line, message))
-    return found
-
-
 def _problem_findings(state: CheckState, path: Path, error: DefinitionError) -> None:
     # A problem may lie in a file the checked one reads (an instrument's .wording.yaml).
     source = Path(error.source)
     if source.is_file() and source.resolve() != path.resolve():
         path = source
-    for finding in _yaml_findings(state.rel(path), _read_text(path), error.problems):
+    for finding in yaml_findings(state.rel(path), _read_text(path), error.problems):
         state.report.add(finding)
 
 
@@ -163,7 +127,7 @@ def load_settings_for_check(course: Path, report: CheckReport) -> tuple[CourseSe
     try:
         return load_course_settings(course), lines
     except DefinitionError as exc:
-        for finding in _yaml_findings(COURSE_FILE, _read_text(path), exc.problems):
+        for finding in yaml_findings(COURSE_FILE, _read_text(path), exc.problems):
             report.add(finding)
         return CourseSettings(title="(course.yaml could not be read)"), lines
 

@@ -167,8 +167,8 @@ def run_new_module(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     """``recovery-capital check DIR``: print the report; exit 0 when the course is usable."""
+    from ..core.report import format_report
     from .check import check_course
-    from .report import format_report
 
     def progress(message: str) -> None:
         if not args.quiet:

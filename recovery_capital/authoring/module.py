@@ -18,8 +18,8 @@ from pathlib import Path
 import nbformat
 import yaml
 
+from ..content.notebooks import TEMPLATE_MARK, write_notebook
 from ..settings.course import COURSE_FILE, load_course_settings
-from .notebooks import TEMPLATE_MARK, write_notebook
 from .template import AuthoringError, check_title, dump_yaml_value
 
 __all__ = ["NewModule", "append_to_list", "module_slug", "new_module"]

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..content.notebooks import read_notebook
 from ..core.errors import DefinitionError
-from .notebooks import read_notebook
 
 __all__ = ["RunResult", "run_notebook", "run_environment"]
 

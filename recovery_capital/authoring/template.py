@@ -16,9 +16,9 @@ from pathlib import Path
 
 import yaml
 
+from ..content.notebooks import strip_outputs
 from ..core.errors import RecoveryCapitalError
 from ..settings.course import COURSE_FILE, DEFAULT_TITLE
-from .notebooks import strip_outputs
 
 __all__ = [
     "AuthoringError",

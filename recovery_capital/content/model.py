@@ -32,14 +32,14 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
-    ValidationError,
     WrapSerializer,
     model_validator,
 )
 
 from ..core.errors import DefinitionError
 from ..core.locations import COURSE_DIR_ENV, course_dir
-from ..core.yaml_text import read_yaml
+from ..core.problems import validate_model
+from ..core.yaml_text import read_yaml_file
 from ..scoring.miti import SCENARIO_TAGS
 
 __all__ = [
@@ -842,29 +842,6 @@ KINDS: dict[str, type[Content]] = {
 # --- reading files --------------------------------------------------------------------
 
 
-def _pydantic_problems(error: ValidationError) -> Problems:
-    problems: Problems = []
-    for item in error.errors(include_url=False):
-        path = ".".join(str(part) for part in item["loc"])
-        kind = item["type"]
-        if kind == "too_short":
-            needed = item["ctx"]["min_length"]
-            given = item["input"]
-            if isinstance(given, list | dict) and len(given) >= needed:
-                continue  # only short because entries failed; those errors are listed already
-            message = f"needs at least {needed} entr{'y' if needed == 1 else 'ies'}"
-        elif kind == "value_error":
-            message = str(item["ctx"]["error"])
-        elif kind == "missing":
-            message = "required"
-        elif kind == "extra_forbidden":
-            message = "is not a known field here (check the spelling)"
-        else:
-            message = item["msg"]
-        problems.append((path, message))
-    return problems
-
-
 def parse_content(data: Any, source: str = "<content>", kind: str | None = None) -> Content:
     """Validate already-parsed YAML ``data``; raise DefinitionError listing every problem.
 
@@ -884,10 +861,7 @@ def parse_content(data: Any, source: str = "<content>", kind: str | None = None)
     if kind is not None and file_kind != kind:
         expected = f"this is a {file_kind!r} file; expected {kind!r}"
         raise DefinitionError(source, [("kind", expected)])
-    try:
-        content = KINDS[file_kind].model_validate(data)
-    except ValidationError as exc:
-        raise DefinitionError(source, _pydantic_problems(exc)) from None
+    content = validate_model(KINDS[file_kind], data, source)
     problems = content.check()
     if problems:
         raise DefinitionError(source, problems)
@@ -939,11 +913,7 @@ def load_content(path: str | os.PathLike[str], kind: str | None = None) -> Conte
     ('a', 'b')
     """
     resolved = resolve_content_path(path)
-    try:
-        text = resolved.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DefinitionError(str(path), [("", f"cannot read the file: {exc}")]) from None
-    return parse_content(read_yaml(text, str(path)), str(path), kind)
+    return parse_content(read_yaml_file(resolved, str(path)), str(path), kind)
 
 
 def content_files(root: str | os.PathLike[str] | None = None) -> list[Path]:

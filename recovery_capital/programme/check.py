@@ -17,9 +17,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..authoring.report import Finding
-from ..authoring.yaml_check import YamlLines
 from ..core.errors import DefinitionError
+from ..core.report import Finding, yaml_findings
+from ..core.yaml_lines import YamlLines
 from .exercises import course_exercises
 from .load import PROGRAMME_DIR, _read, load_programme, programme_file_paths, programme_source
 from .model import Programme, ProgrammeFiles, parse_programme_file
@@ -37,17 +37,23 @@ def _text(path: Path) -> str:
         return ""
 
 
+def _relative(course: Path, name: str) -> str:
+    """A file a problem names, relative to the course (its loaders name some files in full)."""
+    path = Path(name)
+    try:
+        return path.resolve().relative_to(course).as_posix() if path.is_absolute() else name
+    except ValueError:
+        return name
+
+
 def _files(course: Path, findings: list[Finding]) -> ProgrammeFiles:
     gathered: dict[str, list] = {f: [] for f in ProgrammeFiles.model_fields}
     for path in programme_file_paths(course):
         relative = path.relative_to(course).as_posix()
-        lines = YamlLines(_text(path))
         try:
             field, items = parse_programme_file(_read(path), str(path))
         except DefinitionError as exc:
-            for where, message in exc.problems:
-                text = f"{where}: {message}" if where and not where.startswith("line ") else message
-                findings.append(Finding(relative, lines.line_of(where), text))
+            findings += yaml_findings(relative, _text(path), exc.problems)
             continue
         gathered[field].extend(items)
     return ProgrammeFiles(**{k: tuple(v) for k, v in gathered.items()})
@@ -60,8 +66,9 @@ def programme_findings(course_dir: str | os.PathLike[str]) -> list[Finding]:
     files = _files(course, findings)
     try:
         source = programme_source(course)
-    except DefinitionError as exc:
-        return findings + [Finding(exc.source, None, f"{p}: {m}") for p, m in exc.problems]
+    except DefinitionError as exc:  # course.yaml itself: the same findings its check makes
+        relative = _relative(course, exc.source)
+        return findings + yaml_findings(relative, _text(course / relative), exc.problems)
     if source is None:
         return findings
     lines = YamlLines(_text(course / source.file))
@@ -73,9 +80,7 @@ def programme_findings(course_dir: str | os.PathLike[str]) -> list[Finding]:
     try:
         programme = load_programme(course)
     except DefinitionError as exc:
-        for where, message in exc.problems:
-            add(where, message)
-        return findings
+        return findings + yaml_findings(source.file, _text(course / source.file), exc.problems)
     _references(course, programme, files, source.prefix, add)
     return findings
 

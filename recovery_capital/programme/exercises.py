@@ -15,8 +15,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..authoring.notebooks import exercise_uses, read_notebook
 from ..content.model import Content, load_content
+from ..content.notebooks import exercise_uses, read_notebook
 from ..core.errors import DefinitionError
 
 __all__ = ["Exercise", "course_exercises"]

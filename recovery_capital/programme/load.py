@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import DefinitionError
-from ..core.yaml_text import read_yaml
+from ..core.yaml_text import read_yaml_file
 from ..settings.course import COURSE_FILE, load_course_settings
 from .model import Programme, ProgrammeFiles, parse_programme, parse_programme_file
 
@@ -48,11 +48,7 @@ class ProgrammeSource:
 
 
 def _read(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DefinitionError(str(path), [("", f"cannot read the file: {exc}")]) from None
-    return read_yaml(text, str(path))
+    return read_yaml_file(path)
 
 
 def programme_source(course_dir: str | os.PathLike[str]) -> ProgrammeSource | None:

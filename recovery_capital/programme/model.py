@@ -20,6 +20,7 @@ line.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
@@ -33,6 +34,7 @@ from pydantic import (
 )
 
 from ..core.errors import DefinitionError
+from ..core.problems import model_problems
 
 __all__ = [
     "SESSION_KINDS",
@@ -413,28 +415,15 @@ FILE_KINDS: dict[str, tuple[type[_Frozen], str]] = {
 # --- parsing ------------------------------------------------------------------------------
 
 
+def _own_words(path: str, detail: Mapping[str, Any]) -> str | None:
+    """The programme's own wording for a session kind that is not one of the known kinds."""
+    if detail["type"] == "literal_error" and path.endswith(".kind"):
+        return f"{detail.get('input')!r} is not a session kind ({detail['ctx']['expected']})"
+    return None
+
+
 def _problems(error: ValidationError, prefix: str = "") -> list[tuple[str, str]]:
-    found = []
-    for detail in error.errors(include_url=False):
-        path = ".".join(str(part) for part in detail["loc"])
-        path = f"{prefix}{path}" if path else prefix.rstrip(".")
-        if detail["type"] == "missing":
-            message = "required"
-        elif detail["type"] == "extra_forbidden":
-            message = "is not a known field here (check the spelling)"
-        elif detail["type"] == "string_type" and isinstance(detail.get("input"), dict):
-            message = (
-                "reads as a key and a value because of a colon followed by a space: put "
-                "the whole line in quotes"
-            )
-        elif detail["type"] == "value_error":
-            message = str(detail["ctx"]["error"])
-        elif detail["type"] == "literal_error" and path.endswith(".kind"):
-            message = f"{detail.get('input')!r} is not a session kind ({detail['ctx']['expected']})"
-        else:
-            message = detail["msg"]
-        found.append((path, message))
-    return found
+    return model_problems(error, prefix=prefix, special=_own_words)
 
 
 def timing_problems(programme: Programme, prefix: str = "") -> list[tuple[str, str]]:

@@ -35,12 +35,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..core.errors import DefinitionError, UnknownInstrument
 from ..core.locations import COURSE_DIR_ENV
 from ..core.locations import course_dir as default_course_dir
-from ..core.yaml_text import read_yaml
+from ..core.problems import validate_model
+from ..core.yaml_text import read_yaml_file
 
 __all__ = [
     "Instrument",
@@ -597,33 +598,7 @@ def _cross_check(inst: Instrument) -> list[tuple[str, str]]:
 
 
 def _read_yaml(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise DefinitionError(str(path), [("", f"cannot read the file: {exc.strerror}")]) from exc
-    except UnicodeDecodeError as exc:
-        line = exc.object[: exc.start].count(b"\n") + 1
-        raise DefinitionError(
-            str(path),
-            [
-                (
-                    f"line {line}",
-                    f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at position {exc.start}); "
-                    "save the file as UTF-8",
-                )
-            ],
-        ) from None
-    return read_yaml(text, str(path))
-
-
-def _pydantic_problems(error: ValidationError) -> list[tuple[str, str]]:
-    problems = []
-    for detail in error.errors():
-        loc = [str(part) for part in detail["loc"]]
-        if len(loc) > 2 and loc[0] == "bands":
-            del loc[2]  # the discriminator tag pydantic inserts ("ranges", "nearest", ...)
-        problems.append((".".join(loc), detail["msg"]))
-    return problems
+    return read_yaml_file(path)
 
 
 def _read_wording(path: Path, item_ids: Iterable[str]) -> dict[str, str]:
@@ -650,12 +625,14 @@ def load_instrument_file(
     data = _read_yaml(path)
     if not isinstance(data, dict):
         raise DefinitionError(str(path), [("", "expected a mapping at the top of the file")])
-    try:
-        # keys starting "x_" hold YAML anchors shared between items (AUDIT's option lists)
-        fields = {key: value for key, value in data.items() if not str(key).startswith("x_")}
-        inst = Instrument.model_validate({**fields, "source_path": str(path)})
-    except ValidationError as exc:
-        raise DefinitionError(str(path), _pydantic_problems(exc)) from None
+    # keys starting "x_" hold YAML anchors shared between items (AUDIT's option lists)
+    fields = {key: value for key, value in data.items() if not str(key).startswith("x_")}
+    inst = validate_model(
+        Instrument,
+        {**fields, "source_path": str(path)},
+        str(path),
+        drop_tags=frozenset({"bands"}),  # the discriminator tag ("ranges", "nearest", ...)
+    )
     problems = _cross_check(inst)
     if problems:
         raise DefinitionError(str(path), problems)

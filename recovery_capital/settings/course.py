@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Any
 
@@ -34,12 +35,12 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
-    ValidationError,
     field_validator,
 )
 
 from ..core.errors import DefinitionError
-from ..core.yaml_text import read_yaml
+from ..core.problems import validate_model
+from ..core.yaml_text import read_yaml_file
 from .lms import LtiSettings, XapiSettings
 
 __all__ = [
@@ -227,32 +228,19 @@ def parse_course_settings(data: Any, source: str = COURSE_FILE) -> CourseSetting
     if not isinstance(data, dict):
         problem = "expected a mapping of settings (title, modules, ...)"
         raise DefinitionError(source, [("", problem)])
-    try:
-        return CourseSettings.model_validate(data)
-    except ValidationError as exc:
-        raise DefinitionError(source, _problems(exc)) from None
+    return validate_model(CourseSettings, data, source, special=_own_words, noun="setting")
 
 
-def _problems(error: ValidationError) -> list[tuple[str, str]]:
-    problems = []
-    for detail in error.errors(include_url=False):
-        path = ".".join(str(part) for part in detail["loc"])
-        kind = detail["type"]
-        given = detail.get("input")
-        if kind == "missing":
-            message = "required"
-        elif kind == "extra_forbidden":
-            message = "is not a known setting here (check the spelling)"
-        elif kind == "string_pattern_mismatch" and path.startswith("modules."):
-            message = f"{given!r} is not a notebook file name like 02-recovery-capital.ipynb"
-        elif kind == "string_pattern_mismatch" and path.startswith("instruments."):
-            message = f"{given!r} is not an instrument id like barc10 (lower case, no spaces)"
-        elif kind == "value_error":
-            message = str(detail["ctx"]["error"])
-        else:
-            message = detail["msg"]
-        problems.append((path, message))
-    return problems
+def _own_words(path: str, detail: Mapping[str, Any]) -> str | None:
+    """course.yaml's own wording for a file name or an id that does not fit its pattern."""
+    if detail["type"] != "string_pattern_mismatch":
+        return None
+    given = detail.get("input")
+    if path.startswith("modules."):
+        return f"{given!r} is not a notebook file name like 02-recovery-capital.ipynb"
+    if path.startswith("instruments."):
+        return f"{given!r} is not an instrument id like barc10 (lower case, no spaces)"
+    return None
 
 
 def load_course_settings(course_dir: str | os.PathLike[str]) -> CourseSettings:
@@ -267,11 +255,7 @@ def load_course_settings(course_dir: str | os.PathLike[str]) -> CourseSettings:
     if not path.is_file():
         return CourseSettings(title=DEFAULT_TITLE)
     source = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DefinitionError(source, [("", f"cannot read the file: {exc}")]) from None
-    data = read_yaml(text, source)
+    data = read_yaml_file(path, source)
     return parse_course_settings({} if data is None else data, source)
 
 

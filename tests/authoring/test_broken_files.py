@@ -355,7 +355,7 @@ CASES = {
         "assets/content/instruments/brief.yaml",
         INSTRUMENT,
         [
-            (13, "items.1.prompt: Field required"),
+            (13, "items.1.prompt: required"),
         ],
     ),
     "instrument: file name and id disagree": (
@@ -371,7 +371,7 @@ CASES = {
         [
             (
                 6,
-                "YAML syntax: while scanning a quoted scalar found unexpected end of stream "
+                "YAML syntax: a quote is opened but never closed: add the closing quote mark "
                 "(it starts on line 4)",
             ),
         ],

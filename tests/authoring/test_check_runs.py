@@ -10,9 +10,9 @@ import pytest
 from authoring_support import notebook, write
 
 from recovery_capital.authoring.check import check_course
-from recovery_capital.authoring.report import CheckReport, Finding, format_report
 from recovery_capital.authoring.run import run_notebook
 from recovery_capital.cli import main
+from recovery_capital.core.report import CheckReport, Finding, format_report
 
 ENVIRONMENT_CELL = """\
 import os, sys

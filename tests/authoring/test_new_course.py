@@ -10,10 +10,10 @@ from authoring_support import findings, make_tiny_course
 
 from recovery_capital.authoring import template as authoring_template
 from recovery_capital.authoring.module import append_to_list, new_module
-from recovery_capital.authoring.notebooks import cells_with_outputs, guidance_cells
 from recovery_capital.authoring.run import run_notebook
 from recovery_capital.authoring.template import AuthoringError, new_course, template_root
 from recovery_capital.cli import main
+from recovery_capital.content.notebooks import cells_with_outputs, guidance_cells
 from recovery_capital.scoring.definitions import list_instruments
 from recovery_capital.settings.course import load_course_settings
 

@@ -10,7 +10,8 @@ import nbformat
 from authoring_support import findings, notebook
 
 from recovery_capital.authoring.check import check_course
-from recovery_capital.authoring.notebooks import cells_with_outputs, exercise_uses, strip_outputs
+from recovery_capital.content.notebooks import cells_with_outputs, exercise_uses, strip_outputs
+from recovery_capital.core.report import format_report
 
 
 def test_references_to_missing_or_wrong_content_are_errors_at_their_cell(
@@ -43,11 +44,13 @@ def test_references_to_missing_or_wrong_content_are_errors_at_their_cell(
 def test_a_reference_to_a_broken_file_points_to_that_file(tiny_course: Path) -> None:
     quiz = tiny_course / "assets/content/quizzes/m0-quiz-words.yaml"
     quiz.write_text(quiz.read_text().replace("title: Words that help\n", ""))
-    found = findings(tiny_course)
-    assert ("assets/content/quizzes/m0-quiz-words.yaml", 1, "error", "title: required") in found
-    assert ("modules/00-intro.ipynb", None, "error",
-            "cell 3 KnowledgeCheck: assets/content/quizzes/m0-quiz-words.yaml has problems "
-            "(listed under that file)") in found  # fmt: skip
+    report = check_course(tiny_course, run=False)
+    errors = [(f.file, f.line, f.message) for f in report.errors]
+    # one mistake, one error: the notebook that uses the file gets a note, not a second error
+    assert errors == [("assets/content/quizzes/m0-quiz-words.yaml", 1, "title: required")]
+    assert ("modules/00-intro.ipynb cell 3 (KnowledgeCheck) uses "
+            "assets/content/quizzes/m0-quiz-words.yaml, which shows nothing until its errors "
+            "above are fixed.") in report.notes  # fmt: skip
 
 
 def test_an_activity_id_used_twice_is_an_error_with_a_hint(tiny_course: Path) -> None:
@@ -143,3 +146,23 @@ def test_exercise_uses_ignore_magics_and_computed_arguments() -> None:
     uses = [(u.cell, u.line, u.widget, u.argument) for u in exercise_uses(nb)]
     assert uses == [(1, 3, "Ruler", "assets/content/rulers/r.yaml"),
                     (2, 2, "KnowledgeCheck", None)]  # fmt: skip
+
+
+def test_check_counts_each_mistake_once(tiny_course: Path) -> None:
+    """Three mistakes (a course.yaml indent, an unclosed quote in a quiz, a misspelt key in a
+    poll, both used by a notebook) are three errors in three files, not eight in five."""
+    settings = tiny_course / "course.yaml"
+    settings.write_text(settings.read_text().replace("  - 01-practice", " - 01-practice"))
+    quiz = tiny_course / "assets/content/quizzes/m0-quiz-words.yaml"
+    quiz.write_text(quiz.read_text().replace("prompt: Which", "prompt: 'Which"))
+    poll = tiny_course / "assets/content/polls/m0-poll-reasons.yaml"
+    poll.write_text(poll.read_text().replace("options:", "option:"))
+    report = check_course(tiny_course, run=False)
+    assert [(f.file, f.place) for f in report.errors] == [
+        ("course.yaml", "line 5, column 2"),
+        ("assets/content/polls/m0-poll-reasons.yaml", "line 6"),
+        ("assets/content/quizzes/m0-quiz-words.yaml", "line 15, column 1"),
+    ]
+    assert format_report(report).endswith(
+        "3 errors in 3 files. Fix the errors before trainees use the course."
+    )

@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 
 from recovery_capital.authoring.check import check_course
-from recovery_capital.authoring.notebooks import cells_with_outputs
+from recovery_capital.content.notebooks import cells_with_outputs
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -23,9 +23,13 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import Literal
 
-__all__ = ["Finding", "CheckReport", "format_report"]
+from .yaml_lines import YamlLines, line_in_path
+
+__all__ = ["Finding", "CheckReport", "format_report", "yaml_findings"]
 
 WIDTH = 80
+# Words YAML 1.1 turns into true/false, a common surprise in answer options ("Yes", "No").
+_YAML_BOOLEANS = {"yes", "no", "on", "off", "y", "n", "true", "false"}
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,35 @@ class CheckReport:
         """Record ``finding`` unless the very same one is already recorded."""
         if finding not in self.findings:
             self.findings.append(finding)
+
+
+def yaml_findings(file: str, text: str, problems: list[tuple[str, str]]) -> list[Finding]:
+    """Findings for the problems a YAML file's loader named, each at its line (``text`` is the
+    file's text); every kind of file (content, instruments, course.yaml, the programme) is
+    reported through here, so a problem reads the same wherever it is.
+
+    >>> text = "kind: poll\\noptions: [Yes, 'No']\\n"
+    >>> for f in yaml_findings("p.yaml", text, [("options.0", "Input should be a valid string"),
+    ...                                         ("line 2, column 9", "YAML syntax: ...")]):
+    ...     print(f.place, "|", f.message[-50:])
+    line 2 | ads Yes as true or false: put it in quotes, "Yes")
+    line 2, column 9 | YAML syntax: ...
+    """
+    lines = YamlLines(text)
+    found = []
+    for where, message in problems:
+        line = lines.line_of(where)
+        if line_in_path(where) is not None:  # a YAML reader's "line 5, column 3"
+            found.append(Finding(file, line, message, where=where))
+            continue
+        if where:
+            written = lines.scalar_at(where)
+            if written is not None and written.lower() in _YAML_BOOLEANS:
+                message += (f" (YAML reads {written} as true or false: put it in quotes, "
+                            f'"{written}")')  # fmt: skip
+            message = f"{where}: {message}"
+        found.append(Finding(file, line, message))
+    return found
 
 
 def _plural(count: int, word: str) -> str:
