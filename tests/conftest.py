@@ -89,16 +89,8 @@ def new_page(browser, dialogs: list[str]):
         dialogs.append(dialog.message)
         dialog.dismiss()
 
-    def make(viewport: dict[str, int] | None = None, *, paged: bool = False):
-        """A page in a fresh context. Module pages show one section at a time (course.js);
-        tests that act on exercises anywhere on a page ask for the whole module on one page,
-        as a trainee can with "Show the whole module on one page"; ``paged=True`` keeps the
-        sections (tests/browser/test_course_page.py)."""
+    def make(viewport: dict[str, int] | None = None):
         context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900})
-        if not paged:
-            context.add_init_script(
-                "try { localStorage.setItem('rc-page-layout', 'whole'); } catch (e) {}"
-            )
         context.set_default_timeout(PAGE_TIMEOUT_MS)
         contexts.append(context)
         page = context.new_page()

@@ -232,25 +232,6 @@ class Programme(_Frozen):
     def follow_up_minutes(self) -> int:
         return sum(f.minutes for f in self.follow_ups)
 
-    def module_minutes(self) -> dict[str, int]:
-        """Minutes of programme time built on each module notebook: every session that names
-        modules shares its length equally among them. Reports take a module's length from
-        here, so the course has one length everywhere (#22).
-
-        >>> day = {"id": "d1", "title": "Day 1", "start": "09:30", "end": "10:30", "sessions": [
-        ...     {"id": "a", "start": "09:30", "end": "10:00", "kind": "input", "title": "A",
-        ...      "modules": ["00-start.ipynb", "00a-week.ipynb"]},
-        ...     {"id": "b", "start": "10:00", "end": "10:30", "kind": "input", "title": "B",
-        ...      "modules": ["00-start.ipynb"]}]}
-        >>> parse_programme({"title": "P", "days": [day]}).module_minutes()
-        {'00-start.ipynb': 45, '00a-week.ipynb': 15}
-        """
-        shares: dict[str, float] = {}
-        for _day, session in self.all_sessions():
-            for notebook in session.modules:
-                shares[notebook] = shares.get(notebook, 0) + session.minutes / len(session.modules)
-        return {notebook: round(minutes) for notebook, minutes in shares.items()}
-
     def session(self, session_id: str) -> Session | None:
         """The session with this id, if any."""
         for day in self.days:

@@ -5,11 +5,9 @@ file name, and its activity ids start with ``m<N>-``. :func:`module_activity_ids
 place that decides what a module asks for (see its docstring); a trainee has completed a module
 when they have submitted every one of those activities.
 
-Length: the course's programme decides, where it names the module (the minutes of the sessions
-built on it, :meth:`~recovery_capital.programme.model.Programme.module_minutes`), so reports
-give the same course length as the programme and the trainer's guide; otherwise a notebook may
-say how long it takes in its metadata, ``{"recovery_capital": {"minutes": 60}}``; without
-either, a module counts as :data:`DEFAULT_MODULE_MINUTES` minutes.
+Length: a notebook may say how long it takes in its metadata,
+``{"recovery_capital": {"minutes": 60}}``; without that, a module counts as
+:data:`DEFAULT_MODULE_MINUTES` minutes.
 
 >>> import json, tempfile
 >>> course = Path(tempfile.mkdtemp())
@@ -174,19 +172,6 @@ def _minutes(notebook: dict[str, Any]) -> int | None:
     return None
 
 
-def _programme_minutes(course_dir: Path) -> dict[str, int]:
-    """Each module's minutes in the course's programme; none if it has no (valid) programme
-    (``recovery-capital check`` reports a broken one; a report falls back to the notebooks)."""
-    from ..programme.load import load_programme, programme_source
-
-    if programme_source(course_dir) is None:
-        return {}
-    try:
-        return load_programme(course_dir).module_minutes()
-    except Exception:  # noqa: BLE001 - a broken programme must not stop a report
-        return {}
-
-
 def course_modules(course_dir: str | os.PathLike[str] | None = None) -> list[CourseModule]:
     """Every module notebook of the course (``modules/NN-*.ipynb``) in number order.
 
@@ -210,11 +195,10 @@ def course_modules(course_dir: str | os.PathLike[str] | None = None) -> list[Cou
             "course folder, or set RECOVERY_CAPITAL_COURSE_DIR."
         )
     content_ids = _content_ids(root)
-    planned = _programme_minutes(root)
     modules = []
     for number, path in notebooks:
         notebook = _read_notebook(path)
-        minutes = planned.get(path.name) or _minutes(notebook)
+        minutes = _minutes(notebook)
         modules.append(
             CourseModule(
                 number=number,

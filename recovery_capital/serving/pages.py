@@ -49,7 +49,7 @@ FALLBACK_PAGE = """<!DOCTYPE html>
 <title>{{ heading }} - {{ course_title }}</title></head>
 <body><header><p><a href="{{ base_url }}">{{ course_title }}</a></p></header>
 <main id="rc-main"><h1>{{ heading }}</h1><p>{{ message }}</p>
-{% for module in modules %}<p><a href="{{ module.href }}">{{ module.label }}</a></p>{% endfor %}
+{% for module in modules %}<p><a href="{{ module.href }}">{{ module.title }}</a></p>{% endfor %}
 </main></body></html>
 """
 
@@ -74,19 +74,6 @@ class ModuleLink:
     path: str  # relative to the course folder, e.g. "modules/02-recovery-capital.ipynb"
     title: str
     href: str
-
-    @property
-    def label(self) -> str:
-        """``Module N: title`` for a numbered notebook (``NN-name.ipynb``, the number the
-        modules and reports use), else the title alone (the week at a glance, the log).
-
-        >>> ModuleLink("modules/02-recovery-capital.ipynb", "Recovery capital", "").label
-        'Module 2: Recovery capital'
-        >>> ModuleLink("modules/00a-week-at-a-glance.ipynb", "The week at a glance", "").label
-        'The week at a glance'
-        """
-        number = re.match(r"(\d+)-", Path(self.path).name)
-        return f"Module {int(number.group(1))}: {self.title}" if number else self.title
 
 
 def notebook_title(path: Path) -> str:

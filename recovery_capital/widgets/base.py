@@ -159,7 +159,7 @@ class Exercise:
         title = HTML(element("h3", self._title(), cls="rc-title"))
         actions = HBox(self._actions()).add_class("rc-actions")
         notice = notice_slot(self.context)
-        parts = [title, *body, actions, self.status, *self._below_actions(), self.feedback]
+        parts = [title, *body, actions, self.status, self.feedback]
         self.widget = VBox([notice, *parts] if notice is not None else parts)
         self.widget.add_class("rc-exercise")
         self.widget.add_class(f"rc-{type(self).__name__.lower()}")
@@ -191,10 +191,6 @@ class Exercise:
 
     def _actions(self) -> list[w.Widget]:
         return [self.submit_button, self.reset_button]
-
-    def _below_actions(self) -> list[w.Widget]:
-        """Widgets shown under the buttons and status line (a poll's results), else none."""
-        return []
 
     def _read(self) -> dict[str, Any]:
         """The answers as they stand in the controls (JSON-ready)."""

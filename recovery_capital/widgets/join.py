@@ -36,7 +36,6 @@ from ..session.context import Context, course_home, current_context, personal_li
 from .html import element, join
 from .parts import HTML, Button, HBox, VBox
 from .status import StatusLine, guarded
-from .text import TextField
 
 __all__ = ["JoinPanel", "WRONG_CODES_ALLOWED", "WRONG_CODE_WINDOW"]
 
@@ -52,16 +51,17 @@ class JoinPanel:
 
     def __init__(self, context: Context | None = None) -> None:
         self.context = context if context is not None else current_context()
-        # TextFields: Enter joins, and what was typed is what is joined with (text.py).
-        self.code = TextField(
-            "Join code",
-            rows=1,
-            max_chars=40,
+        wide = {"description_width": "initial"}
+        self.code = w.Text(
+            description="Join code",
             placeholder="for example K7P2-Q9XR",
+            style=wide,
             value=self.context.suggested_code,
         ).add_class("rc-join-code")
-        self.handle = TextField(
-            "Your handle", rows=1, max_chars=40, placeholder="leave empty to be given one"
+        self.handle = w.Text(
+            description="Your handle",
+            placeholder="leave empty to be given one",
+            style=wide,
         ).add_class("rc-join-handle")
         self.join_button = Button(description="Join", button_style="primary")
         self.join_button.add_class("rc-submit")
@@ -96,10 +96,7 @@ class JoinPanel:
         ).add_class("rc-exercise")
         self.widget.add_class("rc-join")
         retry = "Something went wrong on our side; please try again in a moment."
-        joined = guarded(lambda _: self.join(), self.status, "join", retry)
-        self.join_button.on_click(joined)
-        for field in (self.code, self.handle):
-            field.on_submit(lambda: joined(None))
+        self.join_button.on_click(guarded(lambda _: self.join(), self.status, "join", retry))
         self._follow()
         # A page still joining its link's cohort, or moved by another panel, is shown as it is.
         self.context.on_join(guarded(self._follow, self.status, "join", retry))

@@ -130,10 +130,7 @@ class LivePoll(Exercise):
         self._shown_results: tuple[Any, ...] | None = None
         self._results_read_at = float("-inf")
         self.refresher = Refresher(self._guarded(self.refresh), interval=LIVE_SECONDS)
-        return [ChoiceSet([self.choice]), self.state_line]
-
-    def _below_actions(self) -> list[w.Widget]:
-        return [self.results]  # below "Send my answer", not between it and the options
+        return [ChoiceSet([self.choice]), self.state_line, self.results]
 
     def _actions(self) -> list[w.Widget]:
         return [self.submit_button]

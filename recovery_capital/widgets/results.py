@@ -36,7 +36,6 @@ __all__ = [
     "comparison_html",
     "item_range",
     "pick_chart",
-    "practice_note",
     "result_html",
     "scale_range",
 ]
@@ -90,34 +89,27 @@ def _band_sentence(inst: Instrument, result: ScoreResult) -> str:
 
 
 def _scale_rows(inst: Instrument, result: ScoreResult) -> Safe:
-    """One row per scale: its name, its score and range, and (only when some scale has one)
-    a column for its decile or band, so no table carries an empty column."""
-    extras = {scale.id: _scale_extra(result, scale) for scale in inst.scales}
-    third = any(extras.values())
     rows = []
     for scale in inst.scales:
         value = result.scales.get(scale.id)
+        extra = []
+        decile = result.deciles.get(scale.id)
+        if decile is not None:
+            extra.append(f"decile {decile}")
+        band = result.bands.get(f"{scale.id}_band")
+        if band:
+            extra.append(band)
         span = scale_range(inst, scale)
         out_of = f" (range {_number(span[0])} to {_number(span[1])})" if span else ""
-        cells = [
-            element("th", scale.label, scope="row"),
-            element("td", element("span", _number(value), cls="rc-score"), out_of),
-        ]
-        if third:
-            cells.append(element("td", extras[scale.id], cls="rc-band"))
-        rows.append(element("tr", cells))
+        rows.append(
+            element(
+                "tr",
+                element("th", scale.label, scope="row"),
+                element("td", element("span", _number(value), cls="rc-score"), out_of),
+                element("td", ", ".join(extra), cls="rc-band") if extra else element("td", ""),
+            )
+        )
     return element("table", element("tbody", rows), cls="rc-scales")
-
-
-def _scale_extra(result: ScoreResult, scale: Scale) -> str:
-    extra: list[str] = []
-    decile = result.deciles.get(scale.id)
-    if decile is not None:
-        extra.append(f"decile {decile}")
-    band = result.bands.get(f"{scale.id}_band")
-    if band:
-        extra.append(band)
-    return ", ".join(extra)
 
 
 def result_html(inst: Instrument, result: ScoreResult, *, chart: Chart | None = None) -> Safe:
@@ -134,14 +126,7 @@ def result_html(inst: Instrument, result: ScoreResult, *, chart: Chart | None = 
             )
     if chart is not None:
         parts.append(element("div", Safe(chart.to_html()), cls="rc-chart-box"))
-    practice = practice_note(inst)
-    if practice is not None:
-        parts.append(practice)
-    parts += [
-        element("p", warning, cls="rc-warning")
-        for warning in result.warnings
-        if warning != inst.provisional_warning  # the analyst's wording: `score` and the CLI
-    ]
+    parts += [element("p", warning, cls="rc-warning") for warning in result.warnings]
     parts.append(element("p", CONVERSATION_NOTE, cls="rc-note"))
     parts.append(
         element(
@@ -151,42 +136,6 @@ def result_html(inst: Instrument, result: ScoreResult, *, chart: Chart | None = 
         )
     )
     return element("div", join(parts), cls="rc-result")
-
-
-PRACTICE_NOTE = "This is a practice version of the scoring."
-PRACTICE_DETAIL = (
-    "The way this course scores the {name} has not yet been checked line by line against its "
-    "published manual. Use the result to practise talking a score through, not as a result to "
-    "record about a person; for that, score the published form by its manual."
-)
-
-
-def practice_note(inst: Instrument) -> Safe | None:
-    """What a trainee reads about a provisional instrument's scoring, in plain words, with the
-    detail behind a disclosure; ``None`` for a checked instrument. The analyst's list of
-    unchecked rules stays in :attr:`Instrument.provisional_warning` (``score`` and the CLI).
-
-    >>> import recovery_capital as rc
-    >>> note = practice_note(rc.load_instrument("rcq"))
-    >>> "practice version" in note and "precontemplation 1" not in note
-    True
-    >>> practice_note(rc.load_instrument("audit")) is None
-    True
-    """
-    if inst.status != "provisional":
-        return None
-    name = inst.short_title or inst.title
-    return element(
-        "div",
-        element("p", PRACTICE_NOTE),
-        element(
-            "details",
-            element("summary", "What this means"),
-            element("p", PRACTICE_DETAIL.format(name=name)),
-            element("p", element("small", f"Published source: {inst.citation}")),
-        ),
-        cls=["rc-warning", "rc-practice-note"],
-    )
 
 
 def pick_chart(inst: Instrument, result: ScoreResult) -> Chart | None:

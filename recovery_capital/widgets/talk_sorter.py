@@ -85,26 +85,24 @@ class TalkSorter(Exercise):
             body.append(HTML(markdown(self.content.intro)).add_class("rc-intro"))
         self.sorting: dict[str, tuple[ChoiceGroup, ChoiceGroup]] = {}
         for number, statement in enumerate(self.content.statements, start=1):
-            # The statement is shown once, above its two choices; each legend names its
-            # statement's number so a screen reader user knows which one a choice is for.
             quote = f"“{statement.text}”"
             talk = ChoiceGroup(
-                f"{number}. Change or sustain?",
+                f"Statement {number}: change or sustain talk?",
                 list(TALK_LABELS.items()),
+                hint=quote,
                 orientation="horizontal",
             )
             category = ChoiceGroup(
-                f"{number}. Which kind?",
+                f"Statement {number}: which kind of talk?",
                 list(CATEGORY_LABELS.items()),
+                hint=quote,
                 orientation="horizontal",
             )
             for group in (talk, category):
                 group.add_class("rc-item")
                 self._watch(group)
             self.sorting[statement.id] = (talk, category)
-            heading = HTML(
-                element("p", element("strong", f"{number}. "), quote, cls="rc-statement-text")
-            )
+            heading = HTML(element("p", element("strong", f"{number}. "), quote))
             body.append(VBox([heading, ChoiceSet([talk, category])]).add_class("rc-statement"))
         return body
 

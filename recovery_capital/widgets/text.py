@@ -4,9 +4,7 @@ ipywidgets' Textarea puts its description in a narrow, one-line label beside the
 off a question of any length. :class:`TextField` keeps the whole question visible above the box
 and tied to it with ``for``/``id``, sends the text while the trainee types (at most every
 0.3 s, and at once when they leave the box) and caps its length in Python, whatever the browser
-sends. A one-line box submits on Enter (:meth:`TextField.on_submit`): the page sends the typed
-text first and then the submit, in order, so what was typed is what is submitted; a button
-clicked straight after typing gets the text first too (the box sends it as it loses focus).
+sends.
 
 >>> field = TextField("What would help?", max_chars=5)
 >>> field.value = "abcdefgh"
@@ -14,19 +12,9 @@ clicked straight after typing gets the text first too (the box sends it as it lo
 'abcde'
 >>> TextField.count_words("  one two\\nthree ")
 3
->>> key = TextField("Trainer key", rows=1, secret=True)
->>> seen = []
->>> key.on_submit(lambda: seen.append(key.value))
->>> key._value_from_browser(key, {"event": "value", "value": "K3Y"}, [])
->>> key._submit_from_browser(key, {"event": "submit"}, [])
->>> seen
-['K3Y']
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
-from typing import Any
 
 import traitlets
 
@@ -47,24 +35,12 @@ class TextField(BrowserValue):
     rows = traitlets.Int(4).tag(sync=True)
     max_chars = traitlets.Int(20_000).tag(sync=True)
     disabled = traitlets.Bool(False).tag(sync=True)
-    secret = traitlets.Bool(False).tag(sync=True)  # a password box (the trainer key)
 
     def __init__(self, label: str, *, max_chars: int = 20_000, **kwargs: object) -> None:
         # set before anything else, so the cap applies to an initial value too
         self._cap = max_chars
-        self._on_submit: list[Callable[[], object]] = []
         super().__init__(label=label, max_chars=max_chars, **kwargs)
-        self.on_msg(self._submit_from_browser)
         self.add_class("rc-text")
-
-    def on_submit(self, callback: Callable[[], object]) -> None:
-        """Run ``callback`` when the trainee presses Enter in a one-line box."""
-        self._on_submit.append(callback)
-
-    def _submit_from_browser(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if isinstance(content, dict) and content.get("event") == "submit" and not self.disabled:
-            for callback in self._on_submit:
-                callback()
 
     @traitlets.validate("value")
     def _capped(self, proposal: traitlets.Bunch) -> str:

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import ipywidgets as w
+
 from ..store import Store, UnknownCohort
 from ..store.access import TrainerAccess, trainer_access
 from ..store.errors import AccessDenied
@@ -27,7 +29,6 @@ from ..store.keys import normalise_code
 from .base import guarded
 from .parts import Button, HBox, Layout, VBox
 from .status import StatusLine
-from .text import TextField
 
 __all__ = ["TrainerSignIn", "WRONG_KEY"]
 
@@ -55,18 +56,16 @@ class TrainerSignIn:
         css_class: str = "rc-trainer-login",
     ) -> None:
         self.status = status
-        # TextFields: Enter submits, and the typed key reaches the kernel before the click.
-        self.code_field = TextField("Join code", rows=1, max_chars=40, value=code or "")
-        self.code_field.add_class("rc-trainer-code")
-        self.key_field = TextField("Trainer key", rows=1, max_chars=200, secret=True)
-        self.key_field.add_class("rc-trainer-key")
+        self.code_field = w.Text(
+            value=code or "", description="Join code", style={"description_width": "initial"}
+        ).add_class("rc-trainer-code")
+        self.key_field = w.Password(
+            description="Trainer key", style={"description_width": "initial"}
+        ).add_class("rc-trainer-key")
         self.open_button = Button(description=button, button_style="primary")
         self.open_button.add_class("rc-submit")
         if on_open is not None:
-            opened = guarded(lambda _: on_open(), status, css_class)
-            self.open_button.on_click(opened)
-            for field in (self.code_field, self.key_field):
-                field.on_submit(lambda: opened(None))
+            self.open_button.on_click(guarded(lambda _: on_open(), status, css_class))
         self.box = VBox(  # its own layout: hidden once the trainer is signed in
             [self.code_field, self.key_field, HBox([self.open_button]).add_class("rc-actions")],
             layout=Layout(),

@@ -201,8 +201,6 @@ class VignetteRating(Exercise):
         assert inst is not None
         reference = {key: ref.value for key, ref in self.content.reference.items.items()}
         scores = agreement(mine, reference)
-        # Four short columns, and the reference's reasoning on a full-width row beneath each
-        # statement: a fifth column of prose was too narrow to read (rows ~300 px tall).
         rows = []
         for number, item in enumerate(inst.items, start=1):
             ref = self.content.reference.items[item.id]
@@ -211,34 +209,27 @@ class VignetteRating(Exercise):
                 element(
                     "tr",
                     element("th", f"{number}. {item.domain or item.prompt}", scope="row"),
-                    element("td", _option(item, mine[item.id]), data_label="Yours"),
-                    element("td", _option(item, ref.value), data_label="Reference"),
+                    element("td", _option(item, mine[item.id])),
+                    element("td", _option(item, ref.value)),
                     element(
                         "td",
                         "same" if gap == 0 else f"{gap:g} apart",
                         cls="rc-correct" if gap == 0 else "rc-incorrect" if gap > 1 else "",
-                        data_label="Difference",
                     ),
-                    cls="rc-compare-row",
-                )
-            )
-            rows.append(
-                element(
-                    "tr",
-                    element(
-                        "td",
-                        element("span", "Why the reference: ", cls="rc-why-label"),
-                        markdown(ref.reasoning),
-                        colspan="4",
-                    ),
-                    cls="rc-why-row",
+                    element("td", markdown(ref.reasoning)),
                 )
             )
         header = element(
             "tr",
             [
                 element("th", text, scope="col")
-                for text in ("Statement", "Your rating", "Reference", "Difference")
+                for text in (
+                    "Statement",
+                    "Your rating",
+                    "Reference",
+                    "Difference",
+                    "Why the reference",
+                )
             ],
         )
         summary = element(
@@ -262,9 +253,7 @@ class VignetteRating(Exercise):
                     f"reference gives {ref_total:g}.",
                 )
             )
-        parts.append(
-            element("table", element("thead", header), element("tbody", rows), cls="rc-compare")
-        )
+        parts.append(element("table", element("thead", header), element("tbody", rows)))
         chart = self._radar(mine, reference)
         if chart is not None:
             parts.append(element("div", Safe(chart.to_html()), cls="rc-chart-box"))

@@ -45,14 +45,3 @@ def test_minutes_default_and_title_fallback(tmp_path) -> None:
     [module] = course_modules(tmp_path)
     assert module.title == "Skills practice" and module.activities == ()
     assert module.minutes == DEFAULT_MODULE_MINUTES and not module.minutes_from_notebook
-
-
-def test_the_repository_course_takes_module_lengths_from_its_programme():
-    """One course length everywhere (#22): a report's module hours are the programme's."""
-    from recovery_capital.programme.load import load_programme
-    from recovery_capital.reports.course_map import REPOSITORY_COURSE
-
-    planned = load_programme(REPOSITORY_COURSE).module_minutes()
-    modules = course_modules(REPOSITORY_COURSE)
-    assert modules and all(m.minutes == planned[m.notebook.name] for m in modules)
-    assert sum(m.minutes for m in modules) != len(modules) * DEFAULT_MODULE_MINUTES

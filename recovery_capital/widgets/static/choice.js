@@ -62,7 +62,6 @@ function render({ model, el }) {
       label.append(input, text);
       part.list.append(label);
     }
-    part.list.dataset.count = String(group.options.length); // choice.css: a Likert row's look
     part.options = JSON.stringify([group.options, group.multiple]);
   }
 

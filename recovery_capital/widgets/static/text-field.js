@@ -34,34 +34,23 @@ function render({ model, el }) {
   });
   box.addEventListener("change", send);
   box.addEventListener("blur", send);
-  // Enter in a one-line box submits: the text first, then the submit, in order (text.py).
-  box.addEventListener("keydown", (event) => {
-    if (rows > 1 || event.key !== "Enter" || event.isComposing) return;
-    event.preventDefault();
-    send();
-    model.send({ event: "submit" });
-  });
 
   const show = () => {
     label.textContent = model.get("label");
     box.placeholder = model.get("placeholder");
     box.maxLength = model.get("max_chars");
     box.disabled = model.get("disabled");
-    if (rows === 1) box.type = model.get("secret") ? "password" : "text";
-    if (model.get("secret")) box.autocomplete = "off";
     if (document.activeElement !== box && box.value !== model.get("value")) {
       box.value = model.get("value");
     }
   };
   show();
-  for (const trait of ["label", "placeholder", "max_chars", "disabled", "secret"]) {
+  for (const trait of ["label", "placeholder", "max_chars", "disabled"]) {
     model.on(`change:${trait}`, show);
   }
   model.on("change:value", () => {
-    // Never overwrite what the trainee is typing with an older echo of it; a secret the
-    // kernel has cleared after reading it leaves the box at once.
-    const cleared = model.get("secret") && model.get("value") === "";
-    if (document.activeElement !== box || cleared) box.value = model.get("value");
+    // Never overwrite what the trainee is typing with an older echo of it.
+    if (document.activeElement !== box) box.value = model.get("value");
   });
   return () => clearTimeout(timer);
 }
